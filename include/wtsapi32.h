@@ -1,0 +1,403 @@
+/*
+ * wtsapi32.h — Remote Desktop Services session API, as on Windows.
+ *
+ * Every function that returns BOOL returns nonzero on success and FALSE on
+ * failure, with the reason in GetLastError(). Results are one block each,
+ * freed with WTSFreeMemory (or WTSFreeMemoryEx for the Ex enumeration).
+ * docs/api.md describes how each call maps onto Linux sessions.
+ */
+#ifndef WTSNET_WTSAPI32_H
+#define WTSNET_WTSAPI32_H
+
+#include <windows.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WTS_CURRENT_SERVER ((HANDLE)NULL)
+#define WTS_CURRENT_SERVER_HANDLE ((HANDLE)NULL)
+#define WTS_CURRENT_SERVER_NAME (NULL)
+#define WTS_CURRENT_SESSION ((DWORD)-1)
+#define WTS_ANY_SESSION ((DWORD)-2)
+
+#define WINSTATIONNAME_LENGTH 32
+#define DOMAIN_LENGTH 17
+#define USERNAME_LENGTH 20
+#define CLIENTNAME_LENGTH 20
+#define CLIENTADDRESS_LENGTH 30
+
+typedef enum _WTS_CONNECTSTATE_CLASS {
+    WTSActive,
+    WTSConnected,
+    WTSConnectQuery,
+    WTSShadow,
+    WTSDisconnected,
+    WTSIdle,
+    WTSListen,
+    WTSReset,
+    WTSDown,
+    WTSInit
+} WTS_CONNECTSTATE_CLASS;
+
+typedef enum _WTS_INFO_CLASS {
+    WTSInitialProgram,
+    WTSApplicationName,
+    WTSWorkingDirectory,
+    WTSOEMId,
+    WTSSessionId,
+    WTSUserName,
+    WTSWinStationName,
+    WTSDomainName,
+    WTSConnectState,
+    WTSClientBuildNumber,
+    WTSClientName,
+    WTSClientDirectory,
+    WTSClientProductId,
+    WTSClientHardwareId,
+    WTSClientAddress,
+    WTSClientDisplay,
+    WTSClientProtocolType,
+    WTSIdleTime,
+    WTSLogonTime,
+    WTSIncomingBytes,
+    WTSOutgoingBytes,
+    WTSIncomingFrames,
+    WTSOutgoingFrames,
+    WTSClientInfo,
+    WTSSessionInfo,
+    WTSSessionInfoEx,
+    WTSConfigInfo,
+    WTSValidationInfo,
+    WTSSessionAddressV4,
+    WTSIsRemoteSession
+} WTS_INFO_CLASS;
+
+typedef enum _WTS_TYPE_CLASS {
+    WTSTypeProcessInfoLevel0,
+    WTSTypeProcessInfoLevel1,
+    WTSTypeSessionInfoLevel1
+} WTS_TYPE_CLASS;
+
+/* WTSClientProtocolType values. */
+#define WTS_PROTOCOL_TYPE_CONSOLE 0
+#define WTS_PROTOCOL_TYPE_ICA 1
+#define WTS_PROTOCOL_TYPE_RDP 2
+
+/* WTSINFOEX_LEVEL1.SessionFlags values. */
+#define WTS_SESSIONSTATE_UNKNOWN 0xFFFFFFFF
+#define WTS_SESSIONSTATE_LOCK 0x00000000
+#define WTS_SESSIONSTATE_UNLOCK 0x00000001
+
+typedef struct _WTS_SESSION_INFOW {
+    DWORD SessionId;
+    LPWSTR pWinStationName;
+    WTS_CONNECTSTATE_CLASS State;
+} WTS_SESSION_INFOW, *PWTS_SESSION_INFOW;
+
+typedef struct _WTS_SESSION_INFOA {
+    DWORD SessionId;
+    LPSTR pWinStationName;
+    WTS_CONNECTSTATE_CLASS State;
+} WTS_SESSION_INFOA, *PWTS_SESSION_INFOA;
+
+typedef struct _WTS_SESSION_INFO_1W {
+    DWORD ExecEnvId;
+    WTS_CONNECTSTATE_CLASS State;
+    DWORD SessionId;
+    LPWSTR pSessionName;
+    LPWSTR pHostName;
+    LPWSTR pUserName;
+    LPWSTR pDomainName;
+    LPWSTR pFarmName;
+} WTS_SESSION_INFO_1W, *PWTS_SESSION_INFO_1W;
+
+typedef struct _WTS_SESSION_INFO_1A {
+    DWORD ExecEnvId;
+    WTS_CONNECTSTATE_CLASS State;
+    DWORD SessionId;
+    LPSTR pSessionName;
+    LPSTR pHostName;
+    LPSTR pUserName;
+    LPSTR pDomainName;
+    LPSTR pFarmName;
+} WTS_SESSION_INFO_1A, *PWTS_SESSION_INFO_1A;
+
+/* AddressFamily uses Windows' values: AF_UNSPEC 0, AF_INET 2, AF_INET6 23.
+ * IPv4 bytes are at Address[2..5], IPv6 bytes at Address[2..17]. */
+typedef struct _WTS_CLIENT_ADDRESS {
+    DWORD AddressFamily;
+    BYTE Address[20];
+} WTS_CLIENT_ADDRESS, *PWTS_CLIENT_ADDRESS;
+
+#define WTS_AF_UNSPEC 0
+#define WTS_AF_INET 2
+#define WTS_AF_INET6 23
+
+typedef struct _WTS_CLIENT_DISPLAY {
+    DWORD HorizontalResolution;
+    DWORD VerticalResolution;
+    DWORD ColorDepth;
+} WTS_CLIENT_DISPLAY, *PWTS_CLIENT_DISPLAY;
+
+typedef struct _WTS_SESSION_ADDRESS {
+    DWORD AddressFamily;
+    BYTE Address[20];
+} WTS_SESSION_ADDRESS, *PWTS_SESSION_ADDRESS;
+
+/* The layout with the two Frames fields, as Microsoft documents it. */
+typedef struct _WTSINFOW {
+    WTS_CONNECTSTATE_CLASS State;
+    DWORD SessionId;
+    DWORD IncomingBytes;
+    DWORD OutgoingBytes;
+    DWORD IncomingFrames;
+    DWORD OutgoingFrames;
+    DWORD IncomingCompressedBytes;
+    DWORD OutgoingCompressedBytes;
+    WCHAR WinStationName[WINSTATIONNAME_LENGTH];
+    WCHAR Domain[DOMAIN_LENGTH];
+    WCHAR UserName[USERNAME_LENGTH + 1];
+    LARGE_INTEGER ConnectTime;
+    LARGE_INTEGER DisconnectTime;
+    LARGE_INTEGER LastInputTime;
+    LARGE_INTEGER LogonTime;
+    LARGE_INTEGER CurrentTime;
+} WTSINFOW, *PWTSINFOW;
+
+typedef struct _WTSINFOA {
+    WTS_CONNECTSTATE_CLASS State;
+    DWORD SessionId;
+    DWORD IncomingBytes;
+    DWORD OutgoingBytes;
+    DWORD IncomingFrames;
+    DWORD OutgoingFrames;
+    DWORD IncomingCompressedBytes;
+    DWORD OutgoingCompressedBytes;
+    CHAR WinStationName[WINSTATIONNAME_LENGTH];
+    CHAR Domain[DOMAIN_LENGTH];
+    CHAR UserName[USERNAME_LENGTH + 1];
+    LARGE_INTEGER ConnectTime;
+    LARGE_INTEGER DisconnectTime;
+    LARGE_INTEGER LastInputTime;
+    LARGE_INTEGER LogonTime;
+    LARGE_INTEGER CurrentTime;
+} WTSINFOA, *PWTSINFOA;
+
+typedef struct _WTSINFOEX_LEVEL1_W {
+    ULONG SessionId;
+    WTS_CONNECTSTATE_CLASS SessionState;
+    LONG SessionFlags;
+    WCHAR WinStationName[WINSTATIONNAME_LENGTH + 1];
+    WCHAR UserName[USERNAME_LENGTH + 1];
+    WCHAR DomainName[DOMAIN_LENGTH + 1];
+    LARGE_INTEGER LogonTime;
+    LARGE_INTEGER ConnectTime;
+    LARGE_INTEGER DisconnectTime;
+    LARGE_INTEGER LastInputTime;
+    LARGE_INTEGER CurrentTime;
+    DWORD IncomingBytes;
+    DWORD OutgoingBytes;
+    DWORD IncomingFrames;
+    DWORD OutgoingFrames;
+    DWORD IncomingCompressedBytes;
+    DWORD OutgoingCompressedBytes;
+} WTSINFOEX_LEVEL1_W, *PWTSINFOEX_LEVEL1_W;
+
+typedef struct _WTSINFOEX_LEVEL1_A {
+    ULONG SessionId;
+    WTS_CONNECTSTATE_CLASS SessionState;
+    LONG SessionFlags;
+    CHAR WinStationName[WINSTATIONNAME_LENGTH + 1];
+    CHAR UserName[USERNAME_LENGTH + 1];
+    CHAR DomainName[DOMAIN_LENGTH + 1];
+    LARGE_INTEGER LogonTime;
+    LARGE_INTEGER ConnectTime;
+    LARGE_INTEGER DisconnectTime;
+    LARGE_INTEGER LastInputTime;
+    LARGE_INTEGER CurrentTime;
+    DWORD IncomingBytes;
+    DWORD OutgoingBytes;
+    DWORD IncomingFrames;
+    DWORD OutgoingFrames;
+    DWORD IncomingCompressedBytes;
+    DWORD OutgoingCompressedBytes;
+} WTSINFOEX_LEVEL1_A, *PWTSINFOEX_LEVEL1_A;
+
+typedef union _WTSINFOEX_LEVEL_W {
+    WTSINFOEX_LEVEL1_W WTSInfoExLevel1;
+} WTSINFOEX_LEVEL_W, *PWTSINFOEX_LEVEL_W;
+
+typedef union _WTSINFOEX_LEVEL_A {
+    WTSINFOEX_LEVEL1_A WTSInfoExLevel1;
+} WTSINFOEX_LEVEL_A, *PWTSINFOEX_LEVEL_A;
+
+typedef struct _WTSINFOEXW {
+    DWORD Level;
+    WTSINFOEX_LEVEL_W Data;
+} WTSINFOEXW, *PWTSINFOEXW;
+
+typedef struct _WTSINFOEXA {
+    DWORD Level;
+    WTSINFOEX_LEVEL_A Data;
+} WTSINFOEXA, *PWTSINFOEXA;
+
+typedef struct _WTSCLIENTW {
+    WCHAR ClientName[CLIENTNAME_LENGTH + 1];
+    WCHAR Domain[DOMAIN_LENGTH + 1];
+    WCHAR UserName[USERNAME_LENGTH + 1];
+    WCHAR WorkDirectory[MAX_PATH + 1];
+    WCHAR InitialProgram[MAX_PATH + 1];
+    BYTE EncryptionLevel;
+    ULONG ClientAddressFamily;
+    USHORT ClientAddress[CLIENTADDRESS_LENGTH + 1];
+    USHORT HRes;
+    USHORT VRes;
+    USHORT ColorDepth;
+    WCHAR ClientDirectory[MAX_PATH + 1];
+    ULONG ClientBuildNumber;
+    ULONG ClientHardwareId;
+    USHORT ClientProductId;
+    USHORT OutBufCountHost;
+    USHORT OutBufCountClient;
+    USHORT OutBufLength;
+    WCHAR DeviceId[MAX_PATH + 1];
+} WTSCLIENTW, *PWTSCLIENTW;
+
+typedef struct _WTSCLIENTA {
+    CHAR ClientName[CLIENTNAME_LENGTH + 1];
+    CHAR Domain[DOMAIN_LENGTH + 1];
+    CHAR UserName[USERNAME_LENGTH + 1];
+    CHAR WorkDirectory[MAX_PATH + 1];
+    CHAR InitialProgram[MAX_PATH + 1];
+    BYTE EncryptionLevel;
+    ULONG ClientAddressFamily;
+    USHORT ClientAddress[CLIENTADDRESS_LENGTH + 1];
+    USHORT HRes;
+    USHORT VRes;
+    USHORT ColorDepth;
+    CHAR ClientDirectory[MAX_PATH + 1];
+    ULONG ClientBuildNumber;
+    ULONG ClientHardwareId;
+    USHORT ClientProductId;
+    USHORT OutBufCountHost;
+    USHORT OutBufCountClient;
+    USHORT OutBufLength;
+    CHAR DeviceId[MAX_PATH + 1];
+} WTSCLIENTA, *PWTSCLIENTA;
+
+/* WTSWaitSystemEvent event mask. */
+#define WTS_EVENT_NONE 0x00000000
+#define WTS_EVENT_CREATE 0x00000001
+#define WTS_EVENT_DELETE 0x00000002
+#define WTS_EVENT_RENAME 0x00000004
+#define WTS_EVENT_CONNECT 0x00000008
+#define WTS_EVENT_DISCONNECT 0x00000010
+#define WTS_EVENT_LOGON 0x00000020
+#define WTS_EVENT_LOGOFF 0x00000040
+#define WTS_EVENT_STATECHANGE 0x00000080
+#define WTS_EVENT_LICENSE 0x00000100
+#define WTS_EVENT_ALL 0x7fffffff
+#define WTS_EVENT_FLUSH 0x80000000
+
+/*
+ * Server handles. Local host: WTS_CURRENT_SERVER_HANDLE, or WTSOpenServer of
+ * NULL, "", ".", "localhost" or this host's name. Like Windows, WTSOpenServer
+ * hands back a handle even for a server it cannot reach; the first call on it
+ * fails with the reason. It returns NULL only when out of memory or given a
+ * malformed name (last-error says which).
+ */
+HANDLE WINAPI WTSOpenServerW(LPWSTR pServerName);
+HANDLE WINAPI WTSOpenServerA(LPSTR pServerName);
+HANDLE WINAPI WTSOpenServerExW(LPWSTR pServerName);
+HANDLE WINAPI WTSOpenServerExA(LPSTR pServerName);
+void WINAPI WTSCloseServer(HANDLE hServer);
+
+/* Reserved must be 0 and Version 1. *ppSessionInfo is freed with WTSFreeMemory. */
+BOOL WINAPI WTSEnumerateSessionsW(HANDLE hServer, DWORD Reserved, DWORD Version,
+                                  PWTS_SESSION_INFOW *ppSessionInfo, DWORD *pCount);
+BOOL WINAPI WTSEnumerateSessionsA(HANDLE hServer, DWORD Reserved, DWORD Version,
+                                  PWTS_SESSION_INFOA *ppSessionInfo, DWORD *pCount);
+
+/* *pLevel must be 1, Filter 0. Free with WTSFreeMemoryEx(WTSTypeSessionInfoLevel1, p, count). */
+BOOL WINAPI WTSEnumerateSessionsExW(HANDLE hServer, DWORD *pLevel, DWORD Filter,
+                                    PWTS_SESSION_INFO_1W *ppSessionInfo, DWORD *pCount);
+BOOL WINAPI WTSEnumerateSessionsExA(HANDLE hServer, DWORD *pLevel, DWORD Filter,
+                                    PWTS_SESSION_INFO_1A *ppSessionInfo, DWORD *pCount);
+
+/*
+ * *pBytesReturned counts the terminator: (wcslen+1)*sizeof(WCHAR) for W
+ * strings, strlen+1 for A strings, sizeof(type) for fixed-size classes.
+ * Unknown session: ERROR_CTX_WINSTATION_NOT_FOUND; a session being logged
+ * off: ERROR_CTX_CLOSE_PENDING; a class Linux cannot answer truthfully:
+ * ERROR_NOT_SUPPORTED.
+ */
+BOOL WINAPI WTSQuerySessionInformationW(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass,
+                                        LPWSTR *ppBuffer, DWORD *pBytesReturned);
+BOOL WINAPI WTSQuerySessionInformationA(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass,
+                                        LPSTR *ppBuffer, DWORD *pBytesReturned);
+
+/*
+ * bWait=TRUE returns once the session is gone (see docs/api.md for the
+ * grace period and deadline, WTSNET_LOGOFF_GRACE_MS / WTSNET_LOGOFF_TIMEOUT_MS).
+ * Another user's session needs the right to manage sessions (root, or a
+ * polkit grant of org.freedesktop.login1.manage); without it:
+ * ERROR_ACCESS_DENIED and nothing is signalled.
+ */
+BOOL WINAPI WTSLogoffSession(HANDLE hServer, DWORD SessionId, BOOL bWait);
+
+/* Linux sessions have no disconnected state to move to: ERROR_NOT_SUPPORTED. */
+BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait);
+
+/* Not implemented yet: FALSE with ERROR_CALL_NOT_IMPLEMENTED. */
+BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask, DWORD *pEventFlags);
+
+void WINAPI WTSFreeMemory(PVOID pMemory);
+BOOL WINAPI WTSFreeMemoryExW(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG NumberOfEntries);
+BOOL WINAPI WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG NumberOfEntries);
+
+#ifdef UNICODE
+#define WTS_SESSION_INFO WTS_SESSION_INFOW
+#define PWTS_SESSION_INFO PWTS_SESSION_INFOW
+#define WTS_SESSION_INFO_1 WTS_SESSION_INFO_1W
+#define PWTS_SESSION_INFO_1 PWTS_SESSION_INFO_1W
+#define WTSINFO WTSINFOW
+#define PWTSINFO PWTSINFOW
+#define WTSINFOEX WTSINFOEXW
+#define PWTSINFOEX PWTSINFOEXW
+#define WTSINFOEX_LEVEL1 WTSINFOEX_LEVEL1_W
+#define PWTSINFOEX_LEVEL1 PWTSINFOEX_LEVEL1_W
+#define WTSCLIENT WTSCLIENTW
+#define PWTSCLIENT PWTSCLIENTW
+#define WTSOpenServer WTSOpenServerW
+#define WTSOpenServerEx WTSOpenServerExW
+#define WTSEnumerateSessions WTSEnumerateSessionsW
+#define WTSEnumerateSessionsEx WTSEnumerateSessionsExW
+#define WTSQuerySessionInformation WTSQuerySessionInformationW
+#define WTSFreeMemoryEx WTSFreeMemoryExW
+#else
+#define WTS_SESSION_INFO WTS_SESSION_INFOA
+#define PWTS_SESSION_INFO PWTS_SESSION_INFOA
+#define WTS_SESSION_INFO_1 WTS_SESSION_INFO_1A
+#define PWTS_SESSION_INFO_1 PWTS_SESSION_INFO_1A
+#define WTSINFO WTSINFOA
+#define PWTSINFO PWTSINFOA
+#define WTSINFOEX WTSINFOEXA
+#define PWTSINFOEX PWTSINFOEXA
+#define WTSINFOEX_LEVEL1 WTSINFOEX_LEVEL1_A
+#define PWTSINFOEX_LEVEL1 PWTSINFOEX_LEVEL1_A
+#define WTSCLIENT WTSCLIENTA
+#define PWTSCLIENT PWTSCLIENTA
+#define WTSOpenServer WTSOpenServerA
+#define WTSOpenServerEx WTSOpenServerExA
+#define WTSEnumerateSessions WTSEnumerateSessionsA
+#define WTSEnumerateSessionsEx WTSEnumerateSessionsExA
+#define WTSQuerySessionInformation WTSQuerySessionInformationA
+#define WTSFreeMemoryEx WTSFreeMemoryExA
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

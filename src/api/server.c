@@ -1,0 +1,190 @@
+#include "api/server.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "common/errors.h"
+
+struct wts_server {
+    struct wts_server *next; /* in the registry of live handles */
+    unsigned refs;
+    bool closed;
+    bool local;
+    pthread_mutex_t lock; /* guards provider */
+    struct session_provider *provider;
+    char host[256];
+};
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct wts_server *registry;
+/* WTS_CURRENT_SERVER_HANDLE: lives as long as the process. */
+static struct wts_server this_host = {.refs = 1, .local = true, .lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void local_host_name(char *buf, size_t size) {
+    if (gethostname(buf, size) < 0 || !buf[0])
+        snprintf(buf, size, "localhost");
+    buf[size - 1] = '\0';
+}
+
+int server_name_is_local(const char *name) {
+    char host[256];
+    size_t short_len;
+
+    if (!name || !*name || strcmp(name, ".") == 0 || strcasecmp(name, "localhost") == 0)
+        return 1;
+    local_host_name(host, sizeof(host));
+    if (strcasecmp(name, host) == 0)
+        return 1;
+    short_len = strcspn(host, ".");
+    return strlen(name) == short_len && strncasecmp(name, host, short_len) == 0;
+}
+
+/* A host name as Windows takes it: an optional leading "\\", then letters,
+ * digits, '-', '.', '_' (and ':' '[' ']' for addresses); at most 255 bytes. */
+static int validate_server_name(const char *name, const char **ret_bare) {
+    const char *bare = name;
+
+    if (strncmp(bare, "\\\\", 2) == 0)
+        bare += 2;
+    if (strlen(bare) > 255)
+        return -ENAMETOOLONG;
+    for (const char *c = bare; *c; c++)
+        if (!isalnum((unsigned char) *c) && !strchr("-._:[]", *c))
+            return -EINVAL;
+    if (bare[0] == '-')
+        return -EINVAL; /* never something that reads like an option */
+    *ret_bare = bare;
+    return 0;
+}
+
+int server_open(const char *name, struct wts_server **ret) {
+    struct wts_server *s;
+    const char *bare = "";
+    int r;
+
+    if (name) {
+        r = validate_server_name(name, &bare);
+        if (r < 0)
+            return r;
+    }
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return -ENOMEM;
+    s->refs = 1;
+    s->local = server_name_is_local(bare);
+    pthread_mutex_init(&s->lock, NULL);
+    if (s->local)
+        local_host_name(s->host, sizeof(s->host));
+    else
+        snprintf(s->host, sizeof(s->host), "%s", bare);
+
+    pthread_mutex_lock(&registry_lock);
+    s->next = registry;
+    registry = s;
+    pthread_mutex_unlock(&registry_lock);
+    *ret = s;
+    return 0;
+}
+
+static void server_free(struct wts_server *s) {
+    if (s->provider)
+        s->provider->ops->close(s->provider);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+/* Called with registry_lock held. */
+static void unlink_server(struct wts_server *s) {
+    for (struct wts_server **p = &registry; *p; p = &(*p)->next)
+        if (*p == s) {
+            *p = s->next;
+            return;
+        }
+}
+
+void server_close(struct wts_server *s) {
+    bool last = false;
+
+    if (!s || s == &this_host)
+        return;
+    pthread_mutex_lock(&registry_lock);
+    for (struct wts_server *i = registry; i; i = i->next)
+        if (i == s && !s->closed) {
+            s->closed = true;
+            if (--s->refs == 0) {
+                unlink_server(s);
+                last = true;
+            }
+            break;
+        }
+    pthread_mutex_unlock(&registry_lock);
+    if (last)
+        server_free(s);
+}
+
+int server_acquire(HANDLE h, struct wts_server **ret) {
+    int r = -EBADF;
+
+    if (!h) {
+        *ret = &this_host;
+        return 0;
+    }
+    pthread_mutex_lock(&registry_lock);
+    for (struct wts_server *i = registry; i; i = i->next)
+        if ((HANDLE) i == h && !i->closed) {
+            i->refs++;
+            *ret = i;
+            r = 0;
+            break;
+        }
+    pthread_mutex_unlock(&registry_lock);
+    return r;
+}
+
+void server_release(struct wts_server *s) {
+    bool last = false;
+
+    if (!s || s == &this_host)
+        return;
+    pthread_mutex_lock(&registry_lock);
+    if (--s->refs == 0) {
+        unlink_server(s);
+        last = true;
+    }
+    pthread_mutex_unlock(&registry_lock);
+    if (last)
+        server_free(s);
+}
+
+int server_provider(struct wts_server *s, struct session_provider **ret) {
+    int r = 0;
+
+    if (!s->local)
+        return -EOPNOTSUPP; /* remote hosts: not in this build (docs/api.md) */
+    pthread_mutex_lock(&s->lock);
+    /* Not cached on failure: logind may come up after the handle was opened. */
+    if (!s->provider)
+        r = session_provider_open_local(&s->provider);
+    if (r >= 0)
+        *ret = s->provider;
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}
+
+static pthread_once_t this_host_named = PTHREAD_ONCE_INIT;
+
+static void name_this_host(void) {
+    local_host_name(this_host.host, sizeof(this_host.host));
+}
+
+const char *server_host_name(struct wts_server *s) {
+    if (s == &this_host)
+        pthread_once(&this_host_named, name_this_host);
+    return s->host;
+}

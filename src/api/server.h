@@ -1,0 +1,33 @@
+/*
+ * Server handles: what WTSOpenServer returns. A handle is only ever
+ * dereferenced after it was found in the registry of live handles, so a
+ * stale, closed or made-up HANDLE yields ERROR_INVALID_HANDLE, not a crash.
+ */
+#ifndef WTSNET_API_SERVER_H
+#define WTSNET_API_SERVER_H
+
+#include <windows.h>
+
+#include "session/provider.h"
+
+struct wts_server;
+
+/* name: UTF-8; NULL for this host. Returns 0 or a negative errno. */
+int server_open(const char *name, struct wts_server **ret);
+void server_close(struct wts_server *s);
+
+/* Looks a HANDLE up (NULL = this host) and holds it until server_release.
+ * -EBADF for anything that is not a live handle. */
+int server_acquire(HANDLE h, struct wts_server **ret);
+void server_release(struct wts_server *s);
+
+/* The session provider behind a held handle, opened on first use. */
+int server_provider(struct wts_server *s, struct session_provider **ret);
+
+/* The name results report as the host: this host's name, or the one opened. */
+const char *server_host_name(struct wts_server *s);
+
+/* True when name designates this host (NULL, "", ".", "localhost", our hostname). */
+int server_name_is_local(const char *name);
+
+#endif

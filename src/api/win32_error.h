@@ -1,0 +1,18 @@
+/* The one place where wtsnet's internal errors become Win32 codes. */
+#ifndef WTSNET_API_WIN32_ERROR_H
+#define WTSNET_API_WIN32_ERROR_H
+
+#include <windows.h>
+
+/* Maps a negative errno (src/common/errors.h) to a Win32 error code. */
+DWORD win32_error_from_errno(int negative_errno);
+
+/* Sets last-error from a negative errno and returns FALSE: `return fail(r);` */
+BOOL fail(int negative_errno);
+/* Sets last-error to a Win32 code and returns FALSE. */
+BOOL fail_win32(DWORD code);
+
+/* The English message for a code, or NULL when it is not in the table. */
+const char *win32_error_message(DWORD code);
+
+#endif

@@ -1,0 +1,477 @@
+/*
+ * wtsapi32, W entry points: argument checks, the call into the session
+ * provider, packing of the result into one block, and error translation.
+ * The A entry points (wtsapi_a.c) wrap these.
+ */
+#include <wtsapi32.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/server.h"
+#include "api/win32_error.h"
+#include "common/errors.h"
+#include "common/wintime.h"
+#include "common/wstr.h"
+
+/* docs/api.md, "States". */
+static WTS_CONNECTSTATE_CLASS connect_state(enum session_state s) {
+    switch (s) {
+    case SESSION_STATE_OPENING:
+        return WTSInit;
+    case SESSION_STATE_ONLINE:
+        return WTSConnected;
+    case SESSION_STATE_ACTIVE:
+        return WTSActive;
+    case SESSION_STATE_CLOSING:
+        return WTSDown;
+    case SESSION_STATE_LISTENING:
+        return WTSListen;
+    case SESSION_STATE_SERVICES:
+    default:
+        return WTSDisconnected;
+    }
+}
+
+static int open_provider(HANDLE h, struct wts_server **ret_server, struct session_provider **ret_provider) {
+    struct wts_server *s;
+    int r = server_acquire(h, &s);
+
+    if (r < 0)
+        return r;
+    r = server_provider(s, ret_provider);
+    if (r < 0) {
+        server_release(s);
+        return r;
+    }
+    *ret_server = s;
+    return 0;
+}
+
+/* WTS_CURRENT_SESSION means the caller's own; WTS_ANY_SESSION names none. */
+static int resolve_session_id(struct session_provider *p, DWORD id, uint32_t *ret) {
+    if (id == WTS_CURRENT_SESSION)
+        return p->ops->current(p, ret);
+    if (id == WTS_ANY_SESSION)
+        return -EINVAL;
+    *ret = id;
+    return 0;
+}
+
+/* Local accounts belong to the machine, as on Windows: the short host name. */
+static void domain_name(struct wts_server *s, const struct session_record *r, char *buf, size_t size) {
+    const char *host = server_host_name(s);
+    size_t len = strcspn(host, ".");
+
+    if (!r->user[0]) {
+        buf[0] = '\0';
+        return;
+    }
+    if (len >= size)
+        len = size - 1;
+    memcpy(buf, host, len);
+    buf[len] = '\0';
+}
+
+static void winstation_name(const struct session_record *r, char buf[WINSTATIONNAME_LENGTH + 1]) {
+    if (session_winstation_name(r, buf, WINSTATIONNAME_LENGTH + 1) < 0)
+        buf[0] = '\0';
+}
+
+static size_t wide_size(const char *s) {
+    return (utf8_wcslen_lossy(s) + 1) * sizeof(wchar_t);
+}
+
+/* Copies s as wide text to *cursor, advances it, and returns where it went. */
+static wchar_t *put_wide(char **cursor, const char *s) {
+    wchar_t *w = (wchar_t *) *cursor;
+
+    utf8_to_wcs_lossy(s, w);
+    *cursor += wide_size(s);
+    return w;
+}
+
+BOOL WINAPI WTSEnumerateSessionsW(HANDLE hServer, DWORD Reserved, DWORD Version, PWTS_SESSION_INFOW *ppSessionInfo,
+                                  DWORD *pCount) {
+    struct session_provider *p;
+    struct session_list list = {0};
+    struct wts_server *s;
+    char (*names)[WINSTATIONNAME_LENGTH + 1] = NULL;
+    PWTS_SESSION_INFOW out;
+    size_t size;
+    char *cursor;
+    int r;
+
+    if (Reserved != 0 || Version != 1 || !ppSessionInfo || !pCount)
+        return fail_win32(ERROR_INVALID_PARAMETER);
+    r = open_provider(hServer, &s, &p);
+    if (r < 0)
+        return fail(r);
+    r = p->ops->list(p, &list);
+    server_release(s);
+    if (r < 0)
+        return fail(r);
+
+    names = calloc(list.count ? list.count : 1, sizeof(*names));
+    if (!names) {
+        session_list_free(&list);
+        return fail(-ENOMEM);
+    }
+    size = list.count * sizeof(*out);
+    for (size_t i = 0; i < list.count; i++) {
+        winstation_name(&list.items[i], names[i]);
+        size += wide_size(names[i]);
+    }
+    out = malloc(size ? size : 1);
+    if (!out) {
+        free(names);
+        session_list_free(&list);
+        return fail(-ENOMEM);
+    }
+    cursor = (char *) (out + list.count);
+    for (size_t i = 0; i < list.count; i++) {
+        out[i].SessionId = list.items[i].id;
+        out[i].State = connect_state(list.items[i].state);
+        out[i].pWinStationName = put_wide(&cursor, names[i]);
+    }
+    *ppSessionInfo = out;
+    *pCount = (DWORD) list.count;
+    free(names);
+    session_list_free(&list);
+    return TRUE;
+}
+
+BOOL WINAPI WTSEnumerateSessionsExW(HANDLE hServer, DWORD *pLevel, DWORD Filter, PWTS_SESSION_INFO_1W *ppSessionInfo,
+                                    DWORD *pCount) {
+    struct session_provider *p;
+    struct session_list list = {0};
+    struct wts_server *s;
+    struct names {
+        char station[WINSTATIONNAME_LENGTH + 1];
+        char domain[256];
+    } *names = NULL;
+    const char *host;
+    PWTS_SESSION_INFO_1W out;
+    size_t size;
+    char *cursor;
+    int r;
+
+    if (!pLevel || *pLevel != 1 || Filter != 0 || !ppSessionInfo || !pCount)
+        return fail_win32(ERROR_INVALID_PARAMETER);
+    r = open_provider(hServer, &s, &p);
+    if (r < 0)
+        return fail(r);
+    r = p->ops->list(p, &list);
+    if (r < 0) {
+        server_release(s);
+        return fail(r);
+    }
+    host = server_host_name(s);
+
+    names = calloc(list.count ? list.count : 1, sizeof(*names));
+    if (!names) {
+        r = -ENOMEM;
+        goto out;
+    }
+    size = list.count * sizeof(*out);
+    for (size_t i = 0; i < list.count; i++) {
+        const struct session_record *rec = &list.items[i];
+
+        winstation_name(rec, names[i].station);
+        domain_name(s, rec, names[i].domain, sizeof(names[i].domain));
+        size += wide_size(names[i].station) + wide_size(host);
+        /* As on Windows, a session without a user has NULL user and domain. */
+        if (rec->user[0])
+            size += wide_size(rec->user) + wide_size(names[i].domain);
+    }
+    out = malloc(size ? size : 1);
+    if (!out) {
+        r = -ENOMEM;
+        goto out;
+    }
+    cursor = (char *) (out + list.count);
+    for (size_t i = 0; i < list.count; i++) {
+        const struct session_record *rec = &list.items[i];
+
+        out[i] = (WTS_SESSION_INFO_1W){.ExecEnvId = rec->id, .State = connect_state(rec->state), .SessionId = rec->id};
+        out[i].pSessionName = put_wide(&cursor, names[i].station);
+        out[i].pHostName = put_wide(&cursor, host);
+        if (rec->user[0]) {
+            out[i].pUserName = put_wide(&cursor, rec->user);
+            out[i].pDomainName = put_wide(&cursor, names[i].domain);
+        }
+    }
+    *ppSessionInfo = out;
+    *pCount = (DWORD) list.count;
+    r = 0;
+out:
+    free(names);
+    session_list_free(&list);
+    server_release(s);
+    return r < 0 ? fail(r) : TRUE;
+}
+
+/* Fills a WTS_CLIENT_ADDRESS from an address literal; a name or nothing
+ * gives AF_UNSPEC, which is what Windows reports for console sessions. */
+static void client_address(const char *host, WTS_CLIENT_ADDRESS *a) {
+    unsigned char v6[16];
+
+    memset(a, 0, sizeof(*a));
+    if (inet_pton(AF_INET, host, &a->Address[2]) == 1) {
+        a->AddressFamily = WTS_AF_INET;
+    } else if (inet_pton(AF_INET6, host, v6) == 1) {
+        static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+        if (memcmp(v6, v4_mapped, sizeof(v4_mapped)) == 0) {
+            a->AddressFamily = WTS_AF_INET;
+            memcpy(&a->Address[2], v6 + 12, 4);
+        } else {
+            a->AddressFamily = WTS_AF_INET6;
+            memcpy(&a->Address[2], v6, 16);
+        }
+    }
+}
+
+static void fill_wtsinfo(struct wts_server *s, const struct session_record *r, WTSINFOW *info) {
+    char station[WINSTATIONNAME_LENGTH + 1], domain[DOMAIN_LENGTH + 1];
+
+    memset(info, 0, sizeof(*info));
+    winstation_name(r, station);
+    domain_name(s, r, domain, sizeof(domain));
+    info->State = connect_state(r->state);
+    info->SessionId = r->id;
+    wcs_copy_truncated_from_utf8(info->WinStationName, WINSTATIONNAME_LENGTH, station);
+    wcs_copy_truncated_from_utf8(info->Domain, DOMAIN_LENGTH, domain);
+    wcs_copy_truncated_from_utf8(info->UserName, USERNAME_LENGTH + 1, r->user);
+    info->ConnectTime.QuadPart = filetime_from_unix_usec(r->logon_usec);
+    info->LogonTime.QuadPart = filetime_from_unix_usec(r->logon_usec);
+    if (r->idle)
+        info->LastInputTime.QuadPart = filetime_from_unix_usec(r->idle_since_usec);
+    info->CurrentTime.QuadPart = filetime_from_unix_usec(now_realtime_usec());
+}
+
+static void fill_wtsinfoex(struct wts_server *s, const struct session_record *r, WTSINFOEXW *ex) {
+    WTSINFOEX_LEVEL1_W *l1 = &ex->Data.WTSInfoExLevel1;
+    char station[WINSTATIONNAME_LENGTH + 1], domain[DOMAIN_LENGTH + 1];
+
+    memset(ex, 0, sizeof(*ex));
+    winstation_name(r, station);
+    domain_name(s, r, domain, sizeof(domain));
+    ex->Level = 1;
+    l1->SessionId = r->id;
+    l1->SessionState = connect_state(r->state);
+    l1->SessionFlags = r->lock == SESSION_LOCK_LOCKED     ? (LONG) WTS_SESSIONSTATE_LOCK
+                       : r->lock == SESSION_LOCK_UNLOCKED ? (LONG) WTS_SESSIONSTATE_UNLOCK
+                                                          : (LONG) WTS_SESSIONSTATE_UNKNOWN;
+    wcs_copy_truncated_from_utf8(l1->WinStationName, WINSTATIONNAME_LENGTH + 1, station);
+    wcs_copy_truncated_from_utf8(l1->UserName, USERNAME_LENGTH + 1, r->user);
+    wcs_copy_truncated_from_utf8(l1->DomainName, DOMAIN_LENGTH + 1, domain);
+    l1->LogonTime.QuadPart = filetime_from_unix_usec(r->logon_usec);
+    l1->ConnectTime.QuadPart = l1->LogonTime.QuadPart;
+    if (r->idle)
+        l1->LastInputTime.QuadPart = filetime_from_unix_usec(r->idle_since_usec);
+    l1->CurrentTime.QuadPart = filetime_from_unix_usec(now_realtime_usec());
+}
+
+static int dup_block(const void *value, size_t size, void **ret) {
+    void *b = malloc(size);
+
+    if (!b)
+        return -ENOMEM;
+    memcpy(b, value, size);
+    *ret = b;
+    return 0;
+}
+
+static int wide_block(const char *s, void **ret, DWORD *ret_bytes) {
+    size_t size = wide_size(s);
+    char *b = malloc(size), *cursor = b;
+
+    if (!b)
+        return -ENOMEM;
+    put_wide(&cursor, s);
+    *ret = b;
+    *ret_bytes = (DWORD) size;
+    return 0;
+}
+
+/* docs/api.md, "Query classes": what each class answers on Linux. */
+static int query_value(struct wts_server *s, const struct session_record *r, WTS_INFO_CLASS cls, void **ret,
+                       DWORD *ret_bytes) {
+    union {
+        ULONG ul;
+        USHORT us;
+        BOOL b;
+        DWORD dw;
+        WTS_CLIENT_ADDRESS address;
+        WTSINFOW info;
+        WTSINFOEXW infoex;
+    } v;
+    char text[256];
+    size_t size;
+
+    switch (cls) {
+    case WTSSessionId:
+        v.ul = r->id, size = sizeof(ULONG);
+        break;
+    case WTSUserName:
+        return wide_block(r->user, ret, ret_bytes);
+    case WTSWinStationName:
+        winstation_name(r, text);
+        return wide_block(text, ret, ret_bytes);
+    case WTSDomainName:
+        domain_name(s, r, text, sizeof(text));
+        return wide_block(text, ret, ret_bytes);
+    case WTSConnectState:
+        v.dw = (DWORD) connect_state(r->state), size = sizeof(DWORD);
+        break;
+    case WTSClientName:
+        /* The client's name as the session records it; console sessions have none. */
+        return wide_block(r->remote ? r->remote_host : "", ret, ret_bytes);
+    case WTSClientAddress:
+        client_address(r->remote ? r->remote_host : "", &v.address), size = sizeof(v.address);
+        break;
+    case WTSClientProtocolType:
+        v.us = r->kind == SESSION_KIND_RDP ? WTS_PROTOCOL_TYPE_RDP : WTS_PROTOCOL_TYPE_CONSOLE, size = sizeof(USHORT);
+        break;
+    case WTSIsRemoteSession:
+        v.b = r->remote ? TRUE : FALSE, size = sizeof(BOOL);
+        break;
+    case WTSSessionInfo:
+        fill_wtsinfo(s, r, &v.info), size = sizeof(v.info);
+        break;
+    case WTSSessionInfoEx:
+        fill_wtsinfoex(s, r, &v.infoex), size = sizeof(v.infoex);
+        break;
+    default:
+        /* No truthful answer on Linux (or, like WTSIdleTime and the byte
+         * counters, documented by Microsoft to fail with this code). */
+        return -EOPNOTSUPP;
+    }
+    *ret_bytes = (DWORD) size;
+    return dup_block(&v, size, ret);
+}
+
+static bool class_needs_times(WTS_INFO_CLASS cls) {
+    return cls == WTSSessionInfo || cls == WTSSessionInfoEx;
+}
+
+BOOL WINAPI WTSQuerySessionInformationW(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass,
+                                        LPWSTR *ppBuffer, DWORD *pBytesReturned) {
+    struct session_record rec = {0};
+    struct session_provider *p;
+    struct wts_server *s;
+    uint32_t id;
+    void *value = NULL;
+    DWORD bytes = 0;
+    int r;
+
+    if (!ppBuffer || !pBytesReturned)
+        return fail_win32(ERROR_INVALID_USER_BUFFER);
+    if ((unsigned) WTSInfoClass > (unsigned) WTSIsRemoteSession)
+        return fail_win32(ERROR_INVALID_PARAMETER);
+    r = open_provider(hServer, &s, &p);
+    if (r < 0)
+        return fail(r);
+    r = resolve_session_id(p, SessionId, &id);
+    if (r >= 0)
+        r = p->ops->get(p, id, class_needs_times(WTSInfoClass), &rec);
+    if (r >= 0 && rec.state == SESSION_STATE_CLOSING)
+        r = -E_CLOSE_PENDING; /* being logged off: as Windows after an async logoff */
+    if (r >= 0)
+        r = query_value(s, &rec, WTSInfoClass, &value, &bytes);
+    session_record_done(&rec);
+    server_release(s);
+    if (r < 0)
+        return fail(r);
+    *ppBuffer = value;
+    *pBytesReturned = bytes;
+    return TRUE;
+}
+
+BOOL WINAPI WTSLogoffSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
+    struct session_provider *p;
+    struct logoff_policy policy;
+    struct wts_server *s;
+    uint32_t id;
+    int r;
+
+    r = open_provider(hServer, &s, &p);
+    if (r < 0)
+        return fail(r);
+    logoff_policy_from_env(&policy);
+    r = resolve_session_id(p, SessionId, &id);
+    if (r >= 0)
+        r = p->ops->logoff(p, id, bWait != FALSE, &policy);
+    server_release(s);
+    return r < 0 ? fail(r) : TRUE;
+}
+
+BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
+    struct wts_server *s;
+    int r;
+
+    (void) SessionId, (void) bWait;
+    r = server_acquire(hServer, &s);
+    if (r < 0)
+        return fail(r);
+    server_release(s);
+    /* A Linux login session has no disconnected state to move to. */
+    return fail(-EOPNOTSUPP);
+}
+
+BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask, DWORD *pEventFlags) {
+    struct wts_server *s;
+    int r;
+
+    (void) EventMask, (void) pEventFlags;
+    r = server_acquire(hServer, &s);
+    if (r < 0)
+        return fail(r);
+    server_release(s);
+    return fail(-ENOSYS);
+}
+
+HANDLE WINAPI WTSOpenServerW(LPWSTR pServerName) {
+    struct wts_server *s;
+    char *name = NULL;
+    int r = 0;
+
+    if (pServerName)
+        r = wcs_to_utf8(pServerName, &name);
+    if (r >= 0)
+        r = server_open(name, &s);
+    free(name);
+    if (r < 0) {
+        fail(r == -EILSEQ ? -EINVAL : r);
+        return NULL;
+    }
+    return (HANDLE) s;
+}
+
+HANDLE WINAPI WTSOpenServerExW(LPWSTR pServerName) {
+    return WTSOpenServerW(pServerName);
+}
+
+void WINAPI WTSCloseServer(HANDLE hServer) {
+    struct wts_server *s;
+
+    if (server_acquire(hServer, &s) < 0)
+        return;
+    server_close(s);
+    server_release(s);
+}
+
+void WINAPI WTSFreeMemory(PVOID pMemory) {
+    free(pMemory);
+}
+
+BOOL WINAPI WTSFreeMemoryExW(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG NumberOfEntries) {
+    (void) NumberOfEntries; /* one block, whatever the count */
+    if (!pMemory || (unsigned) WTSTypeClass > (unsigned) WTSTypeSessionInfoLevel1)
+        return fail_win32(ERROR_INVALID_PARAMETER);
+    free(pMemory);
+    return TRUE;
+}

@@ -1,0 +1,27 @@
+/*
+ * The negative errno values with a fixed meaning across wtsnet's layers.
+ * Only src/api/ turns them into Win32 codes, through one table
+ * (src/api/win32_error.c); everything below api/ returns these.
+ */
+#ifndef WTSNET_COMMON_ERRORS_H
+#define WTSNET_COMMON_ERRORS_H
+
+#include <errno.h>
+
+/*   -EINVAL       a malformed argument                → ERROR_INVALID_PARAMETER
+ *   -ENOMEM                                           → ERROR_NOT_ENOUGH_MEMORY
+ *   -EACCES/-EPERM the caller lacks the right         → ERROR_ACCESS_DENIED
+ *   -ESRCH        no such session                     → ERROR_CTX_WINSTATION_NOT_FOUND
+ *   -ESHUTDOWN    the session is being logged off     → ERROR_CTX_CLOSE_PENDING
+ *   -ETIMEDOUT    a wait ran past its deadline        → ERROR_TIMEOUT
+ *   -EOPNOTSUPP   no truthful answer exists here      → ERROR_NOT_SUPPORTED
+ *   -ENOSYS       not implemented yet                 → ERROR_CALL_NOT_IMPLEMENTED
+ *   -EBADF        not a live handle                   → ERROR_INVALID_HANDLE
+ *   -EHOSTDOWN    the session service is unreachable  → RPC_S_SERVER_UNAVAILABLE
+ *   -EILSEQ       text that is not valid Unicode      → ERROR_NO_UNICODE_TRANSLATION
+ */
+#define E_NO_SESSION ESRCH
+#define E_CLOSE_PENDING ESHUTDOWN
+#define E_UNREACHABLE EHOSTDOWN
+
+#endif

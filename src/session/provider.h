@@ -1,0 +1,123 @@
+/*
+ * Interactive-session providers: logind (sd-login + sd-bus), kernel audit
+ * sessions, remote hosts. Each fills the same provider-neutral record; the
+ * api/ layer turns records into Win32 structures. Every function returns
+ * >= 0 on success or a negative errno (see src/common/errors.h for the
+ * session-specific meanings); ret_ parameters are untouched on failure.
+ */
+#ifndef WTSNET_SESSION_PROVIDER_H
+#define WTSNET_SESSION_PROVIDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* DWORD session id 0: processes outside any login session (system services). */
+#define SESSION_ID_SERVICES 0u
+
+/* The provider-neutral state of a session (mapped to WTS_CONNECTSTATE_CLASS in api/). */
+enum session_state {
+    SESSION_STATE_OPENING,  /* logging in                          → WTSInit */
+    SESSION_STATE_ONLINE,   /* logged in, not in the foreground    → WTSConnected */
+    SESSION_STATE_ACTIVE,   /* logged in, in the foreground        → WTSActive */
+    SESSION_STATE_CLOSING,  /* logged out, processes may linger    → WTSDown */
+    SESSION_STATE_SERVICES, /* session 0                           → WTSDisconnected */
+    SESSION_STATE_LISTENING /* a listener (e.g. RDP), no user      → WTSListen */
+};
+
+enum session_kind {
+    SESSION_KIND_SERVICES, /* session 0 */
+    SESSION_KIND_CONSOLE,  /* attached to a seat */
+    SESSION_KIND_SSH,
+    SESSION_KIND_RDP,
+    SESSION_KIND_OTHER /* su, cron, tty without seat, … */
+};
+
+enum session_lock {
+    SESSION_LOCK_UNKNOWN = -1,
+    SESSION_LOCK_LOCKED = 0,
+    SESSION_LOCK_UNLOCKED = 1
+};
+
+/* One session, as much as the provider knows. Strings are UTF-8, never NULL
+ * (empty when unknown). Times are µs since the Unix epoch, 0 when unknown. */
+struct session_record {
+    uint32_t id;
+    char key[64]; /* the provider's own id: logind's "3" or "c2", the audit id */
+    enum session_state state;
+    enum session_kind kind;
+    uid_t uid;
+    bool has_uid;
+    char *user;
+    char *service;     /* PAM service: "sshd", "xrdp-sesman", "su-l" */
+    char *type;        /* "tty", "x11", "wayland", "unspecified" */
+    char *class_name;  /* "user", "greeter", "background", … */
+    char *seat;
+    char *tty;
+    char *display;
+    char *remote_host; /* the client's address or name, as the provider has it */
+    char *remote_user;
+    bool remote;
+    uint32_t vt;
+    pid_t leader;
+    uint64_t logon_usec;
+    uint64_t idle_since_usec;
+    bool idle;
+    enum session_lock lock;
+    bool has_times; /* logon/idle/lock were read (they cost a bus call on logind) */
+};
+
+struct session_list {
+    struct session_record *items;
+    size_t count;
+};
+
+void session_record_done(struct session_record *r);
+void session_list_free(struct session_list *l);
+
+/* What a logoff may do, and when it gives up. */
+struct logoff_policy {
+    uint64_t grace_usec;    /* then force: SIGKILL every process of the session */
+    uint64_t deadline_usec; /* then give up: -ETIMEDOUT */
+};
+
+/* Reads WTSNET_LOGOFF_GRACE_MS and WTSNET_LOGOFF_TIMEOUT_MS, else the defaults. */
+void logoff_policy_from_env(struct logoff_policy *ret);
+
+struct session_provider;
+
+struct session_provider_ops {
+    const char *name;
+    /* target: NULL for this host; otherwise a provider-specific address. */
+    int (*open)(const char *target, struct session_provider **ret);
+    void (*close)(struct session_provider *p);
+    /* Every session, session 0 first. */
+    int (*list)(struct session_provider *p, struct session_list *ret);
+    /* One session. with_times also reads logon/idle/lock (a bus call on logind).
+     * -ESRCH when there is none. */
+    int (*get)(struct session_provider *p, uint32_t id, bool with_times, struct session_record *ret);
+    /* The caller's own session (SESSION_ID_SERVICES when it has none). */
+    int (*current)(struct session_provider *p, uint32_t *ret);
+    int (*logoff)(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy);
+};
+
+struct session_provider {
+    const struct session_provider_ops *ops;
+};
+
+extern const struct session_provider_ops logind_provider_ops;
+
+/* The provider for this host: WTSNET_PROVIDER=logind|audit forces one,
+ * otherwise the first that is available. */
+int session_provider_open_local(struct session_provider **ret);
+
+/* Naming and state rules shared by every provider (session_names.c). */
+void session_classify(struct session_record *r);
+int session_winstation_name(const struct session_record *r, char *buf, size_t size);
+
+/* logind ids: "N" ↔ N, "cN" ↔ 0x80000000 | N (docs/api.md, "Session ids"). */
+#define SESSION_ID_CLASS_C 0x80000000u
+int session_id_from_logind(const char *key, uint32_t *ret);
+int session_id_to_logind(uint32_t id, char *buf, size_t size);
+
+#endif

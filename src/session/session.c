@@ -1,0 +1,190 @@
+/*
+ * What every provider shares: session-id mapping, WinStation names, the
+ * kind of a session, record lifetimes, and the logoff policy.
+ */
+#include "session/provider.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/errors.h"
+
+void session_record_done(struct session_record *r) {
+    if (!r)
+        return;
+    free(r->user);
+    free(r->service);
+    free(r->type);
+    free(r->class_name);
+    free(r->seat);
+    free(r->tty);
+    free(r->display);
+    free(r->remote_host);
+    free(r->remote_user);
+    memset(r, 0, sizeof(*r));
+}
+
+void session_list_free(struct session_list *l) {
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->count; i++)
+        session_record_done(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->count = 0;
+}
+
+/* Parses a decimal uint32 with nothing else around it. */
+static int parse_u32(const char *s, uint32_t *ret) {
+    uint64_t v = 0;
+
+    if (!*s || (s[0] == '0' && s[1]))
+        return -EINVAL;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -EINVAL;
+        v = v * 10 + (uint64_t) (*s - '0');
+        if (v > UINT32_MAX)
+            return -ERANGE;
+    }
+    *ret = (uint32_t) v;
+    return 0;
+}
+
+/*
+ * logind names a session by its kernel audit session id ("3") where PAM set
+ * one, else "c<N>". Audit ids map to themselves; "c<N>" to 0x80000000 | N.
+ * Audit ids are a boot-wide counter starting at 1, so they stay far below
+ * 0x80000000; 0 (Services), 0xFFFFFFFE and 0xFFFFFFFF (WTS_ANY_SESSION,
+ * WTS_CURRENT_SESSION) are never produced.
+ */
+int session_id_from_logind(const char *key, uint32_t *ret) {
+    uint32_t n;
+    int r;
+
+    if (!key)
+        return -EINVAL;
+    if (key[0] == 'c') {
+        r = parse_u32(key + 1, &n);
+        if (r < 0 || n >= 0x7FFFFFFEu)
+            return -ERANGE;
+        *ret = SESSION_ID_CLASS_C | n;
+        return 0;
+    }
+    r = parse_u32(key, &n);
+    if (r < 0 || n == 0 || n >= SESSION_ID_CLASS_C)
+        return -ERANGE;
+    *ret = n;
+    return 0;
+}
+
+int session_id_to_logind(uint32_t id, char *buf, size_t size) {
+    int n;
+
+    if (id == SESSION_ID_SERVICES || id >= 0xFFFFFFFEu)
+        return -E_NO_SESSION;
+    if (id & SESSION_ID_CLASS_C)
+        n = snprintf(buf, size, "c%" PRIu32, id & ~SESSION_ID_CLASS_C);
+    else
+        n = snprintf(buf, size, "%" PRIu32, id);
+    return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
+}
+
+static int str_eq(const char *a, const char *b) {
+    return a && strcmp(a, b) == 0;
+}
+
+void session_classify(struct session_record *r) {
+    if (r->id == SESSION_ID_SERVICES)
+        r->kind = SESSION_KIND_SERVICES;
+    else if (str_eq(r->service, "xrdp-sesman"))
+        r->kind = SESSION_KIND_RDP;
+    else if (r->seat && r->seat[0])
+        r->kind = SESSION_KIND_CONSOLE;
+    else if (str_eq(r->service, "sshd"))
+        r->kind = SESSION_KIND_SSH;
+    else
+        r->kind = SESSION_KIND_OTHER;
+}
+
+/* The number in an X display name (":10", ":10.0", "host:10"), or -1. */
+static long display_number(const char *display) {
+    const char *colon = display ? strrchr(display, ':') : NULL;
+    char *end;
+    long n;
+
+    if (!colon || colon[1] < '0' || colon[1] > '9')
+        return -1;
+    n = strtol(colon + 1, &end, 10);
+    return (*end == '\0' || *end == '.') ? n : -1;
+}
+
+/*
+ * WinStation names, documented in docs/api.md:
+ *   session 0       "Services"
+ *   xrdp            "RDP-Tcp#<X display number>"
+ *   on a seat       "Console" (seat0), "Console-<seat>" (other seats)
+ *   sshd            "SSH#<logind id>"
+ *   anything else   "<PAM service>#<logind id>", e.g. "su-l#c2"
+ * Windows allows 32 characters; longer service names are cut.
+ */
+int session_winstation_name(const struct session_record *r, char *buf, size_t size) {
+    long display;
+    int n;
+
+    switch (r->kind) {
+    case SESSION_KIND_SERVICES:
+        n = snprintf(buf, size, "Services");
+        break;
+    case SESSION_KIND_RDP:
+        display = display_number(r->display);
+        n = display >= 0 ? snprintf(buf, size, "RDP-Tcp#%ld", display) : snprintf(buf, size, "RDP-Tcp#%s", r->key);
+        break;
+    case SESSION_KIND_CONSOLE:
+        n = str_eq(r->seat, "seat0") ? snprintf(buf, size, "Console") : snprintf(buf, size, "Console-%.20s", r->seat);
+        break;
+    case SESSION_KIND_SSH:
+        n = snprintf(buf, size, "SSH#%s", r->key);
+        break;
+    default: {
+        const char *what = r->service && r->service[0] ? r->service
+                         : r->type && r->type[0]       ? r->type
+                                                       : "session";
+        n = snprintf(buf, size, "%.16s#%s", what, r->key);
+        break;
+    }
+    }
+    return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
+}
+
+static uint64_t env_msec(const char *name, uint64_t fallback_usec) {
+    const char *v = getenv(name);
+    char *end;
+    unsigned long long ms;
+
+    if (!v || !*v)
+        return fallback_usec;
+    errno = 0;
+    ms = strtoull(v, &end, 10);
+    if (errno || *end || v[0] == '-' || ms > UINT64_MAX / 1000)
+        return fallback_usec;
+    return (uint64_t) ms * 1000;
+}
+
+void logoff_policy_from_env(struct logoff_policy *ret) {
+    ret->grace_usec = env_msec("WTSNET_LOGOFF_GRACE_MS", UINT64_C(10) * 1000000);
+    ret->deadline_usec = env_msec("WTSNET_LOGOFF_TIMEOUT_MS", UINT64_C(30) * 1000000);
+    if (ret->grace_usec > ret->deadline_usec)
+        ret->grace_usec = ret->deadline_usec;
+}
+
+int session_provider_open_local(struct session_provider **ret) {
+    const char *forced = getenv("WTSNET_PROVIDER");
+
+    if (forced && *forced && strcmp(forced, logind_provider_ops.name) != 0)
+        return -EOPNOTSUPP;
+    return logind_provider_ops.open(NULL, ret);
+}

@@ -1,0 +1,243 @@
+/*
+ * The wtsapi32 contract that holds on any host, whatever provider runs:
+ * argument checks, handle validation, errors. Like Wine's tests, each call
+ * starts with a poisoned last-error and poisoned out-parameters, and checks
+ * both the error and that the outputs were not touched on failure.
+ */
+#include <wtsapi32.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#define POISON ((void *) 0xdeadbeef)
+#define POISON_COUNT 0xdeadbeefu
+
+static void enumerate_rejects_nonzero_reserved_and_version_other_than_one(void) {
+    PWTS_SESSION_INFOW info = POISON;
+    DWORD count = POISON_COUNT;
+
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSEnumerateSessionsW(WTS_CURRENT_SERVER_HANDLE, 1, 1, &info, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSEnumerateSessionsW(WTS_CURRENT_SERVER_HANDLE, 0, 2, &info, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    CHECK(info == POISON);
+    CHECK_EQ_U(count, POISON_COUNT);
+}
+
+static void enumerate_rejects_null_out_pointers(void) {
+    PWTS_SESSION_INFOA info = POISON;
+    DWORD count = POISON_COUNT;
+
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSEnumerateSessionsA(WTS_CURRENT_SERVER_HANDLE, 0, 1, NULL, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSEnumerateSessionsA(WTS_CURRENT_SERVER_HANDLE, 0, 1, &info, NULL));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    CHECK(info == POISON);
+    CHECK_EQ_U(count, POISON_COUNT);
+}
+
+static void enumerate_ex_accepts_only_level_one_and_no_filter(void) {
+    PWTS_SESSION_INFO_1W info = POISON;
+    DWORD level = 2, count = POISON_COUNT;
+
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSEnumerateSessionsExW(WTS_CURRENT_SERVER_HANDLE, &level, 0, &info, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    level = 1;
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSEnumerateSessionsExW(WTS_CURRENT_SERVER_HANDLE, &level, 5, &info, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSEnumerateSessionsExW(WTS_CURRENT_SERVER_HANDLE, NULL, 0, &info, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    CHECK_EQ_U(level, 1);
+    CHECK(info == POISON);
+    CHECK_EQ_U(count, POISON_COUNT);
+}
+
+static void query_with_null_buffer_or_count_is_invalid_user_buffer(void) {
+    LPWSTR buf = POISON;
+    LPSTR abuf = POISON;
+    DWORD count = POISON_COUNT;
+
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSQuerySessionInformationW(WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, WTSUserName, NULL, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_USER_BUFFER);
+    CHECK_EQ_U(count, POISON_COUNT);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSQuerySessionInformationW(WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, WTSUserName, &buf, NULL));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_USER_BUFFER);
+    CHECK(buf == POISON);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSQuerySessionInformationA(WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, WTSUserName, NULL, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_USER_BUFFER);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSQuerySessionInformationA(WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, WTSUserName, &abuf, NULL));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_USER_BUFFER);
+    CHECK(abuf == POISON);
+    CHECK_EQ_U(count, POISON_COUNT);
+}
+
+static void query_of_an_unknown_class_is_invalid_parameter(void) {
+    LPWSTR buf = POISON;
+    DWORD count = POISON_COUNT;
+
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSQuerySessionInformationW(WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, (WTS_INFO_CLASS) 30, &buf,
+                                       &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSQuerySessionInformationW(WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, (WTS_INFO_CLASS) -1, &buf,
+                                       &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    CHECK(buf == POISON);
+    CHECK_EQ_U(count, POISON_COUNT);
+}
+
+static void a_made_up_handle_is_an_invalid_handle(void) {
+    HANDLE bogus = (HANDLE) (uintptr_t) 0x12345678;
+    PWTS_SESSION_INFOW info = POISON;
+    LPWSTR buf = POISON;
+    DWORD count = POISON_COUNT;
+
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSEnumerateSessionsW(bogus, 0, 1, &info, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSQuerySessionInformationW(bogus, 1, WTSUserName, &buf, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSLogoffSession(bogus, 1, TRUE));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSDisconnectSession(bogus, 1, FALSE));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_HANDLE);
+    WTSCloseServer(bogus); /* harmless */
+    CHECK(info == POISON && buf == POISON);
+    CHECK_EQ_U(count, POISON_COUNT);
+}
+
+static void a_closed_handle_is_an_invalid_handle(void) {
+    HANDLE h = WTSOpenServerA("localhost");
+    PWTS_SESSION_INFOA info = POISON;
+    DWORD count = POISON_COUNT;
+
+    REQUIRE(h != NULL);
+    WTSCloseServer(h);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSEnumerateSessionsA(h, 0, 1, &info, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_HANDLE);
+    WTSCloseServer(h); /* a second close is harmless */
+    CHECK(info == POISON);
+}
+
+static void local_names_open_this_host(void) {
+    char host[256];
+    const char *names[] = {"", ".", "localhost", "LOCALHOST", host};
+
+    REQUIRE(gethostname(host, sizeof(host)) == 0);
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        HANDLE h = WTSOpenServerA((LPSTR) names[i]);
+
+        CHECK(h != NULL);
+        WTSCloseServer(h);
+    }
+    HANDLE w = WTSOpenServerW(NULL);
+    CHECK(w != NULL);
+    WTSCloseServer(w);
+    w = WTSOpenServerExW((LPWSTR) L"\\\\localhost");
+    CHECK(w != NULL);
+    WTSCloseServer(w);
+}
+
+static void names_that_could_become_options_or_garbage_are_refused(void) {
+    char long_name[400];
+    const char *bad[] = {"-oProxyCommand=touch /tmp/x", "a b", "host;id", "$(id)", "h\tx", long_name};
+
+    memset(long_name, 'a', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = '\0';
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        SetLastError(0xdeadbeef);
+        CHECK(WTSOpenServerA((LPSTR) bad[i]) == NULL);
+        CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    }
+    SetLastError(0xdeadbeef);
+    CHECK(WTSOpenServerA((LPSTR) "\xff\xfe") == NULL);
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+}
+
+static void a_remote_name_gives_a_handle_whose_calls_say_not_supported(void) {
+    HANDLE h = WTSOpenServerA((LPSTR) "some-other-host.example");
+    PWTS_SESSION_INFOA info = POISON;
+    DWORD count = POISON_COUNT;
+
+    REQUIRE(h != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSEnumerateSessionsA(h, 0, 1, &info, &count));
+    CHECK_EQ_U(GetLastError(), ERROR_NOT_SUPPORTED);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSLogoffSession(h, 5, FALSE));
+    CHECK_EQ_U(GetLastError(), ERROR_NOT_SUPPORTED);
+    WTSCloseServer(h);
+    CHECK(info == POISON);
+}
+
+static void disconnect_is_not_supported(void) {
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSDisconnectSession(WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, FALSE));
+    CHECK_EQ_U(GetLastError(), ERROR_NOT_SUPPORTED);
+}
+
+static void wait_system_event_is_not_implemented_yet(void) {
+    DWORD flags = POISON_COUNT;
+
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSWaitSystemEvent(WTS_CURRENT_SERVER_HANDLE, WTS_EVENT_ALL, &flags));
+    CHECK_EQ_U(GetLastError(), ERROR_CALL_NOT_IMPLEMENTED);
+    CHECK_EQ_U(flags, POISON_COUNT);
+}
+
+static void free_memory_ex_rejects_null_and_unknown_types(void) {
+    void *p = malloc(4);
+
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSFreeMemoryExW(WTSTypeSessionInfoLevel1, NULL, 0));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSFreeMemoryExA((WTS_TYPE_CLASS) 9, p, 1));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    CHECK(WTSFreeMemoryExA(WTSTypeSessionInfoLevel1, p, 1));
+    WTSFreeMemory(NULL); /* like free(NULL) */
+}
+
+static void last_error_is_per_thread(void) {
+    SetLastError(1234);
+    CHECK_EQ_U(GetLastError(), 1234);
+    SetLastError(0);
+    CHECK_EQ_U(GetLastError(), 0);
+}
+
+static void wtsinfo_has_microsofts_layout_with_the_frame_counters(void) {
+    /* mingw-w64 drops IncomingFrames/OutgoingFrames; Microsoft's layout has them. */
+    CHECK_EQ_U(offsetof(WTSINFOW, IncomingFrames), 16);
+    CHECK_EQ_U(offsetof(WTSINFOW, WinStationName), 32);
+    CHECK_EQ_U(offsetof(WTSINFOA, Domain), 32 + WINSTATIONNAME_LENGTH);
+    CHECK_EQ_U(sizeof(((WTSINFOEX_LEVEL1_W *) 0)->WinStationName) / sizeof(WCHAR), 33);
+    CHECK_EQ_U(sizeof(WTS_CLIENT_ADDRESS), 24);
+}
+
+TAP_MAIN(CASE(enumerate_rejects_nonzero_reserved_and_version_other_than_one), CASE(enumerate_rejects_null_out_pointers),
+         CASE(enumerate_ex_accepts_only_level_one_and_no_filter),
+         CASE(query_with_null_buffer_or_count_is_invalid_user_buffer), CASE(query_of_an_unknown_class_is_invalid_parameter),
+         CASE(a_made_up_handle_is_an_invalid_handle), CASE(a_closed_handle_is_an_invalid_handle),
+         CASE(local_names_open_this_host), CASE(names_that_could_become_options_or_garbage_are_refused),
+         CASE(a_remote_name_gives_a_handle_whose_calls_say_not_supported), CASE(disconnect_is_not_supported),
+         CASE(wait_system_event_is_not_implemented_yet), CASE(free_memory_ex_rejects_null_and_unknown_types),
+         CASE(last_error_is_per_thread), CASE(wtsinfo_has_microsofts_layout_with_the_frame_counters))
