@@ -7,17 +7,13 @@
  * hints, leader) come from one GetAll on the session object. Logoff is
  * TerminateSession on the bus, waited for through the SessionRemoved signal.
  *
- * What logind's errors mean here:
- *   org.freedesktop.login1.NoSuchSession                     → -ESRCH
- *   org.freedesktop.DBus.Error.AccessDenied,
- *   org.freedesktop.DBus.Error.InteractiveAuthorizationRequired → -EACCES (polkit said no)
- *   ServiceUnknown / NameHasNoOwner, or no system bus        → -EHOSTDOWN
+ * What logind's errors mean here: logind-bus.h (shared with the remote
+ * provider, as are the property parsing and the logoff wait); no system bus
+ * at all → -EHOSTDOWN.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <pthread.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +24,8 @@
 #include <systemd/sd-login.h>
 
 #include "common/errors.h"
-#include "common/wintime.h"
+#include "session/logind-bus.h"
 #include "session/provider.h"
-
-#define LOGIND_SERVICE "org.freedesktop.login1"
-#define LOGIND_PATH "/org/freedesktop/login1"
-#define LOGIND_MANAGER "org.freedesktop.login1.Manager"
-#define LOGIND_SESSION "org.freedesktop.login1.Session"
-#define LOGIND_SESSION_PATH_PREFIX "/org/freedesktop/login1/session"
 
 struct logind_provider {
     struct session_provider base;
@@ -45,17 +35,6 @@ struct logind_provider {
 
 static struct logind_provider *to_logind(struct session_provider *p) {
     return (struct logind_provider *) p;
-}
-
-static int bus_error_to_errno(const sd_bus_error *e, int r) {
-    if (sd_bus_error_has_name(e, "org.freedesktop.login1.NoSuchSession"))
-        return -E_NO_SESSION;
-    if (sd_bus_error_has_names(e, SD_BUS_ERROR_ACCESS_DENIED, SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED))
-        return -EACCES;
-    if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER, SD_BUS_ERROR_NO_SERVER,
-                               SD_BUS_ERROR_DISCONNECTED))
-        return -E_UNREACHABLE;
-    return r < 0 ? r : -EIO;
 }
 
 /* A failure to reach the system bus at all means logind is unreachable. */
@@ -101,36 +80,11 @@ static int user_name_for_uid(uid_t uid, char **ret) {
 }
 
 static int parse_state(const char *state, enum session_state *ret) {
-    static const struct {
-        const char *name;
-        enum session_state state;
-    } table[] = {
-        {"opening", SESSION_STATE_OPENING},
-        {"online", SESSION_STATE_ONLINE},
-        {"active", SESSION_STATE_ACTIVE},
-        {"closing", SESSION_STATE_CLOSING},
-    };
-
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-        if (strcmp(state, table[i].name) == 0) {
-            *ret = table[i].state;
-            return 0;
-        }
-    return -EINVAL;
+    return logind_parse_state(state, ret);
 }
 
 static int services_record(struct session_record *r) {
-    *r = (struct session_record){.id = SESSION_ID_SERVICES, .state = SESSION_STATE_SERVICES,
-                                 .kind = SESSION_KIND_SERVICES, .lock = SESSION_LOCK_UNKNOWN};
-    strcpy(r->key, "services");
-    if (dup_or_empty(NULL, &r->user) < 0 || dup_or_empty(NULL, &r->service) < 0 || dup_or_empty(NULL, &r->type) < 0 ||
-        dup_or_empty(NULL, &r->class_name) < 0 || dup_or_empty(NULL, &r->seat) < 0 || dup_or_empty(NULL, &r->tty) < 0 ||
-        dup_or_empty(NULL, &r->display) < 0 || dup_or_empty(NULL, &r->remote_host) < 0 ||
-        dup_or_empty(NULL, &r->remote_user) < 0) {
-        session_record_done(r);
-        return -ENOMEM;
-    }
-    return 0;
+    return logind_services_record(r);
 }
 
 static int record_from_sd_login(const char *key, uint32_t id, struct session_record *ret) {
@@ -210,52 +164,13 @@ static int read_times(struct logind_provider *lp, struct session_record *rec) {
         r = sd_bus_call_method(lp->bus, LOGIND_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll", &error,
                                &reply, "s", LOGIND_SESSION);
     if (r < 0) {
-        r = sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_OBJECT) ? -E_NO_SESSION : bus_error_to_errno(&error, r);
+        r = logind_bus_error_to_errno(&error, r);
         /* A broken connection is not kept for the next call. */
-        if (r == -E_UNREACHABLE || r == -ECONNRESET || r == -ENOTCONN) {
+        if (logind_bus_connection_lost(r))
             lp->bus = sd_bus_flush_close_unref(lp->bus);
-        }
         goto out;
     }
-
-    r = sd_bus_message_enter_container(reply, 'a', "{sv}");
-    while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
-        const char *name;
-        uint64_t t;
-        int b;
-        uint32_t u;
-
-        if ((r = sd_bus_message_read(reply, "s", &name)) < 0)
-            break;
-        if (strcmp(name, "Timestamp") == 0 || strcmp(name, "IdleSinceHint") == 0) {
-            if ((r = sd_bus_message_read(reply, "v", "t", &t)) < 0)
-                break;
-            if (name[0] == 'T')
-                rec->logon_usec = t;
-            else
-                rec->idle_since_usec = t;
-        } else if (strcmp(name, "IdleHint") == 0 || strcmp(name, "LockedHint") == 0) {
-            if ((r = sd_bus_message_read(reply, "v", "b", &b)) < 0)
-                break;
-            if (name[0] == 'I')
-                rec->idle = b;
-            else
-                rec->lock = b ? SESSION_LOCK_LOCKED : SESSION_LOCK_UNLOCKED;
-        } else if (strcmp(name, "Leader") == 0) {
-            if ((r = sd_bus_message_read(reply, "v", "u", &u)) < 0)
-                break;
-            rec->leader = (pid_t) u;
-        } else if ((r = sd_bus_message_skip(reply, "v")) < 0)
-            break;
-        if ((r = sd_bus_message_exit_container(reply)) < 0)
-            break;
-    }
-    if (r >= 0)
-        r = sd_bus_message_exit_container(reply);
-    if (r >= 0) {
-        rec->has_times = true;
-        r = 0;
-    }
+    r = logind_parse_session_properties(reply, LOGIND_PROPS_TIMES, rec);
 out:
     pthread_mutex_unlock(&lp->bus_lock);
     sd_bus_message_unref(reply);
@@ -385,56 +300,10 @@ static int logind_current(struct session_provider *p, uint32_t *ret) {
     return r < 0 ? -E_NO_SESSION : 0;
 }
 
-struct removal_watch {
-    const char *key;
-    bool removed;
-};
-
-static int on_session_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-    struct removal_watch *w = userdata;
-    const char *id;
-
-    (void) error;
-    if (sd_bus_message_read(m, "so", &id, NULL) >= 0 && strcmp(id, w->key) == 0)
-        w->removed = true;
-    return 0;
-}
-
-static int call_manager(sd_bus *bus, const char *method, const char *types, ...) {
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    sd_bus_message *m = NULL;
-    va_list ap;
-    int r;
-
-    r = sd_bus_message_new_method_call(bus, &m, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, method);
-    if (r >= 0) {
-        va_start(ap, types);
-        r = sd_bus_message_appendv(m, types, ap);
-        va_end(ap);
-    }
-    if (r >= 0)
-        r = sd_bus_call(bus, m, 0, &error, NULL);
-    if (r < 0)
-        r = bus_error_to_errno(&error, r);
-    sd_bus_message_unref(m);
-    sd_bus_error_free(&error);
-    return r;
-}
-
-/*
- * TerminateSession only queues the stop of the session's scope and replies;
- * logind announces SessionRemoved once the scope is gone and every process
- * with it. So: subscribe first, then terminate, then wait for the signal on a
- * monotonic deadline. A session stuck in "closing" (TerminateSession is a
- * no-op there) is forced with KillSession(all, SIGKILL) after the grace.
- */
+/* TerminateSession, then (bWait) the wait for SessionRemoved: logind-bus.c. */
 static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
-    struct removal_watch watch = {0};
-    sd_bus_slot *slot = NULL;
     sd_bus *bus = NULL;
     char key[32];
-    uint64_t start, grace_at, deadline_at;
-    bool forced = false;
     int r;
 
     (void) p;
@@ -443,62 +312,12 @@ static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, con
     r = session_id_to_logind(id, key, sizeof(key));
     if (r < 0)
         return -E_NO_SESSION;
-    watch.key = key;
-
     r = open_system_bus(&bus);
     if (r < 0)
         return r;
-    if (wait) {
-        r = sd_bus_match_signal(bus, &slot, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "SessionRemoved",
-                                on_session_removed, &watch);
-        if (r < 0)
-            goto out;
-    }
-    r = call_manager(bus, "TerminateSession", "s", key);
-    if (r < 0 || !wait)
-        goto out;
-
-    start = now_monotonic_usec();
-    grace_at = start + policy->grace_usec;
-    deadline_at = start + policy->deadline_usec;
-    for (;;) {
-        uint64_t now, until;
-
-        r = sd_bus_process(bus, NULL);
-        if (r < 0)
-            goto out;
-        if (watch.removed) {
-            r = 0;
-            goto out;
-        }
-        if (r > 0)
-            continue;
-
-        now = now_monotonic_usec();
-        if (now >= deadline_at) {
-            r = -ETIMEDOUT;
-            goto out;
-        }
-        if (!forced && now >= grace_at) {
-            forced = true;
-            r = call_manager(bus, "KillSession", "ssi", key, "all", (int32_t) SIGKILL);
-            if (r == -E_NO_SESSION) {
-                r = 0; /* removed between the signal's sending and our reading it */
-                goto out;
-            }
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        until = forced ? deadline_at : grace_at;
-        r = sd_bus_wait(bus, until - now);
-        if (r < 0 && r != -EINTR) /* a signal to the caller does not end the wait */
-            goto out;
-    }
-out:
-    sd_bus_slot_unref(slot);
+    r = logind_bus_logoff(bus, key, wait, policy);
     sd_bus_flush_close_unref(bus);
-    return r < 0 ? r : 0;
+    return r;
 }
 
 const struct session_provider_ops logind_provider_ops = {
