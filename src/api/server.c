@@ -119,7 +119,12 @@ int server_open(const char *name, struct wts_server **ret) {
         local_host_name(s->host, sizeof(s->host));
     else {
         r = remote_target_for(name, bare, &s->target, s->host, sizeof(s->host));
+        /* Opened now, without connecting: its settings (WTSNET_SSH_CONFIG,
+         * WTSNET_REMOTE_TIMEOUT_MS) are those in force at WTSOpenServer. */
+        if (r >= 0 && s->target)
+            r = remote_provider_ops.open(s->target, &s->provider);
         if (r < 0) {
+            free(s->target);
             free(s);
             return r;
         }
@@ -212,9 +217,9 @@ int server_provider(struct wts_server *s, struct session_provider **ret) {
         return -EOPNOTSUPP; /* remote access turned off (WTSNET_REMOTE=none) */
     pthread_mutex_lock(&s->lock);
     /* Not cached on failure: logind may come up after the handle was opened.
-     * A remote provider opens without connecting; it connects on first use. */
+     * (A remote handle has its provider from server_open on.) */
     if (!s->provider)
-        r = s->local ? session_provider_open_local(&s->provider) : remote_provider_ops.open(s->target, &s->provider);
+        r = session_provider_open_local(&s->provider);
     if (r >= 0)
         *ret = s->provider;
     pthread_mutex_unlock(&s->lock);

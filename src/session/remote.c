@@ -579,6 +579,46 @@ static int send_properties_read(sd_bus *bus, const char *key, struct pending_rea
  * (max_replies_per_connection): stay well below. */
 #define READS_IN_FLIGHT 64
 
+int remote_read_session_keys(sd_bus_message *m, bool ex, char ***ret, size_t *ret_count) {
+    char **keys = NULL;
+    size_t n = 0;
+    int r;
+
+    r = sd_bus_message_enter_container(m, 'a', ex ? "(sussussbto)" : "(susso)");
+    while (r >= 0) {
+        const char *id;
+        char **grown;
+
+        r = ex ? sd_bus_message_read(m, "(sussussbto)", &id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
+               : sd_bus_message_read(m, "(susso)", &id, NULL, NULL, NULL, NULL);
+        if (r <= 0)
+            break;
+        grown = realloc(keys, (n + 2) * sizeof(*keys));
+        if (!grown) {
+            r = -ENOMEM;
+            break;
+        }
+        keys = grown;
+        keys[n + 1] = NULL;
+        if (!(keys[n] = strdup(id))) {
+            r = -ENOMEM;
+            break;
+        }
+        n++;
+    }
+    if (r >= 0)
+        r = sd_bus_message_exit_container(m);
+    if (r < 0) {
+        for (size_t i = 0; i < n; i++)
+            free(keys[i]);
+        free(keys);
+        return r == -ENOMEM ? r : -EIO;
+    }
+    *ret = keys;
+    *ret_count = n;
+    return 0;
+}
+
 /*
  * Session keys: ListSessionsEx where logind has it (systemd ≥ 256); else
  * ListSessions (systemd 252, Debian 12). Either way the record comes from
@@ -587,8 +627,6 @@ static int send_properties_read(sd_bus *bus, const char *key, struct pending_rea
 static int list_keys(struct remote_provider *rp, char ***ret, size_t *ret_count) {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     sd_bus_message *reply = NULL;
-    char **keys = NULL;
-    size_t n = 0;
     bool ex = !rp->no_list_ex;
     int r;
 
@@ -599,7 +637,7 @@ static int list_keys(struct remote_provider *rp, char ***ret, size_t *ret_count)
          * bus itself answers AccessDenied, its policy listing only the
          * methods that logind had when it was written. */
         if (r < 0 && sd_bus_error_has_names(&error, SD_BUS_ERROR_UNKNOWN_METHOD, SD_BUS_ERROR_ACCESS_DENIED)) {
-            rp->no_list_ex = true; /* as loginctl does: fall back for good on this connection */
+            rp->no_list_ex = true; /* as loginctl does: fall back for good on this handle */
             ex = false;
             sd_bus_error_free(&error);
         } else if (r < 0)
@@ -612,42 +650,7 @@ static int list_keys(struct remote_provider *rp, char ***ret, size_t *ret_count)
             goto fail;
     }
 
-    r = sd_bus_message_enter_container(reply, 'a', ex ? "(sussussbto)" : "(susso)");
-    while (r >= 0) {
-        const char *id;
-        char **grown;
-
-        r = ex ? sd_bus_message_read(reply, "(sussussbto)", &id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                     NULL)
-               : sd_bus_message_read(reply, "(susso)", &id, NULL, NULL, NULL, NULL);
-        if (r <= 0)
-            break;
-        grown = realloc(keys, (n + 2) * sizeof(*keys));
-        if (!grown) {
-            r = -ENOMEM;
-            break;
-        }
-        keys = grown;
-        keys[n] = strdup(id);
-        keys[n + 1] = NULL;
-        if (!keys[n]) {
-            r = -ENOMEM;
-            break;
-        }
-        n++;
-    }
-    if (r >= 0)
-        r = sd_bus_message_exit_container(reply);
-    if (r < 0) {
-        r = r == -ENOMEM ? r : -EIO;
-        for (size_t i = 0; i < n; i++)
-            free(keys[i]);
-        free(keys);
-        goto out;
-    }
-    *ret = keys;
-    *ret_count = n;
-    r = 0;
+    r = remote_read_session_keys(reply, ex, ret, ret_count);
     goto out;
 fail:
     r = call_failed(rp, &error, r);

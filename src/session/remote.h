@@ -8,8 +8,11 @@
 #ifndef WTSNET_SESSION_REMOTE_H
 #define WTSNET_SESSION_REMOTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <systemd/sd-bus.h>
 
 #include "session/provider.h"
 
@@ -50,6 +53,10 @@ int remote_build_argv(const struct remote_target *t, unsigned timeout_sec, const
  * anything else (no route, refused, timed out, unknown host key, no
  * systemd-stdio-bridge) -EHOSTDOWN. */
 int remote_classify_ssh_error(const char *ssh_stderr);
+
+/* The session ids of a ListSessionsEx (ex: a(sussussbto)) or ListSessions
+ * (a(susso)) reply, NULL-terminated. */
+int remote_read_session_keys(sd_bus_message *m, bool ex, char ***ret, size_t *ret_count);
 
 extern const struct session_provider_ops remote_provider_ops;
 
