@@ -249,6 +249,72 @@ int logind_parse_session_properties(sd_bus_message *m, unsigned what, struct ses
     return 0;
 }
 
+struct pending_call {
+    bool done;
+    sd_bus_message *reply;
+};
+
+static int on_call_reply(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+    struct pending_call *c = userdata;
+
+    (void) error;
+    c->reply = sd_bus_message_ref(m);
+    c->done = true;
+    return 0;
+}
+
+static int call_through_signals(sd_bus *bus, sd_bus_message *m, sd_bus_error *ret_error, sd_bus_message **ret_reply) {
+    struct pending_call c = {0};
+    sd_bus_slot *slot = NULL;
+    int r;
+
+    r = sd_bus_call_async(bus, &slot, m, on_call_reply, &c, 0);
+    while (r >= 0 && !c.done) {
+        r = sd_bus_process(bus, NULL);
+        if (r != 0)
+            continue;
+        /* No deadline of our own: sd-bus answers the call with NoReply
+         * (ETIMEDOUT) once its method-call timeout has passed. */
+        r = sd_bus_wait(bus, UINT64_MAX);
+        if (r == -EINTR)
+            r = 0;
+    }
+    if (r >= 0 && c.reply) {
+        const sd_bus_error *e = sd_bus_message_get_error(c.reply);
+
+        if (e) {
+            r = -sd_bus_message_get_errno(c.reply);
+            if (ret_error)
+                sd_bus_error_copy(ret_error, e);
+        } else if (ret_reply) {
+            *ret_reply = c.reply;
+            c.reply = NULL;
+        }
+    }
+    sd_bus_slot_unref(slot);
+    sd_bus_message_unref(c.reply);
+    return r < 0 ? r : 0;
+}
+
+int logind_bus_call_method(sd_bus *bus, const char *destination, const char *path, const char *interface,
+                           const char *member, sd_bus_error *ret_error, sd_bus_message **ret_reply,
+                           const char *types, ...) {
+    sd_bus_message *m = NULL;
+    va_list ap;
+    int r;
+
+    r = sd_bus_message_new_method_call(bus, &m, destination, path, interface, member);
+    if (r >= 0 && types && *types) {
+        va_start(ap, types);
+        r = sd_bus_message_appendv(m, types, ap);
+        va_end(ap);
+    }
+    if (r >= 0)
+        r = call_through_signals(bus, m, ret_error, ret_reply);
+    sd_bus_message_unref(m);
+    return r;
+}
+
 int logind_call_manager(sd_bus *bus, const char *method, const char *types, ...) {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     sd_bus_message *m = NULL;
@@ -262,7 +328,7 @@ int logind_call_manager(sd_bus *bus, const char *method, const char *types, ...)
         va_end(ap);
     }
     if (r >= 0)
-        r = sd_bus_call(bus, m, 0, &error, NULL);
+        r = call_through_signals(bus, m, &error, NULL);
     if (r < 0)
         r = logind_bus_error_to_errno(&error, r);
     sd_bus_message_unref(m);
@@ -300,8 +366,12 @@ int logind_bus_logoff(sd_bus *bus, const char *key, bool wait, const struct logo
     int r;
 
     if (wait) {
-        r = sd_bus_match_signal(bus, &slot, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "SessionRemoved",
-                                on_session_removed, &watch);
+        /* AddMatch goes out before TerminateSession on the same connection,
+         * and the bus handles a connection's messages in order: the match is
+         * in place before logind can remove the session. (Asynchronous, so
+         * that a signal to the caller cannot interrupt it.) */
+        r = sd_bus_match_signal_async(bus, &slot, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "SessionRemoved",
+                                      on_session_removed, NULL, &watch);
         if (r < 0) {
             r = logind_bus_error_to_errno(NULL, r);
             goto out;

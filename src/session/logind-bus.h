@@ -54,6 +54,17 @@ enum {
  */
 int logind_parse_session_properties(sd_bus_message *m, unsigned what, struct session_record *rec);
 
+/*
+ * A method call that signals do not break: sd_bus_call() gives up with
+ * -EINTR when the caller's thread takes a signal, so the call is sent
+ * asynchronously and its reply awaited here, through EINTR. Bounded by the
+ * bus's method-call timeout. On failure *ret_error holds the D-Bus error
+ * (when there was one) and the return is sd-bus's negative errno.
+ */
+int logind_bus_call_method(sd_bus *bus, const char *destination, const char *path, const char *interface,
+                           const char *member, sd_bus_error *ret_error, sd_bus_message **ret_reply,
+                           const char *types, ...);
+
 /* Calls a Manager method and waits for its reply (errors mapped as above). */
 int logind_call_manager(sd_bus *bus, const char *method, const char *types, ...);
 

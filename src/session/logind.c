@@ -161,8 +161,8 @@ static int read_times(struct logind_provider *lp, struct session_record *rec) {
     if (!lp->bus)
         r = open_system_bus(&lp->bus);
     if (r >= 0)
-        r = sd_bus_call_method(lp->bus, LOGIND_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll", &error,
-                               &reply, "s", LOGIND_SESSION);
+        r = logind_bus_call_method(lp->bus, LOGIND_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll",
+                                   &error, &reply, "s", LOGIND_SESSION);
     if (r < 0) {
         r = logind_bus_error_to_errno(&error, r);
         /* A broken connection is not kept for the next call. */

@@ -631,8 +631,8 @@ static int list_keys(struct remote_provider *rp, char ***ret, size_t *ret_count)
     int r;
 
     if (ex) {
-        r = sd_bus_call_method(rp->bus, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "ListSessionsEx", &error, &reply,
-                               "");
+        r = logind_bus_call_method(rp->bus, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "ListSessionsEx", &error,
+                                   &reply, NULL);
         /* An older logind answers UnknownMethod to root; to anyone else the
          * bus itself answers AccessDenied, its policy listing only the
          * methods that logind had when it was written. */
@@ -644,8 +644,8 @@ static int list_keys(struct remote_provider *rp, char ***ret, size_t *ret_count)
             goto fail;
     }
     if (!ex) {
-        r = sd_bus_call_method(rp->bus, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "ListSessions", &error, &reply,
-                               "");
+        r = logind_bus_call_method(rp->bus, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "ListSessions", &error,
+                                   &reply, NULL);
         if (r < 0)
             goto fail;
     }
@@ -764,7 +764,7 @@ static int remote_get(struct session_provider *p, uint32_t id, bool with_times, 
     r = remote_connect(rp);
     if (r < 0)
         goto out;
-    r = sd_bus_call_method(rp->bus, LOGIND_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll", &error, &reply,
+    r = logind_bus_call_method(rp->bus, LOGIND_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll", &error, &reply,
                            "s", LOGIND_SESSION);
     if (r < 0) {
         r = call_failed(rp, &error, r);
@@ -799,7 +799,7 @@ static int remote_current(struct session_provider *p, uint32_t *ret) {
     r = remote_connect(rp);
     if (r < 0)
         goto out;
-    r = sd_bus_call_method(rp->bus, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "GetSessionByPID", &error, &reply,
+    r = logind_bus_call_method(rp->bus, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "GetSessionByPID", &error, &reply,
                            "u", (uint32_t) 0);
     if (r < 0) {
         if (sd_bus_error_has_name(&error, "org.freedesktop.login1.NoSessionForPID")) {

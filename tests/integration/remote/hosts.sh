@@ -81,6 +81,7 @@ PermitRootLogin prohibit-password
 StrictModes no
 PidFile none
 PrintMotd no
+MaxStartups 100:30:200
 CFG
     echo "[$addr]:$port $(cut -d' ' -f1-2 "$d/host_key.pub")" >>"$d/known_hosts"
     rns_run "$d" systemd-run --quiet --unit="wtsrm-sshd-$port" /usr/sbin/sshd -D -e -f "/run/wtsrm/sshd_$port.conf" ||
