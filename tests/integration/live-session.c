@@ -19,6 +19,9 @@
 
 extern char **environ;
 
+enum err_to { ERR_TO_PIPE, ERR_KEPT, ERR_TO_NULL };
+static int run_capture_err(char *const argv[], enum err_to err, char *out, size_t size, int timeout_ms);
+
 #define SESSION_COMMAND "echo $$; exec sleep 600"
 #define STUBBORN_COMMAND "trap '' TERM HUP; echo $$; exec sleep 600"
 
@@ -29,8 +32,8 @@ uint64_t mono_ms(void) {
     return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
 }
 
-/* Spawns argv with stdout (and stderr unless keep_stderr) on a pipe; stdin is /dev/null. */
-static int spawn_piped(char *const argv[], bool keep_stderr, pid_t *ret_pid, int *ret_fd) {
+/* Spawns argv with stdout on a pipe, stderr where told; stdin is /dev/null. */
+static int spawn_piped(char *const argv[], enum err_to err, pid_t *ret_pid, int *ret_fd) {
     posix_spawn_file_actions_t fa;
     int p[2], r;
     pid_t pid;
@@ -40,8 +43,10 @@ static int spawn_piped(char *const argv[], bool keep_stderr, pid_t *ret_pid, int
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-    if (!keep_stderr)
+    if (err == ERR_TO_PIPE)
         posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+    else if (err == ERR_TO_NULL)
+        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(p[1]);
@@ -156,7 +161,7 @@ int live_su(const char *user, int flags, struct live_session *ret) {
     int fd, r;
 
     snprintf(s.user, sizeof(s.user), "%s", user);
-    r = spawn_piped(argv, false, &s.client, &fd);
+    r = spawn_piped(argv, ERR_TO_PIPE, &s.client, &fd);
     if (r < 0)
         return r;
     r = finish_spawn(&s, fd);
@@ -179,7 +184,7 @@ int live_ssh(const char *user, const char *from, int flags, struct live_session 
         return -ENOKEY;
     snprintf(s.user, sizeof(s.user), "%s", user);
     snprintf(s.from, sizeof(s.from), "%s", from);
-    r = spawn_piped(argv, false, &s.client, &fd);
+    r = spawn_piped(argv, ERR_TO_PIPE, &s.client, &fd);
     if (r < 0)
         return r;
     r = finish_spawn(&s, fd);
@@ -196,7 +201,7 @@ void live_end(struct live_session *s) {
         char *argv[] = {"loginctl", "kill-session", "--signal=SIGKILL", s->key, NULL};
         char out[256];
 
-        run_capture(argv, out, sizeof(out), 5000); /* fails harmlessly once it is gone */
+        run_capture_err(argv, ERR_TO_NULL, out, sizeof(out), 5000); /* fails harmlessly once it is gone */
     }
     kill(s->client, SIGKILL);
     waitpid(s->client, NULL, 0);
@@ -254,13 +259,13 @@ bool all_alive(const pid_t *pids, int n) {
     return true;
 }
 
-int run_capture(char *const argv[], char *out, size_t size, int timeout_ms) {
+static int run_capture_err(char *const argv[], enum err_to err, char *out, size_t size, int timeout_ms) {
     uint64_t until = mono_ms() + (uint64_t) timeout_ms;
     size_t len = 0;
     pid_t pid;
     int fd, r, status;
 
-    r = spawn_piped(argv, true, &pid, &fd);
+    r = spawn_piped(argv, err, &pid, &fd);
     if (r < 0)
         return r;
     for (;;) {
@@ -291,6 +296,10 @@ int run_capture(char *const argv[], char *out, size_t size, int timeout_ms) {
     if (r < 0)
         return r;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run_capture(char *const argv[], char *out, size_t size, int timeout_ms) {
+    return run_capture_err(argv, ERR_KEPT, out, size, timeout_ms);
 }
 
 int oracle_prop(const char *key, const char *prop, char *out, size_t size) {

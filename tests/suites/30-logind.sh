@@ -24,8 +24,10 @@ ns_start_sshd || fail_whole_suite "sshd did not start"
 
 mapfile -t test_env < <(ns_test_env)
 bin=$(ns_path "$BUILD/tests/integration")
-for t in test-logind-sessions; do
+for t in test-logind-sessions test-logind-logoff test-logind-nobus; do
     [ -x "$BUILD/tests/integration/$t" ] || fail_whole_suite "$t was not built"
     bash tests/lib/tap-count.sh "$VARIANT/$t" nsenter -t "$NS_PID" -p -m -C -- env "${test_env[@]}" "$bin/$t"
 done
+# Outside the namespace: no logind at all (skips itself on a host booted with systemd).
+bash tests/lib/tap-count.sh "$VARIANT/test-logind-nologind" "$BUILD/tests/integration/test-logind-nologind"
 exit 0
