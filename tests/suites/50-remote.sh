@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Remote hosts over ssh (issue 6): a "remote host" is systemd + logind +
-# polkit booted in a namespace (tests/integration/remote/), with sshd on
-# 127.0.0.1:2400 and 127.0.0.3:2401 (key authentication) and a polkit rule
+# polkit booted in a namespace (tests/integration/logind-ns), made remote by
+# tests/integration/remote/hosts.sh: sshd on 127.0.0.1:2400 and
+# 127.0.0.3:2401 (key authentication), users wtsrm*, and a polkit rule
 # granting group wtsrmreset org.freedesktop.login1.manage. The library and
 # the CLI run outside and reach it only through ssh + systemd-stdio-bridge.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-# shellcheck source=../integration/remote/ns.sh
-. "$root/tests/integration/remote/ns.sh"
+# shellcheck source=../integration/logind-ns/ns.sh
+. "$root/tests/integration/logind-ns/ns.sh"
 # shellcheck source=../integration/remote/hosts.sh
 . "$root/tests/integration/remote/hosts.sh"
 
@@ -17,28 +18,28 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 0
 fi
 
-dir="" listeners=()
+listeners=()
 cleanup() {
     local p
     for p in "${listeners[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    [ -n "$dir" ] && rns_stop "$dir"
-    rm_users_delete
+    ns_cleanup
+    rm_cleanup
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 setup() {
-    rm_users_create || return 1
-    dir=$(rns_new_dir) || return 1
-    rm_polkit_rule "$dir" && rm_keys "$dir" && rns_boot "$dir" &&
-        rm_sshd "$dir" 127.0.0.1 2400 && rm_sshd "$dir" 127.0.0.3 2401
+    rm_users_create && rm_polkit_rule && rm_new_dir && rm_keys && ns_boot &&
+        rm_sshd 127.0.0.1 2400 && rm_sshd 127.0.0.3 2401
 }
 if ! setup; then
     bash "$root/tests/lib/tap-count.sh" "$VARIANT/remote" printf '1..1\nnot ok 1 - remote host boots with sshd\n'
     exit 0
 fi
 
+dir=$RM_DIR
 export WTSNET_SSH_CONFIG=$dir/ssh_config_good
-WTSRM_HOST=127.0.0.1 WTSRM_PORT=2400 WTSRM_BAD_CONFIG=$dir/ssh_config_bad WTSRM_CGROUP_TAG=$(basename "$dir") \
+WTSRM_HOST=127.0.0.1 WTSRM_PORT=2400 WTSRM_BAD_CONFIG=$dir/ssh_config_bad WTSRM_CGROUP_TAG=$(basename "$NS_DIR") \
     bash "$root/tests/lib/tap-count.sh" "$VARIANT/test-remote" "$BUILD/tests/integration/test-remote"
 
 # The CLI over several hosts.
