@@ -46,7 +46,8 @@ done
 echo "# $have live sessions"
 [ "$have" -ge "$n" ] || { echo "only $have of $n sessions came up" >&2; exit 1; }
 
-ns_run "$(ns_path "$build/bench/wtsnet-list-sessions")" | head -n 5
+ns_run "$(ns_path "$build/bench/wtsnet-list-sessions")" >"$NS_DIR/list.txt"
+head -n 5 "$NS_DIR/list.txt"
 per_session='for s in $(loginctl list-sessions --no-legend --no-pager | awk "{print \$1}"); do loginctl show-session "$s" -p Name -p State -p RemoteHost --no-pager; done'
 ns_run hyperfine --warmup 3 --min-runs 20 --export-markdown "$(ns_path "$NS_DIR/results.md")" \
     -n "wtsnet enumerate + 3 queries per session" "$(ns_path "$build/bench/wtsnet-list-sessions")" \

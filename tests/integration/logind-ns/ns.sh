@@ -73,7 +73,7 @@ ns_boot() {
         return 1
     fi
     for ((i = 0; i < 300; i++)); do
-        state=$(ns_run systemctl is-system-running 2>/dev/null)
+        state=$(ns_run systemctl is-system-running 2>/dev/null) || true
         case $state in
         running | degraded) break ;;
         esac
@@ -179,6 +179,7 @@ ns_poweroff() {
 
 ns_cleanup() {
     local u
+    set +e # runs from an EXIT trap, maybe of a `set -e` script: every step must run
     ns_poweroff
     # Empty cgroups left by the namespace's systemd: rmdir only ever removes empty ones.
     if [ -n "$NS_CGROUP" ] && [ -d "$NS_CGROUP" ]; then
