@@ -70,6 +70,68 @@ static int open_system_bus(sd_bus **ret) {
     return r;
 }
 
+struct pending_call {
+    bool done;
+    int r;
+    sd_bus_message *reply;
+    sd_bus_error error;
+};
+
+static int on_call_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+    struct pending_call *c = userdata;
+
+    (void) ret_error;
+    c->done = true;
+    if (sd_bus_message_is_method_error(m, NULL))
+        c->r = sd_bus_error_copy(&c->error, sd_bus_message_get_error(m)); /* a negative errno */
+    else {
+        c->r = 0;
+        c->reply = sd_bus_message_ref(m);
+    }
+    return 0;
+}
+
+/*
+ * sd_bus_call(), but a signal delivered to the caller does not end it:
+ * sd_bus_call() of systemd 252 gives up with -EINTR when its poll is
+ * interrupted, although the call went out, so a program with a SIGALRM
+ * timer saw logoffs fail at random. Here the reply is awaited with
+ * sd_bus_process/sd_bus_wait, retried on EINTR; the call's own timeout
+ * (timeout_usec, 0 = sd-bus's 25 s) arrives as an error reply.
+ */
+static int bus_call(sd_bus *bus, sd_bus_message *m, uint64_t timeout_usec, sd_bus_error *ret_error,
+                    sd_bus_message **ret_reply) {
+    struct pending_call c = {.error = SD_BUS_ERROR_NULL};
+    sd_bus_slot *slot = NULL;
+    int r;
+
+    r = sd_bus_call_async(bus, &slot, m, on_call_reply, &c, timeout_usec);
+    while (r >= 0 && !c.done) {
+        r = sd_bus_process(bus, NULL);
+        if (r == -EINTR || r > 0) {
+            r = 0;
+            continue;
+        }
+        if (r == 0) {
+            r = sd_bus_wait(bus, UINT64_MAX); /* bounded by the call's timeout */
+            if (r == -EINTR)
+                r = 0;
+        }
+    }
+    if (r >= 0)
+        r = c.r;
+    if (r >= 0 && ret_reply) {
+        *ret_reply = c.reply;
+        c.reply = NULL;
+    }
+    if (r < 0 && ret_error && sd_bus_error_is_set(&c.error))
+        sd_bus_error_move(ret_error, &c.error);
+    sd_bus_slot_unref(slot);
+    sd_bus_message_unref(c.reply);
+    sd_bus_error_free(&c.error);
+    return r;
+}
+
 static int dup_or_empty(char *s, char **ret) {
     *ret = s ? s : strdup("");
     return *ret ? 0 : -ENOMEM;
@@ -228,7 +290,7 @@ fail:
 /* Reads the facts sd-login lacks on systemd 252 with one GetAll. */
 static int read_times(struct logind_provider *lp, struct session_record *rec) {
     sd_bus_error error = SD_BUS_ERROR_NULL;
-    sd_bus_message *reply = NULL;
+    sd_bus_message *call = NULL, *reply = NULL;
     char *path = NULL;
     int r;
 
@@ -240,8 +302,12 @@ static int read_times(struct logind_provider *lp, struct session_record *rec) {
     if (!lp->bus)
         r = open_system_bus(&lp->bus);
     if (r >= 0)
-        r = sd_bus_call_method(lp->bus, LOGIND_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll", &error,
-                               &reply, "s", LOGIND_SESSION);
+        r = sd_bus_message_new_method_call(lp->bus, &call, LOGIND_SERVICE, path, "org.freedesktop.DBus.Properties",
+                                           "GetAll");
+    if (r >= 0)
+        r = sd_bus_message_append(call, "s", LOGIND_SESSION);
+    if (r >= 0)
+        r = bus_call(lp->bus, call, 0, &error, &reply);
     if (r < 0) {
         r = sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_OBJECT) ? -E_NO_SESSION : bus_error_to_errno(&error, r);
         /* A broken connection is not kept for the next call. */
@@ -291,6 +357,7 @@ static int read_times(struct logind_provider *lp, struct session_record *rec) {
     }
 out:
     pthread_mutex_unlock(&lp->bus_lock);
+    sd_bus_message_unref(call);
     sd_bus_message_unref(reply);
     sd_bus_error_free(&error);
     free(path);
@@ -433,7 +500,7 @@ static int on_session_removed(sd_bus_message *m, void *userdata, sd_bus_error *e
     return 0;
 }
 
-static int call_manager(sd_bus *bus, const char *method, const char *types, ...) {
+static int call_manager(sd_bus *bus, uint64_t timeout_usec, const char *method, const char *types, ...) {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     sd_bus_message *m = NULL;
     va_list ap;
@@ -446,7 +513,7 @@ static int call_manager(sd_bus *bus, const char *method, const char *types, ...)
         va_end(ap);
     }
     if (r >= 0)
-        r = sd_bus_call(bus, m, 0, &error, NULL);
+        r = bus_call(bus, m, timeout_usec, &error, NULL);
     if (r < 0)
         r = bus_error_to_errno(&error, r);
     sd_bus_message_unref(m);
@@ -482,12 +549,15 @@ static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, con
     if (r < 0)
         return r;
     if (wait) {
-        r = sd_bus_match_signal(bus, &slot, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "SessionRemoved",
-                                on_session_removed, &watch);
+        /* Asynchronous AddMatch: the bus daemon handles it before it routes
+         * our TerminateSession, so the signal cannot slip past; and no
+         * synchronous call here can be cut short by a signal. */
+        r = sd_bus_match_signal_async(bus, &slot, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "SessionRemoved",
+                                      on_session_removed, NULL, &watch);
         if (r < 0)
             goto out;
     }
-    r = call_manager(bus, "TerminateSession", "s", key);
+    r = call_manager(bus, policy->deadline_usec, "TerminateSession", "s", key);
     if (r < 0 || !wait)
         goto out;
 
@@ -514,7 +584,7 @@ static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, con
         }
         if (!forced && now >= grace_at) {
             forced = true;
-            r = call_manager(bus, "KillSession", "ssi", key, "all", (int32_t) SIGKILL);
+            r = call_manager(bus, deadline_at - now, "KillSession", "ssi", key, "all", (int32_t) SIGKILL);
             if (r == -E_NO_SESSION) {
                 r = 0; /* removed between the signal's sending and our reading it */
                 goto out;
