@@ -48,8 +48,10 @@ echo "# $have live sessions"
 
 ns_run "$(ns_path "$build/bench/wtsnet-list-sessions")" >"$NS_DIR/list.txt"
 head -n 5 "$NS_DIR/list.txt"
-per_session='for s in $(loginctl list-sessions --no-legend --no-pager | awk "{print \$1}"); do loginctl show-session "$s" -p Name -p State -p RemoteHost --no-pager; done'
-ns_run hyperfine --warmup 3 --min-runs 20 --export-markdown "$(ns_path "$NS_DIR/results.md")" \
+# -N: no shell around the commands (wtsnet takes ~4 ms, below what hyperfine
+# can correct a shell's start-up for); the per-session loop brings its own sh.
+per_session='sh -c '"'"'loginctl list-sessions --no-legend --no-pager | while read -r s _; do loginctl show-session "$s" -p Name -p State -p RemoteHost --no-pager; done'"'"
+ns_run hyperfine -N --warmup 5 --min-runs 20 --export-markdown "$(ns_path "$NS_DIR/results.md")" \
     -n "wtsnet enumerate + 3 queries per session" "$(ns_path "$build/bench/wtsnet-list-sessions")" \
     -n "loginctl list-sessions + show-session per session" "$per_session" \
     -n "loginctl list-sessions" "loginctl list-sessions --no-pager"
