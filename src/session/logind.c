@@ -12,7 +12,9 @@
  *   org.freedesktop.login1.NoSuchSession                     → -ESRCH
  *   org.freedesktop.DBus.Error.AccessDenied,
  *   org.freedesktop.DBus.Error.InteractiveAuthorizationRequired → -EACCES (polkit said no)
- *   ServiceUnknown / NameHasNoOwner, or no system bus        → -EHOSTDOWN
+ *   ServiceUnknown / NameHasNoOwner / NoReply / Timeout, any other
+ *   error the bus daemon sends in logind's stead (activation failed:
+ *   Spawn.*, a masked unit …), or no system bus              → -EHOSTDOWN
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -56,7 +58,7 @@ static int bus_error_to_errno(const sd_bus_error *e, int r) {
     if (sd_bus_error_has_names(e, SD_BUS_ERROR_ACCESS_DENIED, SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED))
         return -EACCES;
     if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER, SD_BUS_ERROR_NO_SERVER,
-                               SD_BUS_ERROR_DISCONNECTED))
+                               SD_BUS_ERROR_DISCONNECTED, SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_TIMEOUT))
         return -E_UNREACHABLE;
     return r < 0 ? r : -EIO;
 }
@@ -72,6 +74,7 @@ static int open_system_bus(sd_bus **ret) {
 
 struct pending_call {
     bool done;
+    bool from_bus_daemon; /* the error came from the bus, not from logind */
     int r;
     sd_bus_message *reply;
     sd_bus_error error;
@@ -82,9 +85,12 @@ static int on_call_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_er
 
     (void) ret_error;
     c->done = true;
-    if (sd_bus_message_is_method_error(m, NULL))
+    if (sd_bus_message_is_method_error(m, NULL)) {
+        const char *sender = sd_bus_message_get_sender(m);
+
         c->r = sd_bus_error_copy(&c->error, sd_bus_message_get_error(m)); /* a negative errno */
-    else {
+        c->from_bus_daemon = sender && strcmp(sender, "org.freedesktop.DBus") == 0;
+    } else {
         c->r = 0;
         c->reply = sd_bus_message_ref(m);
     }
@@ -120,6 +126,11 @@ static int bus_call(sd_bus *bus, sd_bus_message *m, uint64_t timeout_usec, sd_bu
     }
     if (r >= 0)
         r = c.r;
+    /* logind down and not startable: the bus daemon answers for it, with
+     * whatever its activation attempt met (e.g. FileExists for a masked
+     * unit). Only a refusal by the bus policy stays a refusal. */
+    if (r < 0 && c.from_bus_daemon && !sd_bus_error_has_name(&c.error, SD_BUS_ERROR_ACCESS_DENIED))
+        r = -E_UNREACHABLE;
     if (r >= 0 && ret_reply) {
         *ret_reply = c.reply;
         c.reply = NULL;
