@@ -24,7 +24,7 @@ ns_start_sshd || fail_whole_suite "sshd did not start"
 
 mapfile -t test_env < <(ns_test_env)
 bin=$(ns_path "$BUILD/tests/integration")
-for t in test-logind-sessions test-logind-logoff test-logind-nobus; do
+for t in test-logind-sessions test-logind-logoff test-logind-nobus test-logind-down; do
     [ -x "$BUILD/tests/integration/$t" ] || fail_whole_suite "$t was not built"
     bash tests/lib/tap-count.sh "$VARIANT/$t" nsenter -t "$NS_PID" -p -m -C -- env "${test_env[@]}" "$bin/$t"
 done
