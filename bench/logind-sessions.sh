@@ -16,6 +16,7 @@ bash scripts/install-deps.sh build logind bench
 ninja -C "$build" bench/wtsnet-list-sessions >/dev/null
 
 source tests/integration/logind-ns/ns.sh
+NS_TIE_TO_SHELL=1 # never outlive this script, even when it is killed
 trap ns_cleanup EXIT
 trap 'exit 1' INT TERM
 ns_boot
