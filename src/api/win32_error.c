@@ -140,10 +140,26 @@ static DWORD format_error(int r) {
     return 0;
 }
 
+/* Hands text (len characters of unit bytes, malloc'd) to the caller the way
+ * the flags ask: the pointer itself, or a copy into lpBuffer[nSize]. */
+static DWORD deliver_message(void *text, size_t len, size_t unit, DWORD flags, void *lpBuffer, DWORD nSize) {
+    if (flags & FORMAT_MESSAGE_ALLOCATE_BUFFER) {
+        *(void **) lpBuffer = text; /* freed by LocalFree */
+        return (DWORD) len;
+    }
+    if (len + 1 > nSize) {
+        free(text);
+        SetLastError(ERROR_INSUFFICIENT_BUFFER);
+        return 0;
+    }
+    memcpy(lpBuffer, text, (len + 1) * unit);
+    free(text);
+    return (DWORD) len;
+}
+
 DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId, LPSTR lpBuffer,
                             DWORD nSize, void *Arguments) {
     char *text = NULL;
-    size_t len;
     int r;
 
     (void) lpSource, (void) dwLanguageId, (void) Arguments;
@@ -152,26 +168,13 @@ DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, 
     r = format_system_message(dwFlags, dwMessageId, &text);
     if (r < 0)
         return format_error(r);
-    len = strlen(text);
-    if (dwFlags & FORMAT_MESSAGE_ALLOCATE_BUFFER) {
-        *(char **) lpBuffer = text; /* freed by LocalFree */
-        return (DWORD) len;
-    }
-    if (len + 1 > nSize) {
-        free(text);
-        SetLastError(ERROR_INSUFFICIENT_BUFFER);
-        return 0;
-    }
-    memcpy(lpBuffer, text, len + 1);
-    free(text);
-    return (DWORD) len;
+    return deliver_message(text, strlen(text), sizeof(char), dwFlags, lpBuffer, nSize);
 }
 
 DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId, LPWSTR lpBuffer,
                             DWORD nSize, void *Arguments) {
     char *text = NULL;
     wchar_t *wide = NULL;
-    size_t len;
     int r;
 
     (void) lpSource, (void) dwLanguageId, (void) Arguments;
@@ -183,19 +186,7 @@ DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, 
     free(text);
     if (r < 0)
         return format_error(r);
-    len = wcslen(wide);
-    if (dwFlags & FORMAT_MESSAGE_ALLOCATE_BUFFER) {
-        *(wchar_t **) lpBuffer = wide;
-        return (DWORD) len;
-    }
-    if (len + 1 > nSize) {
-        free(wide);
-        SetLastError(ERROR_INSUFFICIENT_BUFFER);
-        return 0;
-    }
-    wmemcpy(lpBuffer, wide, len + 1);
-    free(wide);
-    return (DWORD) len;
+    return deliver_message(wide, wcslen(wide), sizeof(wchar_t), dwFlags, lpBuffer, nSize);
 }
 
 HLOCAL WINAPI LocalFree(HLOCAL hMem) {

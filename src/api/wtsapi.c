@@ -409,29 +409,29 @@ BOOL WINAPI WTSLogoffSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
     return r < 0 ? fail(r) : TRUE;
 }
 
-BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
+/* For calls that only need a live handle before they answer. */
+static int check_handle(HANDLE h) {
     struct wts_server *s;
-    int r;
+    int r = server_acquire(h, &s);
+
+    if (r >= 0)
+        server_release(s);
+    return r;
+}
+
+BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
+    int r = check_handle(hServer);
 
     (void) SessionId, (void) bWait;
-    r = server_acquire(hServer, &s);
-    if (r < 0)
-        return fail(r);
-    server_release(s);
     /* A Linux login session has no disconnected state to move to. */
-    return fail(-EOPNOTSUPP);
+    return fail(r < 0 ? r : -EOPNOTSUPP);
 }
 
 BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask, DWORD *pEventFlags) {
-    struct wts_server *s;
-    int r;
+    int r = check_handle(hServer);
 
     (void) EventMask, (void) pEventFlags;
-    r = server_acquire(hServer, &s);
-    if (r < 0)
-        return fail(r);
-    server_release(s);
-    return fail(-ENOSYS);
+    return fail(r < 0 ? r : -ENOSYS);
 }
 
 HANDLE WINAPI WTSOpenServerW(LPWSTR pServerName) {

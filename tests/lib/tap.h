@@ -22,7 +22,7 @@ static int tap_failed_now;
 static const char *tap_skip_reason;
 static jmp_buf tap_abort;
 
-static inline void tap_diag(const char *fmt, ...) {
+__attribute__((format(printf, 1, 2))) static inline void tap_diag(const char *fmt, ...) {
     va_list ap;
 
     fputs("# ", stdout);

@@ -1,0 +1,29 @@
+/* Output for the CLI: aligned tables or JSON, from the same calls. */
+#ifndef WTSNET_TOOLS_OUTPUT_H
+#define WTSNET_TOOLS_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct table;
+/* headers: column titles for text; keys: member names for JSON; both NULL-terminated. */
+struct table *table_new(bool json, const char *const *headers, const char *const *keys);
+void table_add_string(struct table *t, const char *value);
+void table_add_uint(struct table *t, uint64_t value);
+void table_print(const struct table *t, FILE *f);
+void table_free(struct table *t);
+
+/* One object: "Label: value" lines, or a JSON object. */
+struct record;
+struct record *record_new(bool json);
+void record_add_string(struct record *r, const char *label, const char *key, const char *value);
+void record_add_uint(struct record *r, const char *label, const char *key, uint64_t value);
+void record_print(const struct record *r, FILE *f);
+void record_free(struct record *r);
+
+/* Writes s as a JSON string literal, quotes included. */
+void json_write_string(FILE *f, const char *s);
+void output_ipv6(const unsigned char bytes[16], char *buf, size_t size);
+
+#endif
