@@ -132,6 +132,15 @@ void table_print(const struct table *t, FILE *f) {
     free(width);
 }
 
+void table_append(struct table *dst, struct table *src) {
+    if (!src || src->columns != dst->columns)
+        return;
+    dst->cells = xrealloc(dst->cells, (dst->count + src->count + 1) * sizeof(*dst->cells));
+    memcpy(dst->cells + dst->count, src->cells, src->count * sizeof(*src->cells));
+    dst->count += src->count;
+    src->count = 0; /* the texts belong to dst now */
+}
+
 void table_free(struct table *t) {
     if (!t)
         return;

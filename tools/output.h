@@ -12,6 +12,8 @@ struct table *table_new(bool json, const char *const *headers, const char *const
 void table_add_string(struct table *t, const char *value);
 void table_add_uint(struct table *t, uint64_t value);
 void table_print(const struct table *t, FILE *f);
+/* Moves every row of src (same columns) to the end of dst. */
+void table_append(struct table *dst, struct table *src);
 void table_free(struct table *t);
 
 /* One object: "Label: value" lines, or a JSON object. */

@@ -2,6 +2,9 @@
  * wtsnet — list, show and log off sessions, over the public wtsapi32 API
  * only. One table of verbs; each reports its own errors once, with the
  * Win32 code and Windows' message, and exits non-zero on failure.
+ * Several --server values run concurrently, one thread and one handle per
+ * host; their output is labelled with the host and printed in the order the
+ * hosts were given, after all of them answered.
  */
 #include <windows.h>
 #include <wtsapi32.h>
@@ -9,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,30 +23,43 @@
 
 #define EXIT_USAGE 2
 
+#define MAX_SERVERS 256
+#define MAX_WORKERS 32
+
 struct options {
-    const char *server;
+    const char *servers[MAX_SERVERS];
+    size_t n_servers;
     bool json;
     bool wait;
+};
+
+/* Where one host's run writes, and under which label (NULL: one host, unlabelled). */
+struct ctx {
+    FILE *out, *err;
+    const char *label;
+    struct table *rows; /* list with several hosts: rows go here, printed merged */
 };
 
 struct verb {
     const char *name;
     const char *args;
     const char *summary;
-    int (*run)(HANDLE server, int argc, char **argv, const struct options *o);
+    int (*check)(int argc, char **argv); /* usage, before any host is asked */
+    int (*run)(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c);
 };
 
 static const char *program = "wtsnet";
 
-/* Prints "wtsnet: <what>: <message> (error N)" for the current last-error. */
-static int report_failure(const char *what) {
+/* Prints "wtsnet: [HOST: ]<what>: <message> (error N)" for the current last-error. */
+static int report_failure(struct ctx *c, const char *what) {
     DWORD code = GetLastError();
     char message[512];
 
     if (FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS | FORMAT_MESSAGE_MAX_WIDTH_MASK,
                        NULL, code, 0, message, sizeof(message), NULL) == 0)
         snprintf(message, sizeof(message), "Unknown error.");
-    fprintf(stderr, "%s: %s: %s (error %" PRIu32 ")\n", program, what, message, code);
+    fprintf(c->err, "%s: %s%s%s: %s (error %" PRIu32 ")\n", program, c->label ? c->label : "", c->label ? ": " : "",
+            what, message, code);
     return EXIT_FAILURE;
 }
 
@@ -136,25 +153,39 @@ static char *client_of(HANDLE server, DWORD id) {
     return strdup("");
 }
 
-static int verb_list(HANDLE server, int argc, char **argv, const struct options *o) {
-    PWTS_SESSION_INFO_1A sessions = NULL;
-    DWORD level = 1, count = 0;
-    struct table *t;
+static const char *const list_headers[] = {"SERVER", "SESSIONNAME", "USERNAME", "ID", "STATE", "TYPE", "CLIENT", NULL};
+static const char *const list_keys[] = {"server", "name", "user", "id", "state", "type", "client", NULL};
 
+/* The list's table: with a SERVER column ("server" key) when several hosts are asked. */
+static struct table *list_table(bool json, bool labelled) {
+    return table_new(json, list_headers + !labelled, list_keys + !labelled);
+}
+
+static int check_list(int argc, char **argv) {
     (void) argv;
     if (argc > 1) {
         fprintf(stderr, "%s: list takes no arguments\n", program);
         return EXIT_USAGE;
     }
-    if (!WTSEnumerateSessionsExA(server, &level, 0, &sessions, &count))
-        return report_failure("cannot list sessions");
+    return 0;
+}
 
-    t = table_new(o->json, (const char *[]){"SESSIONNAME", "USERNAME", "ID", "STATE", "TYPE", "CLIENT", NULL},
-                  (const char *[]){"name", "user", "id", "state", "type", "client", NULL});
+static int verb_list(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
+    PWTS_SESSION_INFO_1A sessions = NULL;
+    DWORD level = 1, count = 0;
+    struct table *t;
+
+    (void) argc, (void) argv;
+    if (!WTSEnumerateSessionsExA(server, &level, 0, &sessions, &count))
+        return report_failure(c, "cannot list sessions");
+
+    t = c->rows ? c->rows : list_table(o->json, false);
     for (DWORD i = 0; i < count; i++) {
         const WTS_SESSION_INFO_1A *s = &sessions[i];
         char *client = client_of(server, s->SessionId);
 
+        if (c->label)
+            table_add_string(t, c->label);
         table_add_string(t, s->pSessionName ? s->pSessionName : "");
         table_add_string(t, s->pUserName ? s->pUserName : "");
         table_add_uint(t, s->SessionId);
@@ -163,8 +194,10 @@ static int verb_list(HANDLE server, int argc, char **argv, const struct options 
         table_add_string(t, client ? client : "");
         free(client);
     }
-    table_print(t, stdout);
-    table_free(t);
+    if (!c->rows) {
+        table_print(t, c->out);
+        table_free(t);
+    }
     WTSFreeMemoryExA(WTSTypeSessionInfoLevel1, sessions, count);
     return EXIT_SUCCESS;
 }
@@ -182,23 +215,41 @@ static void format_filetime(LARGE_INTEGER ft, char *buf, size_t size) {
         buf[0] = '\0';
 }
 
-static int verb_show(HANDLE server, int argc, char **argv, const struct options *o) {
+static int check_session_arg(const char *verb, int argc, char **argv) {
+    DWORD id;
+
+    if (argc != 2 || parse_session_id(argv[1], &id) < 0) {
+        fprintf(stderr, "%s: %s takes one session id (a number, or 'current')\n", program, verb);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int check_show(int argc, char **argv) {
+    return check_session_arg("show", argc, argv);
+}
+
+static int check_logoff(int argc, char **argv) {
+    return check_session_arg("logoff", argc, argv);
+}
+
+static int verb_show(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
     WTSINFOEXA *ex;
     DWORD id, *state;
     struct record *rec;
     char text[64], what[64];
     char *client, *name;
 
-    if (argc != 2 || parse_session_id(argv[1], &id) < 0) {
-        fprintf(stderr, "%s: show takes one session id (a number, or 'current')\n", program);
-        return EXIT_USAGE;
-    }
+    (void) argc;
+    parse_session_id(argv[1], &id); /* checked by check_show */
     snprintf(what, sizeof(what), "session %s", argv[1]);
     /* SessionInfoEx carries most fields at once; it also tells whether the session exists. */
     ex = query(server, id, WTSSessionInfoEx, NULL);
     if (!ex)
-        return report_failure(what);
+        return report_failure(c, what);
     rec = record_new(o->json);
+    if (c->label)
+        record_add_string(rec, "Server", "server", c->label);
     record_add_uint(rec, "SessionId", "id", ex->Data.WTSInfoExLevel1.SessionId);
     record_add_string(rec, "WinStationName", "name", ex->Data.WTSInfoExLevel1.WinStationName);
     name = query(server, id, WTSUserName, NULL); /* untruncated, unlike the fixed field */
@@ -228,45 +279,49 @@ static int verb_show(HANDLE server, int argc, char **argv, const struct options 
                       ex->Data.WTSInfoExLevel1.SessionFlags == (LONG) WTS_SESSIONSTATE_LOCK     ? "yes"
                       : ex->Data.WTSInfoExLevel1.SessionFlags == (LONG) WTS_SESSIONSTATE_UNLOCK ? "no"
                                                                                                 : "unknown");
-    record_print(rec, stdout);
+    record_print(rec, c->out);
     record_free(rec);
     WTSFreeMemory(ex);
     return EXIT_SUCCESS;
 }
 
-static int verb_logoff(HANDLE server, int argc, char **argv, const struct options *o) {
+static int verb_logoff(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
     char what[64];
     DWORD id;
 
-    if (argc != 2 || parse_session_id(argv[1], &id) < 0) {
-        fprintf(stderr, "%s: logoff takes one session id (a number, or 'current')\n", program);
-        return EXIT_USAGE;
-    }
+    (void) argc;
+    parse_session_id(argv[1], &id); /* checked by check_logoff */
     snprintf(what, sizeof(what), "cannot log off session %s", argv[1]);
     if (!WTSLogoffSession(server, id, o->wait ? TRUE : FALSE))
-        return report_failure(what);
-    if (o->json)
-        printf("{\"id\":\"%s\",\"logged_off\":%s}\n", argv[1], o->wait ? "true" : "false");
-    else if (o->wait)
-        printf("Session %s logged off.\n", argv[1]);
-    else
-        printf("Session %s is being logged off.\n", argv[1]);
+        return report_failure(c, what);
+    if (o->json) {
+        fputc('{', c->out);
+        if (c->label) {
+            fputs("\"server\":", c->out);
+            json_write_string(c->out, c->label);
+            fputc(',', c->out);
+        }
+        fprintf(c->out, "\"id\":\"%s\",\"logged_off\":%s}\n", argv[1], o->wait ? "true" : "false");
+    } else
+        fprintf(c->out, "%s%sSession %s %s.\n", c->label ? c->label : "", c->label ? ": " : "", argv[1],
+                o->wait ? "logged off" : "is being logged off");
     return EXIT_SUCCESS;
 }
 
-static int verb_help(HANDLE server, int argc, char **argv, const struct options *o);
+static int verb_help(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c);
 
 static const struct verb verbs[] = {
-    {"list", "", "list the sessions (like qwinsta)", verb_list},
-    {"show", "ID|current", "every field of one session", verb_show},
-    {"logoff", "ID|current", "log a session off and wait until it is gone (--no-wait: do not wait)", verb_logoff},
-    {"help", "", "this text", verb_help},
+    {"list", "", "list the sessions (like qwinsta)", check_list, verb_list},
+    {"show", "ID|current", "every field of one session", check_show, verb_show},
+    {"logoff", "ID|current", "log a session off and wait until it is gone (--no-wait: do not wait)", check_logoff,
+     verb_logoff},
+    {"help", "", "this text", NULL, verb_help},
 };
 
 static void usage(FILE *f) {
     fprintf(f,
             "Usage: %s [OPTIONS] VERB [ARGS]\n"
-            "List and log off the interactive sessions of this host.\n\n"
+            "List and log off the interactive sessions of this host or of others.\n\n"
             "Verbs:\n",
             program);
     for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
@@ -276,7 +331,9 @@ static void usage(FILE *f) {
         fprintf(f, "  %-22s %s\n", head, verbs[i].summary);
     }
     fprintf(f, "\nOptions:\n"
-               "  -s, --server HOST      the host to ask (default: this host)\n"
+               "  -s, --server HOST      the host to ask (default: this host); repeat it to ask\n"
+               "                         several hosts at once. HOST: a name, or\n"
+               "                         ssh://[user@]host[:port]\n"
                "  -j, --json             machine-readable output\n"
                "      --no-wait          logoff: return once the logoff was accepted\n"
                "  -h, --help             this text\n"
@@ -284,10 +341,126 @@ static void usage(FILE *f) {
                "See wtsnet(1) and docs/cli.md.\n");
 }
 
-static int verb_help(HANDLE server, int argc, char **argv, const struct options *o) {
+static int verb_help(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
     (void) server, (void) argc, (void) argv, (void) o;
-    usage(stdout);
+    usage(c->out);
     return EXIT_SUCCESS;
+}
+
+/* One host's run: its own handle, and its output kept until every host is done. */
+struct host_run {
+    const char *name; /* NULL: this host */
+    const struct verb *verb;
+    int argc;
+    char **argv;
+    const struct options *o;
+    struct ctx c;
+    char *out_text, *err_text;
+    size_t out_len, err_len;
+    int status;
+};
+
+static void run_host(struct host_run *h) {
+    HANDLE server = WTS_CURRENT_SERVER_HANDLE;
+
+    if (h->name) {
+        server = WTSOpenServerA((LPSTR) h->name);
+        if (!server) {
+            char what[300];
+
+            snprintf(what, sizeof(what), "cannot open server '%s'", h->name);
+            h->status = report_failure(&h->c, what);
+            return;
+        }
+    }
+    h->status = h->verb->run(server, h->argc, h->argv, h->o, &h->c);
+    if (server != WTS_CURRENT_SERVER_HANDLE)
+        WTSCloseServer(server); /* ends that host's ssh */
+}
+
+struct pool {
+    pthread_mutex_t lock;
+    struct host_run *runs;
+    size_t n, next;
+};
+
+static void *worker(void *arg) {
+    struct pool *p = arg;
+
+    for (;;) {
+        struct host_run *h;
+
+        pthread_mutex_lock(&p->lock);
+        h = p->next < p->n ? &p->runs[p->next++] : NULL;
+        pthread_mutex_unlock(&p->lock);
+        if (!h)
+            return NULL;
+        run_host(h);
+        fclose(h->c.out); /* the texts are complete from here on */
+        fclose(h->c.err);
+    }
+}
+
+/* Several hosts: each in a thread of a small pool, output in argument order. */
+static int run_many(const struct verb *verb, int argc, char **argv, const struct options *o) {
+    struct pool p = {.lock = PTHREAD_MUTEX_INITIALIZER, .n = o->n_servers};
+    pthread_t threads[MAX_WORKERS];
+    size_t n_threads = 0;
+    struct table *merged = NULL;
+    int status = EXIT_SUCCESS;
+
+    p.runs = calloc(p.n, sizeof(*p.runs));
+    if (!p.runs) {
+        fprintf(stderr, "%s: out of memory\n", program);
+        return EXIT_FAILURE;
+    }
+    if (verb->run == verb_list)
+        merged = list_table(o->json, true);
+    for (size_t i = 0; i < p.n; i++) {
+        struct host_run *h = &p.runs[i];
+
+        *h = (struct host_run){.name = o->servers[i], .verb = verb, .argc = argc, .argv = argv, .o = o};
+        h->c.label = o->servers[i];
+        h->c.out = open_memstream(&h->out_text, &h->out_len);
+        h->c.err = open_memstream(&h->err_text, &h->err_len);
+        if (!h->c.out || !h->c.err) {
+            fprintf(stderr, "%s: out of memory\n", program);
+            exit(EXIT_FAILURE);
+        }
+        if (merged)
+            h->c.rows = list_table(o->json, true);
+    }
+    while (n_threads < MAX_WORKERS && n_threads < p.n && pthread_create(&threads[n_threads], NULL, worker, &p) == 0)
+        n_threads++;
+    if (n_threads == 0)
+        worker(&p); /* no thread to be had: one after the other */
+    for (size_t i = 0; i < n_threads; i++)
+        pthread_join(threads[i], NULL);
+
+    for (size_t i = 0; i < p.n; i++) {
+        struct host_run *h = &p.runs[i];
+
+        if (merged)
+            table_append(merged, h->c.rows);
+        else if (h->out_len) {
+            /* Sections, one per host: blank lines between text records. */
+            if (i && !o->json && verb->run == verb_show)
+                fputc('\n', stdout);
+            fwrite(h->out_text, 1, h->out_len, stdout);
+        }
+        fwrite(h->err_text, 1, h->err_len, stderr);
+        if (h->status != EXIT_SUCCESS)
+            status = EXIT_FAILURE; /* any host that failed fails the run */
+        table_free(h->c.rows);
+        free(h->out_text);
+        free(h->err_text);
+    }
+    if (merged) {
+        table_print(merged, stdout);
+        table_free(merged);
+    }
+    free(p.runs);
+    return status;
 }
 
 int main(int argc, char **argv) {
@@ -295,18 +468,22 @@ int main(int argc, char **argv) {
         {"server", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
         {"no-wait", no_argument, NULL, 'W'},      {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},      {0}};
-    struct options o = {.wait = true};
+    static struct options o = {.wait = true};
     const struct verb *verb = NULL;
-    HANDLE server = WTS_CURRENT_SERVER_HANDLE;
     const char *verb_name;
     char *list_argv[] = {(char *) "list", NULL};
-    int c, r;
+    char **verb_argv;
+    int c, verb_argc;
 
     /* Options may come before or after the verb. */
     while ((c = getopt_long(argc, argv, "s:jh", long_options, NULL)) != -1) {
         switch (c) {
         case 's':
-            o.server = optarg;
+            if (o.n_servers == MAX_SERVERS) {
+                fprintf(stderr, "%s: at most %d servers\n", program, MAX_SERVERS);
+                return EXIT_USAGE;
+            }
+            o.servers[o.n_servers++] = optarg;
             break;
         case 'j':
             o.json = true;
@@ -334,20 +511,17 @@ int main(int argc, char **argv) {
         fprintf(stderr, "%s: unknown verb '%s' (try --help)\n", program, verb_name);
         return EXIT_USAGE;
     }
-    if (o.server) {
-        server = WTSOpenServerA((LPSTR) o.server);
-        if (!server) {
-            char what[300];
+    verb_argc = optind < argc ? argc - optind : 1;
+    verb_argv = optind < argc ? argv + optind : list_argv;
+    if (verb->check && (c = verb->check(verb_argc, verb_argv)) != 0)
+        return c;
 
-            snprintf(what, sizeof(what), "cannot open server '%s'", o.server);
-            return report_failure(what);
-        }
-    }
-    if (optind < argc)
-        r = verb->run(server, argc - optind, argv + optind, &o);
-    else
-        r = verb->run(server, 1, list_argv, &o);
-    if (server != WTS_CURRENT_SERVER_HANDLE)
-        WTSCloseServer(server);
-    return r;
+    if (o.n_servers > 1 && verb->check)
+        return run_many(verb, verb_argc, verb_argv, &o);
+
+    /* One host (or help): straight to stdout and stderr. */
+    struct host_run h = {.name = o.n_servers ? o.servers[0] : NULL, .verb = verb, .argc = verb_argc,
+                         .argv = verb_argv, .o = &o, .c = {.out = stdout, .err = stderr}};
+    run_host(&h);
+    return h.status;
 }

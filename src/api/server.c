@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/errors.h"
+#include "session/remote.h"
 
 struct wts_server {
     struct wts_server *next; /* in the registry of live handles */
@@ -18,6 +19,7 @@ struct wts_server {
     bool local;
     pthread_mutex_t lock; /* guards provider */
     struct session_provider *provider;
+    char *target; /* remote: "ssh://…" for the remote provider; NULL when remote access is off */
     char host[256];
 };
 
@@ -63,12 +65,47 @@ static int validate_server_name(const char *name, const char **ret_bare) {
     return 0;
 }
 
+/*
+ * Where a name that is not this host goes (docs/api.md, "Remote hosts"):
+ * "ssh://[user@]host[:port]" always over ssh; a plain name over ssh too,
+ * unless WTSNET_REMOTE=none (then calls fail with ERROR_NOT_SUPPORTED).
+ */
+static int remote_target_for(const char *name, const char *bare, char **ret_target, char *host, size_t host_size) {
+    struct remote_target t;
+    const char *mode = getenv("WTSNET_REMOTE");
+    char spec[320];
+    int r;
+
+    if (strncasecmp(name, REMOTE_SCHEME, strlen(REMOTE_SCHEME)) == 0)
+        r = remote_target_parse(name, &t);
+    else if (mode && *mode && strcmp(mode, "ssh") != 0) {
+        snprintf(host, host_size, "%s", bare);
+        *ret_target = NULL;
+        return 0;
+    } else if (bare[0] == '[') { /* "[v6]" */
+        r = snprintf(spec, sizeof(spec), "%s%s", REMOTE_SCHEME, bare) < (int) sizeof(spec)
+                ? remote_target_parse(spec, &t)
+                : -EINVAL;
+    } else
+        r = remote_target_from_host(bare, &t);
+    if (r < 0)
+        return r;
+    r = remote_target_format(&t, spec, sizeof(spec));
+    if (r < 0)
+        return -EINVAL;
+    if (!(*ret_target = strdup(spec)))
+        return -ENOMEM;
+    snprintf(host, host_size, "%s", t.host);
+    return 0;
+}
+
 int server_open(const char *name, struct wts_server **ret) {
     struct wts_server *s;
     const char *bare = "";
+    bool ssh_url = name && strncasecmp(name, REMOTE_SCHEME, strlen(REMOTE_SCHEME)) == 0;
     int r;
 
-    if (name) {
+    if (name && !ssh_url) {
         r = validate_server_name(name, &bare);
         if (r < 0)
             return r;
@@ -77,12 +114,22 @@ int server_open(const char *name, struct wts_server **ret) {
     if (!s)
         return -ENOMEM;
     s->refs = 1;
-    s->local = server_name_is_local(bare);
-    pthread_mutex_init(&s->lock, NULL);
+    s->local = !ssh_url && server_name_is_local(bare);
     if (s->local)
         local_host_name(s->host, sizeof(s->host));
-    else
-        snprintf(s->host, sizeof(s->host), "%s", bare);
+    else {
+        r = remote_target_for(name, bare, &s->target, s->host, sizeof(s->host));
+        /* Opened now, without connecting: its settings (WTSNET_SSH_CONFIG,
+         * WTSNET_REMOTE_TIMEOUT_MS) are those in force at WTSOpenServer. */
+        if (r >= 0 && s->target)
+            r = remote_provider_ops.open(s->target, &s->provider);
+        if (r < 0) {
+            free(s->target);
+            free(s);
+            return r;
+        }
+    }
+    pthread_mutex_init(&s->lock, NULL);
 
     pthread_mutex_lock(&registry_lock);
     s->next = registry;
@@ -94,8 +141,9 @@ int server_open(const char *name, struct wts_server **ret) {
 
 static void server_free(struct wts_server *s) {
     if (s->provider)
-        s->provider->ops->close(s->provider);
+        s->provider->ops->close(s->provider); /* a remote one ends its ssh here */
     pthread_mutex_destroy(&s->lock);
+    free(s->target);
     free(s);
 }
 
@@ -165,10 +213,11 @@ void server_release(struct wts_server *s) {
 int server_provider(struct wts_server *s, struct session_provider **ret) {
     int r = 0;
 
-    if (!s->local)
-        return -EOPNOTSUPP; /* remote hosts: not in this build (docs/api.md) */
+    if (!s->local && !s->target)
+        return -EOPNOTSUPP; /* remote access turned off (WTSNET_REMOTE=none) */
     pthread_mutex_lock(&s->lock);
-    /* Not cached on failure: logind may come up after the handle was opened. */
+    /* Not cached on failure: logind may come up after the handle was opened.
+     * (A remote handle has its provider from server_open on.) */
     if (!s->provider)
         r = session_provider_open_local(&s->provider);
     if (r >= 0)

@@ -60,10 +60,12 @@ static int resolve_session_id(struct session_provider *p, DWORD id, uint32_t *re
     return 0;
 }
 
-/* Local accounts belong to the machine, as on Windows: the short host name. */
+/* Local accounts belong to the machine, as on Windows: the short host name
+ * (an address literal, for a remote host named by one, is kept whole). */
 static void domain_name(struct wts_server *s, const struct session_record *r, char *buf, size_t size) {
     const char *host = server_host_name(s);
-    size_t len = strcspn(host, ".");
+    unsigned char addr[16];
+    size_t len = inet_pton(AF_INET, host, addr) == 1 || strchr(host, ':') ? strlen(host) : strcspn(host, ".");
 
     if (!r->user[0]) {
         buf[0] = '\0';

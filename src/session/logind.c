@@ -8,20 +8,13 @@
  * come from one GetAll on the session object. Logoff is
  * TerminateSession on the bus, waited for through the SessionRemoved signal.
  *
- * What logind's errors mean here:
- *   org.freedesktop.login1.NoSuchSession                     → -ESRCH
- *   org.freedesktop.DBus.Error.AccessDenied,
- *   org.freedesktop.DBus.Error.InteractiveAuthorizationRequired → -EACCES (polkit said no)
- *   ServiceUnknown / NameHasNoOwner / NoReply / Timeout, any other
- *   error the bus daemon sends in logind's stead (activation failed:
- *   Spawn.*, a masked unit …), or no system bus              → -EHOSTDOWN
+ * What logind's errors mean here: logind-bus.h (shared with the remote
+ * provider, as are the property parsing and the logoff wait); no system bus
+ * at all, or the bus daemon answering in logind's stead → -EHOSTDOWN.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
 #include <pthread.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,15 +25,9 @@
 #include <systemd/sd-login.h>
 
 #include "common/errors.h"
-#include "common/wintime.h"
+#include "session/logind-bus.h"
 #include "session/logind_file.h"
 #include "session/provider.h"
-
-#define LOGIND_SERVICE "org.freedesktop.login1"
-#define LOGIND_PATH "/org/freedesktop/login1"
-#define LOGIND_MANAGER "org.freedesktop.login1.Manager"
-#define LOGIND_SESSION "org.freedesktop.login1.Session"
-#define LOGIND_SESSION_PATH_PREFIX "/org/freedesktop/login1/session"
 
 struct logind_provider {
     struct session_provider base;
@@ -52,94 +39,12 @@ static struct logind_provider *to_logind(struct session_provider *p) {
     return (struct logind_provider *) p;
 }
 
-static int bus_error_to_errno(const sd_bus_error *e, int r) {
-    if (sd_bus_error_has_name(e, "org.freedesktop.login1.NoSuchSession"))
-        return -E_NO_SESSION;
-    if (sd_bus_error_has_names(e, SD_BUS_ERROR_ACCESS_DENIED, SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED))
-        return -EACCES;
-    if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER, SD_BUS_ERROR_NO_SERVER,
-                               SD_BUS_ERROR_DISCONNECTED, SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_TIMEOUT))
-        return -E_UNREACHABLE;
-    return r < 0 ? r : -EIO;
-}
-
 /* A failure to reach the system bus at all means logind is unreachable. */
 static int open_system_bus(sd_bus **ret) {
     int r = sd_bus_open_system(ret);
 
     if (r == -ENOENT || r == -ECONNREFUSED || r == -ENOTCONN || r == -ECONNRESET)
         return -E_UNREACHABLE;
-    return r;
-}
-
-struct pending_call {
-    bool done;
-    bool from_bus_daemon; /* the error came from the bus, not from logind */
-    int r;
-    sd_bus_message *reply;
-    sd_bus_error error;
-};
-
-static int on_call_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
-    struct pending_call *c = userdata;
-
-    (void) ret_error;
-    c->done = true;
-    if (sd_bus_message_is_method_error(m, NULL)) {
-        const char *sender = sd_bus_message_get_sender(m);
-
-        c->r = sd_bus_error_copy(&c->error, sd_bus_message_get_error(m)); /* a negative errno */
-        c->from_bus_daemon = sender && strcmp(sender, "org.freedesktop.DBus") == 0;
-    } else {
-        c->r = 0;
-        c->reply = sd_bus_message_ref(m);
-    }
-    return 0;
-}
-
-/*
- * sd_bus_call(), but a signal delivered to the caller does not end it:
- * sd_bus_call() of systemd 252 gives up with -EINTR when its poll is
- * interrupted, although the call went out, so a program with a SIGALRM
- * timer saw logoffs fail at random. Here the reply is awaited with
- * sd_bus_process/sd_bus_wait, retried on EINTR; the call's own timeout
- * (timeout_usec, 0 = sd-bus's 25 s) arrives as an error reply.
- */
-static int bus_call(sd_bus *bus, sd_bus_message *m, uint64_t timeout_usec, sd_bus_error *ret_error,
-                    sd_bus_message **ret_reply) {
-    struct pending_call c = {.error = SD_BUS_ERROR_NULL};
-    sd_bus_slot *slot = NULL;
-    int r;
-
-    r = sd_bus_call_async(bus, &slot, m, on_call_reply, &c, timeout_usec);
-    while (r >= 0 && !c.done) {
-        r = sd_bus_process(bus, NULL);
-        if (r == -EINTR || r > 0) {
-            r = 0;
-            continue;
-        }
-        if (r == 0) {
-            r = sd_bus_wait(bus, UINT64_MAX); /* bounded by the call's timeout */
-            if (r == -EINTR)
-                r = 0;
-        }
-    }
-    if (r >= 0)
-        r = c.r;
-    /* logind down and not startable: the bus daemon answers for it, with
-     * whatever its activation attempt met (e.g. FileExists for a masked
-     * unit). Only a refusal by the bus policy stays a refusal. */
-    if (r < 0 && c.from_bus_daemon && !sd_bus_error_has_name(&c.error, SD_BUS_ERROR_ACCESS_DENIED))
-        r = -E_UNREACHABLE;
-    if (r >= 0 && ret_reply) {
-        *ret_reply = c.reply;
-        c.reply = NULL;
-    }
-    if (r < 0 && ret_error && sd_bus_error_is_set(&c.error))
-        sd_bus_error_move(ret_error, &c.error);
-    sd_bus_slot_unref(slot);
-    sd_bus_message_unref(c.reply);
-    sd_bus_error_free(&c.error);
     return r;
 }
 
@@ -161,39 +66,6 @@ static int user_name_for_uid(uid_t uid, char **ret) {
         *ret = strdup(number);
     }
     return *ret ? 0 : -ENOMEM;
-}
-
-static int parse_state(const char *state, enum session_state *ret) {
-    static const struct {
-        const char *name;
-        enum session_state state;
-    } table[] = {
-        {"opening", SESSION_STATE_OPENING},
-        {"online", SESSION_STATE_ONLINE},
-        {"active", SESSION_STATE_ACTIVE},
-        {"closing", SESSION_STATE_CLOSING},
-    };
-
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-        if (strcmp(state, table[i].name) == 0) {
-            *ret = table[i].state;
-            return 0;
-        }
-    return -EINVAL;
-}
-
-static int services_record(struct session_record *r) {
-    *r = (struct session_record){.id = SESSION_ID_SERVICES, .state = SESSION_STATE_SERVICES,
-                                 .kind = SESSION_KIND_SERVICES, .lock = SESSION_LOCK_UNKNOWN};
-    strcpy(r->key, "services");
-    if (dup_or_empty(NULL, &r->user) < 0 || dup_or_empty(NULL, &r->service) < 0 || dup_or_empty(NULL, &r->type) < 0 ||
-        dup_or_empty(NULL, &r->class_name) < 0 || dup_or_empty(NULL, &r->seat) < 0 || dup_or_empty(NULL, &r->tty) < 0 ||
-        dup_or_empty(NULL, &r->display) < 0 || dup_or_empty(NULL, &r->remote_host) < 0 ||
-        dup_or_empty(NULL, &r->remote_user) < 0) {
-        session_record_done(r);
-        return -ENOMEM;
-    }
-    return 0;
 }
 
 static int dup_field(const struct logind_file *f, const char *name, char **ret) {
@@ -253,7 +125,7 @@ static int record_from_file(const char *key, uint32_t id, struct session_record 
         r = -E_NO_SESSION; /* as sd_session_get_state: a session without a state is not one */
         goto fail;
     }
-    if (parse_state(state, &rec.state) < 0)
+    if (logind_parse_state(state, &rec.state) < 0)
         rec.state = SESSION_STATE_ONLINE; /* a state newer than this code: logged in, at least */
 
     if (parse_uint(logind_file_get(&f, "UID"), (uid_t) -1 - 1, &v) >= 0) {
@@ -313,59 +185,16 @@ static int read_times(struct logind_provider *lp, struct session_record *rec) {
     if (!lp->bus)
         r = open_system_bus(&lp->bus);
     if (r >= 0)
-        r = sd_bus_message_new_method_call(lp->bus, &call, LOGIND_SERVICE, path, "org.freedesktop.DBus.Properties",
-                                           "GetAll");
-    if (r >= 0)
-        r = sd_bus_message_append(call, "s", LOGIND_SESSION);
-    if (r >= 0)
-        r = bus_call(lp->bus, call, 0, &error, &reply);
+        r = logind_bus_call_method(lp->bus, LOGIND_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll",
+                                   &error, &reply, "s", LOGIND_SESSION);
     if (r < 0) {
-        r = sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_OBJECT) ? -E_NO_SESSION : bus_error_to_errno(&error, r);
+        r = logind_bus_error_to_errno(&error, r);
         /* A broken connection is not kept for the next call. */
-        if (r == -E_UNREACHABLE || r == -ECONNRESET || r == -ENOTCONN) {
+        if (logind_bus_connection_lost(r))
             lp->bus = sd_bus_flush_close_unref(lp->bus);
-        }
         goto out;
     }
-
-    r = sd_bus_message_enter_container(reply, 'a', "{sv}");
-    while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
-        const char *name;
-        uint64_t t;
-        int b;
-        uint32_t u;
-
-        if ((r = sd_bus_message_read(reply, "s", &name)) < 0)
-            break;
-        if (strcmp(name, "Timestamp") == 0 || strcmp(name, "IdleSinceHint") == 0) {
-            if ((r = sd_bus_message_read(reply, "v", "t", &t)) < 0)
-                break;
-            if (name[0] == 'T')
-                rec->logon_usec = t;
-            else
-                rec->idle_since_usec = t;
-        } else if (strcmp(name, "IdleHint") == 0 || strcmp(name, "LockedHint") == 0) {
-            if ((r = sd_bus_message_read(reply, "v", "b", &b)) < 0)
-                break;
-            if (name[0] == 'I')
-                rec->idle = b;
-            else
-                rec->lock = b ? SESSION_LOCK_LOCKED : SESSION_LOCK_UNLOCKED;
-        } else if (strcmp(name, "Leader") == 0) {
-            if ((r = sd_bus_message_read(reply, "v", "u", &u)) < 0)
-                break;
-            rec->leader = (pid_t) u;
-        } else if ((r = sd_bus_message_skip(reply, "v")) < 0)
-            break;
-        if ((r = sd_bus_message_exit_container(reply)) < 0)
-            break;
-    }
-    if (r >= 0)
-        r = sd_bus_message_exit_container(reply);
-    if (r >= 0) {
-        rec->has_times = true;
-        r = 0;
-    }
+    r = logind_parse_session_properties(reply, LOGIND_PROPS_TIMES, rec);
 out:
     pthread_mutex_unlock(&lp->bus_lock);
     sd_bus_message_unref(call);
@@ -426,7 +255,7 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
         r = -ENOMEM;
         goto out;
     }
-    r = services_record(&list.items[list.count]);
+    r = logind_services_record(&list.items[list.count]);
     if (r < 0)
         goto out;
     list.count++;
@@ -461,7 +290,7 @@ static int logind_get(struct session_provider *p, uint32_t id, bool with_times, 
     int r;
 
     if (id == SESSION_ID_SERVICES)
-        return services_record(ret);
+        return logind_services_record(ret);
     r = session_id_to_logind(id, key, sizeof(key));
     if (r < 0)
         return -E_NO_SESSION;
@@ -496,56 +325,10 @@ static int logind_current(struct session_provider *p, uint32_t *ret) {
     return r < 0 ? -E_NO_SESSION : 0;
 }
 
-struct removal_watch {
-    const char *key;
-    bool removed;
-};
-
-static int on_session_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-    struct removal_watch *w = userdata;
-    const char *id;
-
-    (void) error;
-    if (sd_bus_message_read(m, "so", &id, NULL) >= 0 && strcmp(id, w->key) == 0)
-        w->removed = true;
-    return 0;
-}
-
-static int call_manager(sd_bus *bus, uint64_t timeout_usec, const char *method, const char *types, ...) {
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    sd_bus_message *m = NULL;
-    va_list ap;
-    int r;
-
-    r = sd_bus_message_new_method_call(bus, &m, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, method);
-    if (r >= 0) {
-        va_start(ap, types);
-        r = sd_bus_message_appendv(m, types, ap);
-        va_end(ap);
-    }
-    if (r >= 0)
-        r = bus_call(bus, m, timeout_usec, &error, NULL);
-    if (r < 0)
-        r = bus_error_to_errno(&error, r);
-    sd_bus_message_unref(m);
-    sd_bus_error_free(&error);
-    return r;
-}
-
-/*
- * TerminateSession only queues the stop of the session's scope and replies;
- * logind announces SessionRemoved once the scope is gone and every process
- * with it. So: subscribe first, then terminate, then wait for the signal on a
- * monotonic deadline. A session stuck in "closing" (TerminateSession is a
- * no-op there) is forced with KillSession(all, SIGKILL) after the grace.
- */
+/* TerminateSession, then (bWait) the wait for SessionRemoved: logind-bus.c. */
 static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
-    struct removal_watch watch = {0};
-    sd_bus_slot *slot = NULL;
     sd_bus *bus = NULL;
     char key[32];
-    uint64_t start, grace_at, deadline_at;
-    bool forced = false;
     int r;
 
     (void) p;
@@ -554,65 +337,12 @@ static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, con
     r = session_id_to_logind(id, key, sizeof(key));
     if (r < 0)
         return -E_NO_SESSION;
-    watch.key = key;
-
     r = open_system_bus(&bus);
     if (r < 0)
         return r;
-    if (wait) {
-        /* Asynchronous AddMatch: the bus daemon handles it before it routes
-         * our TerminateSession, so the signal cannot slip past; and no
-         * synchronous call here can be cut short by a signal. */
-        r = sd_bus_match_signal_async(bus, &slot, LOGIND_SERVICE, LOGIND_PATH, LOGIND_MANAGER, "SessionRemoved",
-                                      on_session_removed, NULL, &watch);
-        if (r < 0)
-            goto out;
-    }
-    r = call_manager(bus, policy->deadline_usec, "TerminateSession", "s", key);
-    if (r < 0 || !wait)
-        goto out;
-
-    start = now_monotonic_usec();
-    grace_at = start + policy->grace_usec;
-    deadline_at = start + policy->deadline_usec;
-    for (;;) {
-        uint64_t now, until;
-
-        r = sd_bus_process(bus, NULL);
-        if (r < 0)
-            goto out;
-        if (watch.removed) {
-            r = 0;
-            goto out;
-        }
-        if (r > 0)
-            continue;
-
-        now = now_monotonic_usec();
-        if (now >= deadline_at) {
-            r = -ETIMEDOUT;
-            goto out;
-        }
-        if (!forced && now >= grace_at) {
-            forced = true;
-            r = call_manager(bus, deadline_at - now, "KillSession", "ssi", key, "all", (int32_t) SIGKILL);
-            if (r == -E_NO_SESSION) {
-                r = 0; /* removed between the signal's sending and our reading it */
-                goto out;
-            }
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        until = forced ? deadline_at : grace_at;
-        r = sd_bus_wait(bus, until - now);
-        if (r < 0 && r != -EINTR) /* a signal to the caller does not end the wait */
-            goto out;
-    }
-out:
-    sd_bus_slot_unref(slot);
+    r = logind_bus_logoff(bus, key, wait, policy);
     sd_bus_flush_close_unref(bus);
-    return r < 0 ? r : 0;
+    return r;
 }
 
 const struct session_provider_ops logind_provider_ops = {

@@ -106,6 +106,7 @@ struct session_provider {
 };
 
 extern const struct session_provider_ops logind_provider_ops;
+extern const struct session_provider_ops remote_provider_ops; /* session/remote.h */
 
 /* The provider for this host: WTSNET_PROVIDER=logind|audit forces one,
  * otherwise the first that is available. */
