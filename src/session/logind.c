@@ -30,6 +30,7 @@
 #include "common/errors.h"
 #include "common/wintime.h"
 #include "session/provider.h"
+#include "session/xrdp.h"
 
 #define LOGIND_SERVICE "org.freedesktop.login1"
 #define LOGIND_PATH "/org/freedesktop/login1"
@@ -182,9 +183,12 @@ static int record_from_sd_login(const char *key, uint32_t id, struct session_rec
         rec.vt = vt;
 
     session_classify(&rec);
-    /* xrdp sessions are remote even though xrdp does not tell PAM so. */
-    if (rec.kind == SESSION_KIND_RDP)
+    /* xrdp sessions are remote even though xrdp does not tell PAM so; and
+     * disconnected when no client is attached, though logind calls them active. */
+    if (rec.kind == SESSION_KIND_RDP) {
         rec.remote = true;
+        xrdp_refine_state(&rec);
+    }
     *ret = rec;
     return 0;
 fail:
@@ -310,7 +314,7 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
     n = sd_get_sessions(&keys);
     if (n < 0)
         return n;
-    list.items = calloc((size_t) n + 1, sizeof(*list.items));
+    list.items = calloc((size_t) n + 2, sizeof(*list.items)); /* + session 0 and the RDP listener */
     if (!list.items) {
         r = -ENOMEM;
         goto out;
@@ -332,6 +336,8 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
             goto out;
         list.count++;
     }
+    if (xrdp_listener_record(&list.items[list.count]) >= 0)
+        list.count++;
     *ret = list;
     list = (struct session_list){0};
     r = 0;
@@ -351,6 +357,8 @@ static int logind_get(struct session_provider *p, uint32_t id, bool with_times, 
 
     if (id == SESSION_ID_SERVICES)
         return services_record(ret);
+    if (id == SESSION_ID_RDP_LISTENER)
+        return xrdp_listener_record(ret);
     r = session_id_to_logind(id, key, sizeof(key));
     if (r < 0)
         return -E_NO_SESSION;
@@ -428,8 +436,23 @@ static int call_manager(sd_bus *bus, const char *method, const char *types, ...)
  * monotonic deadline. A session stuck in "closing" (TerminateSession is a
  * no-op there) is forced with KillSession(all, SIGKILL) after the grace.
  */
+/* What an RDP logoff waits for besides the removal (xrdp.h); best effort, before terminating. */
+static void rdp_logoff_prepare(struct session_provider *p, uint32_t id, const char *key, struct xrdp_logoff_watch *ret) {
+    struct session_record rec;
+    char *service = NULL;
+    bool rdp;
+
+    rdp = sd_session_get_service(key, &service) >= 0 && strcmp(service, "xrdp-sesman") == 0;
+    free(service);
+    if (!rdp || logind_get(p, id, true, &rec) < 0)
+        return;
+    xrdp_logoff_prepare(&rec, ret);
+    session_record_done(&rec);
+}
+
 static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
     struct removal_watch watch = {0};
+    struct xrdp_logoff_watch rdp = {.server_fd = -1, .leader_fd = -1};
     sd_bus_slot *slot = NULL;
     sd_bus *bus = NULL;
     char key[32];
@@ -438,12 +461,14 @@ static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, con
     int r;
 
     (void) p;
-    if (id == SESSION_ID_SERVICES)
-        return -EACCES; /* session 0 holds the system's services: never ended */
+    if (id == SESSION_ID_SERVICES || id == SESSION_ID_RDP_LISTENER)
+        return -EACCES; /* session 0 holds the system's services, the listener is xrdp itself: never ended */
     r = session_id_to_logind(id, key, sizeof(key));
     if (r < 0)
         return -E_NO_SESSION;
     watch.key = key;
+    if (wait)
+        rdp_logoff_prepare(p, id, key, &rdp);
 
     r = open_system_bus(&bus);
     if (r < 0)
@@ -468,7 +493,8 @@ static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, con
         if (r < 0)
             goto out;
         if (watch.removed) {
-            r = 0;
+            /* An RDP session is gone for its user once its client was told. */
+            r = xrdp_logoff_wait(&rdp, deadline_at);
             goto out;
         }
         if (r > 0)
@@ -496,9 +522,35 @@ static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, con
             goto out;
     }
 out:
+    xrdp_logoff_done(&rdp);
     sd_bus_slot_unref(slot);
     sd_bus_flush_close_unref(bus);
     return r < 0 ? r : 0;
+}
+
+static int logind_client_address(struct session_provider *p, const struct session_record *r, char **ret) {
+    (void) p;
+    return r->kind == SESSION_KIND_RDP ? xrdp_client_address(r, ret) : -EOPNOTSUPP;
+}
+
+static int logind_client_display(struct session_provider *p, const struct session_record *r,
+                                 struct session_client_display *ret) {
+    (void) p;
+    return r->kind == SESSION_KIND_RDP ? xrdp_client_display(r, ret) : -EOPNOTSUPP;
+}
+
+/* logind has no disconnect; xorgxrdp detaches an RDP session's client. */
+static int logind_disconnect(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
+    struct session_record rec;
+    int r;
+
+    r = logind_get(p, id, false, &rec);
+    if (r < 0)
+        return r;
+    r = rec.kind == SESSION_KIND_RDP ? xrdp_disconnect(&rec, wait, now_monotonic_usec() + policy->deadline_usec)
+                                     : -EOPNOTSUPP;
+    session_record_done(&rec);
+    return r;
 }
 
 const struct session_provider_ops logind_provider_ops = {
@@ -509,4 +561,7 @@ const struct session_provider_ops logind_provider_ops = {
     .get = logind_get,
     .current = logind_current,
     .logoff = logind_logoff,
+    .client_address = logind_client_address,
+    .client_display = logind_client_display,
+    .disconnect = logind_disconnect,
 };
