@@ -182,7 +182,26 @@ static void format_filetime(LARGE_INTEGER ft, char *buf, size_t size) {
         buf[0] = '\0';
 }
 
+/* WTS_CLIENT_DISPLAY.ColorDepth is a code (1, 2, 4, 8, 16, 24, 32), not a bit count. */
+static DWORD bits_per_pixel(DWORD code) {
+    switch (code) {
+    case 1:
+        return 4;
+    case 2:
+        return 8;
+    case 4:
+        return 16;
+    case 8:
+        return 24;
+    case 16:
+        return 15;
+    default:
+        return code;
+    }
+}
+
 static int verb_show(HANDLE server, int argc, char **argv, const struct options *o) {
+    WTS_CLIENT_DISPLAY *display;
     WTSINFOEXA *ex;
     DWORD id, *state;
     struct record *rec;
@@ -218,6 +237,13 @@ static int verb_show(HANDLE server, int argc, char **argv, const struct options 
     client = client_of(server, id);
     record_add_string(rec, "ClientAddress", "client_address", client ? client : "");
     free(client);
+    display = query(server, id, WTSClientDisplay, NULL);
+    text[0] = '\0';
+    if (display)
+        snprintf(text, sizeof(text), "%" PRIu32 "x%" PRIu32 ", %" PRIu32 " bpp", display->HorizontalResolution,
+                 display->VerticalResolution, bits_per_pixel(display->ColorDepth));
+    record_add_string(rec, "ClientDisplay", "client_display", text);
+    WTSFreeMemory(display);
     format_filetime(ex->Data.WTSInfoExLevel1.LogonTime, text, sizeof(text));
     record_add_string(rec, "LogonTime", "logon_time", text);
     format_filetime(ex->Data.WTSInfoExLevel1.LastInputTime, text, sizeof(text));
@@ -254,12 +280,34 @@ static int verb_logoff(HANDLE server, int argc, char **argv, const struct option
     return EXIT_SUCCESS;
 }
 
+static int verb_disconnect(HANDLE server, int argc, char **argv, const struct options *o) {
+    char what[64];
+    DWORD id;
+
+    if (argc != 2 || parse_session_id(argv[1], &id) < 0) {
+        fprintf(stderr, "%s: disconnect takes one session id (a number, or 'current')\n", program);
+        return EXIT_USAGE;
+    }
+    snprintf(what, sizeof(what), "cannot disconnect session %s", argv[1]);
+    if (!WTSDisconnectSession(server, id, o->wait ? TRUE : FALSE))
+        return report_failure(what);
+    if (o->json)
+        printf("{\"id\":\"%s\",\"disconnected\":%s}\n", argv[1], o->wait ? "true" : "false");
+    else if (o->wait)
+        printf("Session %s disconnected.\n", argv[1]);
+    else
+        printf("Session %s is being disconnected.\n", argv[1]);
+    return EXIT_SUCCESS;
+}
+
 static int verb_help(HANDLE server, int argc, char **argv, const struct options *o);
 
 static const struct verb verbs[] = {
     {"list", "", "list the sessions (like qwinsta)", verb_list},
     {"show", "ID|current", "every field of one session", verb_show},
     {"logoff", "ID|current", "log a session off and wait until it is gone (--no-wait: do not wait)", verb_logoff},
+    {"disconnect", "ID|current", "detach an RDP session's client; the session stays (--no-wait: do not wait)",
+     verb_disconnect},
     {"help", "", "this text", verb_help},
 };
 
@@ -278,7 +326,7 @@ static void usage(FILE *f) {
     fprintf(f, "\nOptions:\n"
                "  -s, --server HOST      the host to ask (default: this host)\n"
                "  -j, --json             machine-readable output\n"
-               "      --no-wait          logoff: return once the logoff was accepted\n"
+               "      --no-wait          logoff, disconnect: return once the request was accepted\n"
                "  -h, --help             this text\n"
                "      --version          the version\n\n"
                "See wtsnet(1) and docs/cli.md.\n");

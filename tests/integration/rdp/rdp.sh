@@ -145,7 +145,7 @@ rdp_connect() { # user [extra xfreerdp args…]
     mkdir -p "$NS_DIR/client-home" || return 1 # FreeRDP exits silently without a HOME
     ns_run systemd-run --quiet --unit="wtsxr-client-$u" --setenv=HOME="$(ns_path "$NS_DIR/client-home")" --property=StandardOutput="append:$(ns_path "$NS_DIR/client-$u.log")" \
         --property=StandardError="append:$(ns_path "$NS_DIR/client-$u.log")" \
-        xvfb-run -a -s "-screen 0 1024x768x24" xfreerdp /v:127.0.0.1:$RDP_PORT "/u:$u" "/p:$RDP_PASSWORD" \
+        xvfb-run -a -s "-screen 0 1024x768x24" xfreerdp "/v:${RDP_HOST:-127.0.0.1}:$RDP_PORT" "/u:$u" "/p:$RDP_PASSWORD" \
         /cert:ignore /size:1024x768 "$@"
 }
 
@@ -164,4 +164,39 @@ rdp_wait_session() { # user
     rdp_log "no xrdp session for $1"
     tail -n 20 "$NS_DIR/client-$1.log" | sed 's/^/#   /' >&2
     return 1
+}
+
+# A second client address: a relay on 127.0.0.2:3389 that connects to xrdp
+# from 127.0.0.2 (FreeRDP cannot pick its source address).
+rdp_start_relay() {
+    local i
+    ns_run systemd-run --quiet --unit=wtsxr-relay socat "TCP-LISTEN:$RDP_PORT,bind=127.0.0.2,reuseaddr,fork" \
+        "TCP:127.0.0.1:$RDP_PORT,bind=127.0.0.2" || return 1
+    for ((i = 0; i < 50; i++)); do
+        ns_run ss -Hltn "src 127.0.0.2:$RDP_PORT" 2>/dev/null | grep -q . && return 0
+        sleep 0.1
+    done
+    rdp_log "relay did not listen on 127.0.0.2:$RDP_PORT"
+    return 1
+}
+
+# Once xrdp has attached the client to the session's X server: an accepted
+# connection on xorgxrdp's display socket (10 s at most).
+rdp_wait_attached() { # display number
+    local i
+    for ((i = 0; i < 100; i++)); do
+        ns_run ss -Hx state established 2>/dev/null | grep -q "/xrdp_display_$1 " && return 0
+        sleep 0.1
+    done
+    rdp_log "no xrdp connection on display :$1"
+    return 1
+}
+
+# The pid of the xrdp process that serves display N: it holds the peer of
+# xorgxrdp's accepted socket (read from ss, independently of the library).
+rdp_server_pid() { # display number
+    local peer
+    peer=$(ns_run ss -Hx state established 2>/dev/null | awk -v d="/xrdp_display_$1$" '$4 ~ d {print $7; exit}')
+    [ -n "$peer" ] || return 1
+    ns_run ss -Hxp state established 2>/dev/null | awk -v p="$peer" '$5 == p && /"xrdp"/ {match($0, /pid=[0-9]+/); print substr($0, RSTART + 4, RLENGTH - 4); exit}'
 }
