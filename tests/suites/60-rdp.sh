@@ -19,8 +19,8 @@ if [ "$(id -u)" -ne 0 ]; then
     rm -f "$tap"
     exit 0
 fi
-# shellcheck source=../integration/rdp/ns-mini.sh
-source "$here/ns-mini.sh"
+# shellcheck source=../integration/logind-ns/ns.sh
+source "$root/tests/integration/logind-ns/ns.sh"
 # shellcheck source=../integration/rdp/rdp.sh
 source "$here/rdp.sh"
 cleanup() {
@@ -48,7 +48,7 @@ dword_id() { case $1 in c*) echo $((0x80000000 | ${1#c})) ;; *) echo "$1" ;; esa
 display_of() { ns_run loginctl show-session -P Display "$1" | tr -d ':'; }
 
 setup() {
-    ns_boot wtsnet-xrdp && rdp_setup_users && rdp_start_server && rdp_start_relay || return 1
+    ns_boot && rdp_setup_users && rdp_start_server && rdp_start_relay || return 1
     rdp_connect "$alice" /size:1024x768 && RDP_HOST=127.0.0.2 rdp_connect "$bob" /size:800x600 /bpp:16 || return 1
     sid_alice=$(rdp_wait_session "$alice") && sid_bob=$(rdp_wait_session "$bob") || return 1
     disp_alice=$(display_of "$sid_alice") && disp_bob=$(display_of "$sid_bob") || return 1

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# xrdp + xorgxrdp inside the logind namespace, and FreeRDP clients under
-# Xvfb, for the RDP suite. Needs ns_run/ns_path/NS_DIR from the namespace
-# harness. Nothing under /etc/xrdp is changed: xrdp and sesman run the
+# xrdp + xorgxrdp inside the logind namespace (tests/integration/logind-ns),
+# and FreeRDP clients under Xvfb, for the RDP suite. Needs ns_run, ns_path
+# and NS_DIR from that harness. Nothing under /etc/xrdp is changed: xrdp and sesman run the
 # packaged units with private configs (drop-ins under the namespace's own
 # /run), on 127.0.0.1:3389 and 127.0.0.1:3350.
 RDP_USERS=(wtsxralice wtsxrbob)
