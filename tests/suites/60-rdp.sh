@@ -140,6 +140,12 @@ logoff_disconnected_bob() {
 check logoff_of_a_disconnected_session_works logoff_disconnected_bob
 listener_only() { in_ns "$wtsnet" list | tee /dev/stderr | grep -c '^RDP-Tcp' | grep -qx 1; }
 check listener_stays_when_no_session_is_left listener_only
+listener_goes_with_xrdp() {
+    ns_run systemctl stop xrdp || return 1
+    ! in_ns "$wtsnet" list | tee /dev/stderr | grep -q '^RDP-Tcp' &&
+        in_ns "$wtsnet" show 4294967293 2>&1 | tee /dev/stderr | grep -q '(error 7022)'
+}
+check listener_is_not_listed_once_xrdp_stops listener_goes_with_xrdp
 
 echo "1..$n" | cat - "$tap" >"$tap.out" && mv "$tap.out" "$tap"
 bash tests/lib/tap-count.sh "$VARIANT/rdp" cat "$tap"
