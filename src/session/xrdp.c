@@ -697,8 +697,9 @@ int xrdp_logoff_wait(struct xrdp_logoff_watch *w, uint64_t deadline_usec) {
         return 0;
     if ((k = wait_exit(w->leader_fd, deadline_usec)) < 0)
         return k;
-    /* sesman forgets a session when it reaps its child; a reaped pid takes no signal. */
-    while (pidfd_send_signal(w->leader_fd, 0, NULL, 0) == 0) {
+    /* sesman forgets a session when it reaps its child; only a reaped process is
+     * ESRCH (an unreaped one may still be EPERM to a caller that is not root). */
+    while (pidfd_send_signal(w->leader_fd, 0, NULL, 0) == 0 || errno == EPERM) {
         if (now_monotonic_usec() >= deadline_usec)
             return -ETIMEDOUT;
         nanosleep(&(struct timespec){.tv_nsec = 5 * 1000 * 1000}, NULL);
