@@ -348,7 +348,8 @@ out:
     return r;
 }
 
-int xrdp_display_client(long display, struct xrdp_client *ret) {
+/* with_server: also find the serving process and its client's address (reads /proc). */
+static int display_client(long display, bool with_server, struct xrdp_client *ret) {
     struct unix_table u = {0};
     struct inode_set peers = {0};
     struct xrdp_client c = {0};
@@ -383,7 +384,7 @@ int xrdp_display_client(long display, struct xrdp_client *ret) {
     }
     c.connected = peers.count > 0;
     r = 0;
-    if (c.connected && xrdp_daemon(&daemon) >= 0)
+    if (with_server && c.connected && xrdp_daemon(&daemon) >= 0)
         r = find_server(daemon, &peers, &c);
     if (r >= 0 || r == -EACCES)
         *ret = c;
@@ -393,6 +394,10 @@ out:
     return r;
 }
 
+int xrdp_display_client(long display, struct xrdp_client *ret) {
+    return display_client(display, true, ret);
+}
+
 void xrdp_refine_state(struct session_record *r) {
     struct xrdp_client c;
     int k;
@@ -400,8 +405,8 @@ void xrdp_refine_state(struct session_record *r) {
     if (r->kind != SESSION_KIND_RDP || (r->state != SESSION_STATE_ACTIVE && r->state != SESSION_STATE_ONLINE))
         return;
     /* Only whether a client is connected is needed: that takes no privilege. */
-    k = xrdp_display_client(session_display_number(r->display), &c);
-    if ((k >= 0 || k == -EACCES) && !c.connected)
+    k = display_client(session_display_number(r->display), false, &c);
+    if (k >= 0 && !c.connected)
         r->state = SESSION_STATE_DISCONNECTED;
 }
 
@@ -593,11 +598,11 @@ int xrdp_client_display(const struct session_record *r, struct session_client_di
 static int wait_disconnected(long display, uint64_t deadline_usec) {
     for (;;) {
         struct xrdp_client c;
-        int k = xrdp_display_client(display, &c);
+        int k = display_client(display, false, &c);
 
-        if (k == -ENOENT || ((k >= 0 || k == -EACCES) && !c.connected))
+        if (k == -ENOENT || (k >= 0 && !c.connected))
             return 0;
-        if (k < 0 && k != -EACCES)
+        if (k < 0)
             return k;
         if (now_monotonic_usec() >= deadline_usec)
             return -ETIMEDOUT;
@@ -616,10 +621,10 @@ int xrdp_disconnect(const struct session_record *r, bool wait, uint64_t deadline
 
     if (display < 0)
         return -EOPNOTSUPP;
-    k = xrdp_display_client(display, &c);
+    k = display_client(display, false, &c);
     if (k == -ENOENT)
         return -EOPNOTSUPP; /* not served by xorgxrdp: nothing can detach it */
-    if (k < 0 && k != -EACCES)
+    if (k < 0)
         return k;
     if (!c.connected)
         return 0; /* already disconnected */
