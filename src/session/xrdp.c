@@ -422,7 +422,7 @@ int xrdp_client_address(const struct session_record *r, char **ret) {
     if (k < 0)
         return k;
     if (c.connected && c.family == 0)
-        return -EACCES;
+        return -EOPNOTSUPP; /* attached, but not through a running xrdp's TCP listener */
     if (c.connected && !inet_ntop(c.family, c.address, text, sizeof(text)))
         return -EIO;
     s = strdup(text);
