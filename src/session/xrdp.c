@@ -142,14 +142,53 @@ static bool process_is(pid_t pid, const char *comm) {
     return strcmp(buf, comm) == 0;
 }
 
-/* The xrdp daemon: the pid in its pid file, if that process is xrdp. */
-static int xrdp_daemon(pid_t *ret) {
-    char buf[32];
-    pid_t pid;
+static int parent_of(pid_t pid, pid_t *ret) {
+    char path[64], buf[512], *close_paren;
+    int ppid;
 
-    if (read_small_file(XRDP_PID_FILE, buf, sizeof(buf)) < 0 || parse_pid(buf, &pid) < 0 || !process_is(pid, "xrdp"))
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+    if (read_small_file(path, buf, sizeof(buf)) < 0)
         return -ENOENT;
-    *ret = pid;
+    /* "pid (comm) state ppid …": comm may hold anything, so from the last ')'. */
+    close_paren = strrchr(buf, ')');
+    if (!close_paren || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
+        return -EINVAL;
+    *ret = (pid_t) ppid;
+    return 0;
+}
+
+/* The xrdp daemon: the pid in its pid file, if that process is xrdp. The file
+ * is xrdp's own (mode 0600): other callers look for the xrdp process whose
+ * parent is not xrdp (its children serve the connections). */
+static int xrdp_daemon(pid_t *ret) {
+    struct dirent *e;
+    char buf[32];
+    pid_t pid, found = 0;
+    DIR *d;
+    int k = read_small_file(XRDP_PID_FILE, buf, sizeof(buf));
+
+    if (k >= 0)
+        k = parse_pid(buf, &pid) < 0 || !process_is(pid, "xrdp") ? -ENOENT : 0;
+    if (k != -EACCES && k != -EPERM) {
+        if (k < 0)
+            return -ENOENT;
+        *ret = pid;
+        return 0;
+    }
+    d = opendir("/proc");
+    if (!d)
+        return -ENOENT;
+    while (!found && (e = readdir(d))) {
+        pid_t parent;
+
+        if (isdigit((unsigned char) e->d_name[0]) && parse_pid(e->d_name, &pid) >= 0 && process_is(pid, "xrdp") &&
+            parent_of(pid, &parent) >= 0 && !process_is(parent, "xrdp"))
+            found = pid;
+    }
+    closedir(d);
+    if (!found)
+        return -ENOENT;
+    *ret = found;
     return 0;
 }
 
@@ -258,18 +297,10 @@ static int children_of(pid_t parent, pid_t **ret, size_t *ret_n) {
     if (!d)
         return -errno;
     while ((e = readdir(d))) {
-        char path[64], buf[512], *close_paren;
-        pid_t pid;
-        int ppid;
+        pid_t pid, ppid;
 
-        if (!isdigit((unsigned char) e->d_name[0]) || parse_pid(e->d_name, &pid) < 0)
-            continue;
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-        if (read_small_file(path, buf, sizeof(buf)) < 0)
-            continue;
-        /* "pid (comm) state ppid …": comm may hold anything, so from the last ')'. */
-        close_paren = strrchr(buf, ')');
-        if (!close_paren || sscanf(close_paren + 1, " %*c %d", &ppid) != 1 || ppid != parent)
+        if (!isdigit((unsigned char) e->d_name[0]) || parse_pid(e->d_name, &pid) < 0 || parent_of(pid, &ppid) < 0 ||
+            ppid != parent)
             continue;
         if (n == allocated) {
             size_t na = allocated ? allocated * 2 : 8;

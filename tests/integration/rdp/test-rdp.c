@@ -247,6 +247,19 @@ static void own_client_address_needs_the_right_to_read_xrdp(void) {
     CHECK_EQ_U(bytes, 3);
 }
 
+/* xrdp's pid file is its own (0600): a user still sees the listener. */
+static void listener_is_listed_for_a_plain_user_too(void) {
+    PWTS_SESSION_INFOA s = NULL;
+    DWORD count = 0;
+    int seen = 0;
+
+    REQUIRE(WTSEnumerateSessionsA(WTS_CURRENT_SERVER_HANDLE, 0, 1, &s, &count));
+    for (DWORD k = 0; k < count; k++)
+        seen += s[k].SessionId == LISTENER_ID && s[k].State == WTSListen && strcmp(s[k].pWinStationName, "RDP-Tcp") == 0;
+    CHECK_EQ_U(seen, 1);
+    WTSFreeMemory(s);
+}
+
 static void logoff_of_another_users_rdp_session_is_denied(void) {
     long display;
     struct expect other = {0};
@@ -296,6 +309,7 @@ int main(int argc, char **argv) {
     static const struct tap_case as_user[] = {
         CASE(own_state_is_readable_without_privilege),
         CASE(own_client_address_needs_the_right_to_read_xrdp),
+        CASE(listener_is_listed_for_a_plain_user_too),
         CASE(logoff_of_another_users_rdp_session_is_denied),
     };
     static const struct tap_case disconnected[] = {
