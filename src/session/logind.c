@@ -25,9 +25,11 @@
 #include <systemd/sd-login.h>
 
 #include "common/errors.h"
+#include "common/wintime.h"
 #include "session/logind-bus.h"
 #include "session/logind_file.h"
 #include "session/provider.h"
+#include "session/xrdp.h"
 
 struct logind_provider {
     struct session_provider base;
@@ -158,9 +160,12 @@ static int record_from_file(const char *key, uint32_t id, struct session_record 
         rec.logon_usec = v;
 
     session_classify(&rec);
-    /* xrdp sessions are remote even though xrdp does not tell PAM so. */
-    if (rec.kind == SESSION_KIND_RDP)
+    /* xrdp sessions are remote even though xrdp does not tell PAM so; and
+     * disconnected when no client is attached, though logind calls them active. */
+    if (rec.kind == SESSION_KIND_RDP) {
         rec.remote = true;
+        xrdp_refine_state(&rec);
+    }
     logind_file_done(&f);
     *ret = rec;
     return 0;
@@ -250,7 +255,7 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
     n = sd_get_sessions(&keys);
     if (n < 0)
         return n;
-    list.items = calloc((size_t) n + 1, sizeof(*list.items));
+    list.items = calloc((size_t) n + 2, sizeof(*list.items)); /* + session 0 and the RDP listener */
     if (!list.items) {
         r = -ENOMEM;
         goto out;
@@ -272,6 +277,8 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
             goto out;
         list.count++;
     }
+    if (xrdp_listener_record(&list.items[list.count]) >= 0)
+        list.count++;
     *ret = list;
     list = (struct session_list){0};
     r = 0;
@@ -291,6 +298,8 @@ static int logind_get(struct session_provider *p, uint32_t id, bool with_times, 
 
     if (id == SESSION_ID_SERVICES)
         return logind_services_record(ret);
+    if (id == SESSION_ID_RDP_LISTENER)
+        return xrdp_listener_record(ret);
     r = session_id_to_logind(id, key, sizeof(key));
     if (r < 0)
         return -E_NO_SESSION;
@@ -325,23 +334,71 @@ static int logind_current(struct session_provider *p, uint32_t *ret) {
     return r < 0 ? -E_NO_SESSION : 0;
 }
 
-/* TerminateSession, then (bWait) the wait for SessionRemoved: logind-bus.c. */
+/* What an RDP logoff waits for besides the removal (xrdp.h); best effort, before terminating. */
+static void rdp_logoff_prepare(struct session_provider *p, uint32_t id, const char *key, struct xrdp_logoff_watch *ret) {
+    struct session_record rec;
+    char *service = NULL;
+    bool rdp;
+
+    rdp = sd_session_get_service(key, &service) >= 0 && strcmp(service, "xrdp-sesman") == 0;
+    free(service);
+    if (!rdp || logind_get(p, id, true, &rec) < 0)
+        return;
+    xrdp_logoff_prepare(&rec, ret);
+    session_record_done(&rec);
+}
+
+/* TerminateSession, then (bWait) the wait for SessionRemoved: logind-bus.c;
+ * for an RDP session, also until its client was told (xrdp.c). */
 static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
+    struct xrdp_logoff_watch rdp = {.server_fd = -1, .leader_fd = -1};
+    uint64_t deadline_at = now_monotonic_usec() + policy->deadline_usec;
     sd_bus *bus = NULL;
     char key[32];
     int r;
 
-    (void) p;
-    if (id == SESSION_ID_SERVICES)
-        return -EACCES; /* session 0 holds the system's services: never ended */
+    if (id == SESSION_ID_SERVICES || id == SESSION_ID_RDP_LISTENER)
+        return -EACCES; /* session 0 holds the system's services, the listener is xrdp itself: never ended */
     r = session_id_to_logind(id, key, sizeof(key));
     if (r < 0)
         return -E_NO_SESSION;
+    if (wait)
+        rdp_logoff_prepare(p, id, key, &rdp);
     r = open_system_bus(&bus);
     if (r < 0)
-        return r;
+        goto out;
     r = logind_bus_logoff(bus, key, wait, policy);
+    /* An RDP session is gone for its user once its client was told. */
+    if (r >= 0 && wait)
+        r = xrdp_logoff_wait(&rdp, deadline_at);
+out:
+    xrdp_logoff_done(&rdp);
     sd_bus_flush_close_unref(bus);
+    return r;
+}
+
+static int logind_client_address(struct session_provider *p, const struct session_record *r, char **ret) {
+    (void) p;
+    return r->kind == SESSION_KIND_RDP ? xrdp_client_address(r, ret) : -EOPNOTSUPP;
+}
+
+static int logind_client_display(struct session_provider *p, const struct session_record *r,
+                                 struct session_client_display *ret) {
+    (void) p;
+    return r->kind == SESSION_KIND_RDP ? xrdp_client_display(r, ret) : -EOPNOTSUPP;
+}
+
+/* logind has no disconnect; xorgxrdp detaches an RDP session's client. */
+static int logind_disconnect(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
+    struct session_record rec;
+    int r;
+
+    r = logind_get(p, id, false, &rec);
+    if (r < 0)
+        return r;
+    r = rec.kind == SESSION_KIND_RDP ? xrdp_disconnect(&rec, wait, now_monotonic_usec() + policy->deadline_usec)
+                                     : -EOPNOTSUPP;
+    session_record_done(&rec);
     return r;
 }
 
@@ -353,4 +410,7 @@ const struct session_provider_ops logind_provider_ops = {
     .get = logind_get,
     .current = logind_current,
     .logoff = logind_logoff,
+    .client_address = logind_client_address,
+    .client_display = logind_client_display,
+    .disconnect = logind_disconnect,
 };
