@@ -233,7 +233,30 @@ static int check_logoff(int argc, char **argv) {
     return check_session_arg("logoff", argc, argv);
 }
 
+static int check_disconnect(int argc, char **argv) {
+    return check_session_arg("disconnect", argc, argv);
+}
+
+/* WTS_CLIENT_DISPLAY.ColorDepth is a code (1, 2, 4, 8, 16, 24, 32), not a bit count. */
+static DWORD bits_per_pixel(DWORD code) {
+    switch (code) {
+    case 1:
+        return 4;
+    case 2:
+        return 8;
+    case 4:
+        return 16;
+    case 8:
+        return 24;
+    case 16:
+        return 15;
+    default:
+        return code;
+    }
+}
+
 static int verb_show(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
+    WTS_CLIENT_DISPLAY *display;
     WTSINFOEXA *ex;
     DWORD id, *state;
     struct record *rec;
@@ -269,6 +292,13 @@ static int verb_show(HANDLE server, int argc, char **argv, const struct options 
     client = client_of(server, id);
     record_add_string(rec, "ClientAddress", "client_address", client ? client : "");
     free(client);
+    display = query(server, id, WTSClientDisplay, NULL);
+    text[0] = '\0';
+    if (display)
+        snprintf(text, sizeof(text), "%" PRIu32 "x%" PRIu32 ", %" PRIu32 " bpp", display->HorizontalResolution,
+                 display->VerticalResolution, bits_per_pixel(display->ColorDepth));
+    record_add_string(rec, "ClientDisplay", "client_display", text);
+    WTSFreeMemory(display);
     format_filetime(ex->Data.WTSInfoExLevel1.LogonTime, text, sizeof(text));
     record_add_string(rec, "LogonTime", "logon_time", text);
     format_filetime(ex->Data.WTSInfoExLevel1.LastInputTime, text, sizeof(text));
@@ -308,6 +338,29 @@ static int verb_logoff(HANDLE server, int argc, char **argv, const struct option
     return EXIT_SUCCESS;
 }
 
+static int verb_disconnect(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
+    char what[64];
+    DWORD id;
+
+    (void) argc;
+    parse_session_id(argv[1], &id); /* checked by check_disconnect */
+    snprintf(what, sizeof(what), "cannot disconnect session %s", argv[1]);
+    if (!WTSDisconnectSession(server, id, o->wait ? TRUE : FALSE))
+        return report_failure(c, what);
+    if (o->json) {
+        fputc('{', c->out);
+        if (c->label) {
+            fputs("\"server\":", c->out);
+            json_write_string(c->out, c->label);
+            fputc(',', c->out);
+        }
+        fprintf(c->out, "\"id\":\"%s\",\"disconnected\":%s}\n", argv[1], o->wait ? "true" : "false");
+    } else
+        fprintf(c->out, "%s%sSession %s %s.\n", c->label ? c->label : "", c->label ? ": " : "", argv[1],
+                o->wait ? "disconnected" : "is being disconnected");
+    return EXIT_SUCCESS;
+}
+
 static int verb_help(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c);
 
 static const struct verb verbs[] = {
@@ -315,6 +368,8 @@ static const struct verb verbs[] = {
     {"show", "ID|current", "every field of one session", check_show, verb_show},
     {"logoff", "ID|current", "log a session off and wait until it is gone (--no-wait: do not wait)", check_logoff,
      verb_logoff},
+    {"disconnect", "ID|current", "detach an RDP session's client; the session stays (--no-wait: do not wait)",
+     check_disconnect, verb_disconnect},
     {"help", "", "this text", NULL, verb_help},
 };
 
@@ -335,7 +390,7 @@ static void usage(FILE *f) {
                "                         several hosts at once. HOST: a name, or\n"
                "                         ssh://[user@]host[:port]\n"
                "  -j, --json             machine-readable output\n"
-               "      --no-wait          logoff: return once the logoff was accepted\n"
+               "      --no-wait          logoff, disconnect: return once the request was accepted\n"
                "  -h, --help             this text\n"
                "      --version          the version\n\n"
                "See wtsnet(1) and docs/cli.md.\n");

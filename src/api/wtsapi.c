@@ -29,6 +29,7 @@ static WTS_CONNECTSTATE_CLASS connect_state(enum session_state s) {
         return WTSDown;
     case SESSION_STATE_LISTENING:
         return WTSListen;
+    case SESSION_STATE_DISCONNECTED:
     case SESSION_STATE_SERVICES:
     default:
         return WTSDisconnected;
@@ -299,20 +300,65 @@ static int wide_block(const char *s, void **ret, DWORD *ret_bytes) {
     return 0;
 }
 
+/* An RDP client's address, live from xrdp (docs/api.md, "xrdp sessions"). */
+static int rdp_client_address(struct session_provider *p, const struct session_record *r, char **ret) {
+    return p->ops->client_address ? p->ops->client_address(p, r, ret) : -EOPNOTSUPP;
+}
+
+/* WTS_CLIENT_DISPLAY.ColorDepth is a code, not a bit count (Microsoft's WTS_CLIENT_DISPLAY page). */
+static int color_depth_code(uint32_t bpp, DWORD *ret) {
+    switch (bpp) {
+    case 4:
+        *ret = 1;
+        return 0;
+    case 8:
+        *ret = 2;
+        return 0;
+    case 15:
+        *ret = 16;
+        return 0;
+    case 16:
+        *ret = 4;
+        return 0;
+    case 24:
+    case 32:
+        *ret = bpp;
+        return 0;
+    default:
+        return -EOPNOTSUPP;
+    }
+}
+
+static int client_display(struct session_provider *p, const struct session_record *r, WTS_CLIENT_DISPLAY *ret) {
+    struct session_client_display d;
+    int k;
+
+    if (!p->ops->client_display)
+        return -EOPNOTSUPP;
+    k = p->ops->client_display(p, r, &d);
+    if (k < 0)
+        return k;
+    ret->HorizontalResolution = d.width;
+    ret->VerticalResolution = d.height;
+    return color_depth_code(d.bpp, &ret->ColorDepth);
+}
+
 /* docs/api.md, "Query classes": what each class answers on Linux. */
-static int query_value(struct wts_server *s, const struct session_record *r, WTS_INFO_CLASS cls, void **ret,
-                       DWORD *ret_bytes) {
+static int query_value(struct wts_server *s, struct session_provider *p, const struct session_record *r,
+                       WTS_INFO_CLASS cls, void **ret, DWORD *ret_bytes) {
     union {
         ULONG ul;
         USHORT us;
         BOOL b;
         DWORD dw;
         WTS_CLIENT_ADDRESS address;
+        WTS_CLIENT_DISPLAY display;
         WTSINFOW info;
         WTSINFOEXW infoex;
     } v;
-    char text[256];
+    char text[256], *owned = NULL;
     size_t size;
+    int k;
 
     switch (cls) {
     case WTSSessionId:
@@ -330,13 +376,32 @@ static int query_value(struct wts_server *s, const struct session_record *r, WTS
         v.dw = (DWORD) connect_state(r->state), size = sizeof(DWORD);
         break;
     case WTSClientName:
-        /* The client's name as the session records it; console sessions have none. */
+        /* The client's name as the session records it; console sessions have none.
+         * The computer name an RDP client sends reaches only xrdp's log. */
+        if (r->kind == SESSION_KIND_RDP)
+            return -EOPNOTSUPP;
         return wide_block(r->remote ? r->remote_host : "", ret, ret_bytes);
     case WTSClientAddress:
+        if (r->kind == SESSION_KIND_RDP) {
+            k = rdp_client_address(p, r, &owned);
+            if (k < 0)
+                return k;
+            client_address(owned, &v.address), size = sizeof(v.address);
+            free(owned);
+            break;
+        }
         client_address(r->remote ? r->remote_host : "", &v.address), size = sizeof(v.address);
         break;
+    case WTSClientDisplay:
+        k = client_display(p, r, &v.display);
+        if (k < 0)
+            return k;
+        size = sizeof(v.display);
+        break;
     case WTSClientProtocolType:
-        v.us = r->kind == SESSION_KIND_RDP ? WTS_PROTOCOL_TYPE_RDP : WTS_PROTOCOL_TYPE_CONSOLE, size = sizeof(USHORT);
+        v.us = r->kind == SESSION_KIND_RDP || r->kind == SESSION_KIND_LISTENER ? WTS_PROTOCOL_TYPE_RDP
+                                                                               : WTS_PROTOCOL_TYPE_CONSOLE,
+        size = sizeof(USHORT);
         break;
     case WTSIsRemoteSession:
         v.b = r->remote ? TRUE : FALSE, size = sizeof(BOOL);
@@ -383,7 +448,7 @@ BOOL WINAPI WTSQuerySessionInformationW(HANDLE hServer, DWORD SessionId, WTS_INF
     if (r >= 0 && rec.state == SESSION_STATE_CLOSING)
         r = -E_CLOSE_PENDING; /* being logged off: as Windows after an async logoff */
     if (r >= 0)
-        r = query_value(s, &rec, WTSInfoClass, &value, &bytes);
+        r = query_value(s, p, &rec, WTSInfoClass, &value, &bytes);
     session_record_done(&rec);
     server_release(s);
     if (r < 0)
@@ -422,11 +487,23 @@ static int check_handle(HANDLE h) {
 }
 
 BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
-    int r = check_handle(hServer);
+    struct session_provider *p;
+    struct logoff_policy policy;
+    struct wts_server *s;
+    uint32_t id;
+    int r;
 
-    (void) SessionId, (void) bWait;
-    /* A Linux login session has no disconnected state to move to. */
-    return fail(r < 0 ? r : -EOPNOTSUPP);
+    r = open_provider(hServer, &s, &p);
+    if (r < 0)
+        return fail(r);
+    logoff_policy_from_env(&policy);
+    r = resolve_session_id(p, SessionId, &id);
+    /* Only a session whose client can be detached (xrdp) can be disconnected:
+     * a Linux login session has no disconnected state to move to. */
+    if (r >= 0)
+        r = p->ops->disconnect ? p->ops->disconnect(p, id, bWait != FALSE, &policy) : -EOPNOTSUPP;
+    server_release(s);
+    return r < 0 ? fail(r) : TRUE;
 }
 
 BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask, DWORD *pEventFlags) {

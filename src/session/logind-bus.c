@@ -21,7 +21,7 @@ int logind_bus_error_to_errno(const sd_bus_error *e, int r) {
     if (sd_bus_error_has_names(e, SD_BUS_ERROR_ACCESS_DENIED, SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED))
         return -EACCES;
     if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER, SD_BUS_ERROR_NO_SERVER,
-                               SD_BUS_ERROR_DISCONNECTED))
+                               SD_BUS_ERROR_DISCONNECTED, SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_TIMEOUT))
         return -E_UNREACHABLE;
     if (r == -ECONNRESET || r == -ENOTCONN || r == -EPIPE || r == -ECONNREFUSED)
         return -E_UNREACHABLE;
@@ -283,7 +283,16 @@ static int call_through_signals(sd_bus *bus, sd_bus_message *m, sd_bus_error *re
         const sd_bus_error *e = sd_bus_message_get_error(c.reply);
 
         if (e) {
+            const char *sender = sd_bus_message_get_sender(c.reply);
+
             r = -sd_bus_message_get_errno(c.reply);
+            /* logind down and not startable: the bus daemon answers in its
+             * stead, with whatever its activation attempt met (FileExists for
+             * a masked unit, Spawn.*). Only a refusal by the bus's own policy
+             * stays a refusal. */
+            if (sender && strcmp(sender, "org.freedesktop.DBus") == 0 &&
+                !sd_bus_error_has_name(e, SD_BUS_ERROR_ACCESS_DENIED))
+                r = -E_UNREACHABLE;
             if (ret_error)
                 sd_bus_error_copy(ret_error, e);
         } else if (ret_reply) {

@@ -23,8 +23,9 @@
  * logind's (and the bus's) errors as wtsnet's errnos:
  *   org.freedesktop.login1.NoSuchSession, DBus.Error.UnknownObject  → -ESRCH
  *   DBus.Error.AccessDenied, InteractiveAuthorizationRequired       → -EACCES
- *   ServiceUnknown, NameHasNoOwner, NoServer, Disconnected, or the
- *   connection itself broken (ECONNRESET, ENOTCONN, EPIPE)          → -EHOSTDOWN
+ *   ServiceUnknown, NameHasNoOwner, NoServer, Disconnected, NoReply,
+ *   Timeout, any other error the bus daemon sends in logind's stead,
+ *   or the connection itself broken (ECONNRESET, ENOTCONN, EPIPE)   → -EHOSTDOWN
  * anything else keeps r (or -EIO when r is not negative).
  */
 int logind_bus_error_to_errno(const sd_bus_error *e, int r);

@@ -1,15 +1,16 @@
 /*
  * The systemd-logind provider.
  *
- * Reads go through sd-login (files under /run/systemd/sessions: no bus
- * round trip, so enumerating hundreds of sessions stays cheap); the few
- * facts sd-login does not expose on systemd 252 (logon time, idle and lock
- * hints, leader) come from one GetAll on the session object. Logoff is
+ * Reads go through logind's session files under /run/systemd/sessions, as
+ * sd-login does, but each file is read once per session rather than once
+ * per field (logind_file.c): no bus round trip, so enumerating hundreds of
+ * sessions stays cheap. The few facts the files lack (idle and lock hints)
+ * come from one GetAll on the session object. Logoff is
  * TerminateSession on the bus, waited for through the SessionRemoved signal.
  *
  * What logind's errors mean here: logind-bus.h (shared with the remote
  * provider, as are the property parsing and the logoff wait); no system bus
- * at all → -EHOSTDOWN.
+ * at all, or the bus daemon answering in logind's stead → -EHOSTDOWN.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -24,8 +25,11 @@
 #include <systemd/sd-login.h>
 
 #include "common/errors.h"
+#include "common/wintime.h"
 #include "session/logind-bus.h"
+#include "session/logind_file.h"
 #include "session/provider.h"
+#include "session/xrdp.h"
 
 struct logind_provider {
     struct session_provider base;
@@ -51,19 +55,6 @@ static int dup_or_empty(char *s, char **ret) {
     return *ret ? 0 : -ENOMEM;
 }
 
-/* sd-login getters: -ENODATA means "not set" (an empty string for us);
- * -ENXIO means the session file is gone. */
-static int get_string(int (*getter)(const char *, char **), const char *key, char **ret) {
-    char *s = NULL;
-    int r = getter(key, &s);
-
-    if (r == -ENXIO)
-        return -E_NO_SESSION;
-    if (r < 0 && r != -ENODATA)
-        return r;
-    return dup_or_empty(s, ret);
-}
-
 static int user_name_for_uid(uid_t uid, char **ret) {
     struct passwd pw, *result = NULL;
     char buf[4096];
@@ -79,69 +70,107 @@ static int user_name_for_uid(uid_t uid, char **ret) {
     return *ret ? 0 : -ENOMEM;
 }
 
-static int parse_state(const char *state, enum session_state *ret) {
-    return logind_parse_state(state, ret);
+static int dup_field(const struct logind_file *f, const char *name, char **ret) {
+    const char *v = logind_file_get(f, name);
+
+    *ret = strdup(v ? v : "");
+    return *ret ? 0 : -ENOMEM;
 }
 
-static int services_record(struct session_record *r) {
-    return logind_services_record(r);
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *ret) {
+    unsigned long long v;
+    char *end;
+
+    if (!s || *s < '0' || *s > '9')
+        return -EINVAL;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end || v > max)
+        return -EINVAL;
+    *ret = v;
+    return 0;
 }
 
-static int record_from_sd_login(const char *key, uint32_t id, struct session_record *ret) {
+/* sd-login's boolean words (parse_boolean). */
+static bool parse_true(const char *s) {
+    static const char *const yes[] = {"1", "yes", "y", "true", "t", "on"};
+
+    for (size_t i = 0; s && i < sizeof(yes) / sizeof(yes[0]); i++)
+        if (strcmp(s, yes[i]) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * One session from its logind file, read once: the same keys and rules the
+ * sd_session_get_*() getters use (STATE, UID, SERVICE, TYPE, CLASS, SEAT,
+ * TTY, DISPLAY, REMOTE_HOST, REMOTE_USER, REMOTE, VTNR), plus USER, LEADER
+ * and REALTIME, which sd-login 252 has no getters for. One getter call per
+ * field meant one open and parse of the file per field: 13 per session.
+ */
+static int record_from_file(const char *key, uint32_t id, struct session_record *ret) {
     struct session_record rec = {.id = id, .lock = SESSION_LOCK_UNKNOWN};
-    char *state = NULL;
-    unsigned vt = 0;
+    struct logind_file f = {0};
+    const char *state, *user;
+    unsigned long long v;
     int r;
 
     if (strlen(key) >= sizeof(rec.key))
         return -ERANGE;
     strcpy(rec.key, key);
 
-    r = sd_session_get_state(key, &state);
-    if (r < 0) {
-        r = (r == -ENXIO || r == -ENODATA) ? -E_NO_SESSION : r;
+    r = logind_file_read_session(key, &f);
+    if (r < 0)
+        return r;
+    state = logind_file_get(&f, "STATE");
+    if (!state) {
+        r = -E_NO_SESSION; /* as sd_session_get_state: a session without a state is not one */
         goto fail;
     }
-    r = parse_state(state, &rec.state);
-    free(state);
-    if (r < 0)
+    if (logind_parse_state(state, &rec.state) < 0)
         rec.state = SESSION_STATE_ONLINE; /* a state newer than this code: logged in, at least */
 
-    r = sd_session_get_uid(key, &rec.uid);
-    if (r == -ENXIO) {
-        r = -E_NO_SESSION;
-        goto fail;
-    }
-    if (r >= 0) {
+    if (parse_uint(logind_file_get(&f, "UID"), (uid_t) -1 - 1, &v) >= 0) {
+        rec.uid = (uid_t) v;
         rec.has_uid = true;
+    }
+    user = logind_file_get(&f, "USER");
+    if (user && *user)
+        r = (rec.user = strdup(user)) ? 0 : -ENOMEM;
+    else if (rec.has_uid)
         r = user_name_for_uid(rec.uid, &rec.user);
-    } else
+    else
         r = dup_or_empty(NULL, &rec.user);
     if (r < 0)
         goto fail;
 
-    if ((r = get_string(sd_session_get_service, key, &rec.service)) < 0 ||
-        (r = get_string(sd_session_get_type, key, &rec.type)) < 0 ||
-        (r = get_string(sd_session_get_class, key, &rec.class_name)) < 0 ||
-        (r = get_string(sd_session_get_seat, key, &rec.seat)) < 0 ||
-        (r = get_string(sd_session_get_tty, key, &rec.tty)) < 0 ||
-        (r = get_string(sd_session_get_display, key, &rec.display)) < 0 ||
-        (r = get_string(sd_session_get_remote_host, key, &rec.remote_host)) < 0 ||
-        (r = get_string(sd_session_get_remote_user, key, &rec.remote_user)) < 0)
+    if ((r = dup_field(&f, "SERVICE", &rec.service)) < 0 || (r = dup_field(&f, "TYPE", &rec.type)) < 0 ||
+        (r = dup_field(&f, "CLASS", &rec.class_name)) < 0 || (r = dup_field(&f, "SEAT", &rec.seat)) < 0 ||
+        (r = dup_field(&f, "TTY", &rec.tty)) < 0 || (r = dup_field(&f, "DISPLAY", &rec.display)) < 0 ||
+        (r = dup_field(&f, "REMOTE_HOST", &rec.remote_host)) < 0 ||
+        (r = dup_field(&f, "REMOTE_USER", &rec.remote_user)) < 0)
         goto fail;
 
-    r = sd_session_is_remote(key);
-    rec.remote = r > 0;
-    if (sd_session_get_vt(key, &vt) >= 0)
-        rec.vt = vt;
+    rec.remote = parse_true(logind_file_get(&f, "REMOTE"));
+    if (parse_uint(logind_file_get(&f, "VTNR"), UINT32_MAX, &v) >= 0)
+        rec.vt = (uint32_t) v;
+    if (parse_uint(logind_file_get(&f, "LEADER"), INT32_MAX, &v) >= 0)
+        rec.leader = (pid_t) v;
+    if (parse_uint(logind_file_get(&f, "REALTIME"), UINT64_MAX, &v) >= 0)
+        rec.logon_usec = v;
 
     session_classify(&rec);
-    /* xrdp sessions are remote even though xrdp does not tell PAM so. */
-    if (rec.kind == SESSION_KIND_RDP)
+    /* xrdp sessions are remote even though xrdp does not tell PAM so; and
+     * disconnected when no client is attached, though logind calls them active. */
+    if (rec.kind == SESSION_KIND_RDP) {
         rec.remote = true;
+        xrdp_refine_state(&rec);
+    }
+    logind_file_done(&f);
     *ret = rec;
     return 0;
 fail:
+    logind_file_done(&f);
     session_record_done(&rec);
     return r;
 }
@@ -149,7 +178,7 @@ fail:
 /* Reads the facts sd-login lacks on systemd 252 with one GetAll. */
 static int read_times(struct logind_provider *lp, struct session_record *rec) {
     sd_bus_error error = SD_BUS_ERROR_NULL;
-    sd_bus_message *reply = NULL;
+    sd_bus_message *call = NULL, *reply = NULL;
     char *path = NULL;
     int r;
 
@@ -173,6 +202,7 @@ static int read_times(struct logind_provider *lp, struct session_record *rec) {
     r = logind_parse_session_properties(reply, LOGIND_PROPS_TIMES, rec);
 out:
     pthread_mutex_unlock(&lp->bus_lock);
+    sd_bus_message_unref(call);
     sd_bus_message_unref(reply);
     sd_bus_error_free(&error);
     free(path);
@@ -225,12 +255,12 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
     n = sd_get_sessions(&keys);
     if (n < 0)
         return n;
-    list.items = calloc((size_t) n + 1, sizeof(*list.items));
+    list.items = calloc((size_t) n + 2, sizeof(*list.items)); /* + session 0 and the RDP listener */
     if (!list.items) {
         r = -ENOMEM;
         goto out;
     }
-    r = services_record(&list.items[list.count]);
+    r = logind_services_record(&list.items[list.count]);
     if (r < 0)
         goto out;
     list.count++;
@@ -240,13 +270,15 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
 
         if (session_id_from_logind(keys[i], &id) < 0)
             continue; /* not a name logind gives sessions: nothing we can address */
-        r = record_from_sd_login(keys[i], id, &list.items[list.count]);
+        r = record_from_file(keys[i], id, &list.items[list.count]);
         if (r == -E_NO_SESSION)
             continue; /* ended while we were reading */
         if (r < 0)
             goto out;
         list.count++;
     }
+    if (xrdp_listener_record(&list.items[list.count]) >= 0)
+        list.count++;
     *ret = list;
     list = (struct session_list){0};
     r = 0;
@@ -265,11 +297,13 @@ static int logind_get(struct session_provider *p, uint32_t id, bool with_times, 
     int r;
 
     if (id == SESSION_ID_SERVICES)
-        return services_record(ret);
+        return logind_services_record(ret);
+    if (id == SESSION_ID_RDP_LISTENER)
+        return xrdp_listener_record(ret);
     r = session_id_to_logind(id, key, sizeof(key));
     if (r < 0)
         return -E_NO_SESSION;
-    r = record_from_sd_login(key, id, &rec);
+    r = record_from_file(key, id, &rec);
     if (r < 0)
         return r;
     if (with_times) {
@@ -300,23 +334,71 @@ static int logind_current(struct session_provider *p, uint32_t *ret) {
     return r < 0 ? -E_NO_SESSION : 0;
 }
 
-/* TerminateSession, then (bWait) the wait for SessionRemoved: logind-bus.c. */
+/* What an RDP logoff waits for besides the removal (xrdp.h); best effort, before terminating. */
+static void rdp_logoff_prepare(struct session_provider *p, uint32_t id, const char *key, struct xrdp_logoff_watch *ret) {
+    struct session_record rec;
+    char *service = NULL;
+    bool rdp;
+
+    rdp = sd_session_get_service(key, &service) >= 0 && strcmp(service, "xrdp-sesman") == 0;
+    free(service);
+    if (!rdp || logind_get(p, id, true, &rec) < 0)
+        return;
+    xrdp_logoff_prepare(&rec, ret);
+    session_record_done(&rec);
+}
+
+/* TerminateSession, then (bWait) the wait for SessionRemoved: logind-bus.c;
+ * for an RDP session, also until its client was told (xrdp.c). */
 static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
+    struct xrdp_logoff_watch rdp = {.server_fd = -1, .leader_fd = -1};
+    uint64_t deadline_at = now_monotonic_usec() + policy->deadline_usec;
     sd_bus *bus = NULL;
     char key[32];
     int r;
 
-    (void) p;
-    if (id == SESSION_ID_SERVICES)
-        return -EACCES; /* session 0 holds the system's services: never ended */
+    if (id == SESSION_ID_SERVICES || id == SESSION_ID_RDP_LISTENER)
+        return -EACCES; /* session 0 holds the system's services, the listener is xrdp itself: never ended */
     r = session_id_to_logind(id, key, sizeof(key));
     if (r < 0)
         return -E_NO_SESSION;
+    if (wait)
+        rdp_logoff_prepare(p, id, key, &rdp);
     r = open_system_bus(&bus);
     if (r < 0)
-        return r;
+        goto out;
     r = logind_bus_logoff(bus, key, wait, policy);
+    /* An RDP session is gone for its user once its client was told. */
+    if (r >= 0 && wait)
+        r = xrdp_logoff_wait(&rdp, deadline_at);
+out:
+    xrdp_logoff_done(&rdp);
     sd_bus_flush_close_unref(bus);
+    return r;
+}
+
+static int logind_client_address(struct session_provider *p, const struct session_record *r, char **ret) {
+    (void) p;
+    return r->kind == SESSION_KIND_RDP ? xrdp_client_address(r, ret) : -EOPNOTSUPP;
+}
+
+static int logind_client_display(struct session_provider *p, const struct session_record *r,
+                                 struct session_client_display *ret) {
+    (void) p;
+    return r->kind == SESSION_KIND_RDP ? xrdp_client_display(r, ret) : -EOPNOTSUPP;
+}
+
+/* logind has no disconnect; xorgxrdp detaches an RDP session's client. */
+static int logind_disconnect(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
+    struct session_record rec;
+    int r;
+
+    r = logind_get(p, id, false, &rec);
+    if (r < 0)
+        return r;
+    r = rec.kind == SESSION_KIND_RDP ? xrdp_disconnect(&rec, wait, now_monotonic_usec() + policy->deadline_usec)
+                                     : -EOPNOTSUPP;
+    session_record_done(&rec);
     return r;
 }
 
@@ -328,4 +410,7 @@ const struct session_provider_ops logind_provider_ops = {
     .get = logind_get,
     .current = logind_current,
     .logoff = logind_logoff,
+    .client_address = logind_client_address,
+    .client_display = logind_client_display,
+    .disconnect = logind_disconnect,
 };

@@ -14,6 +14,8 @@
 
 /* DWORD session id 0: processes outside any login session (system services). */
 #define SESSION_ID_SERVICES 0u
+/* The RDP listener ("RDP-Tcp", WTSListen): outside both logind ranges (docs/api.md). */
+#define SESSION_ID_RDP_LISTENER 0xFFFFFFFDu
 
 /* The provider-neutral state of a session (mapped to WTS_CONNECTSTATE_CLASS in api/). */
 enum session_state {
@@ -22,7 +24,8 @@ enum session_state {
     SESSION_STATE_ACTIVE,   /* logged in, in the foreground        → WTSActive */
     SESSION_STATE_CLOSING,  /* logged out, processes may linger    → WTSDown */
     SESSION_STATE_SERVICES, /* session 0                           → WTSDisconnected */
-    SESSION_STATE_LISTENING /* a listener (e.g. RDP), no user      → WTSListen */
+    SESSION_STATE_LISTENING, /* a listener (e.g. RDP), no user     → WTSListen */
+    SESSION_STATE_DISCONNECTED /* logged in, no client attached (RDP) → WTSDisconnected */
 };
 
 enum session_kind {
@@ -30,7 +33,8 @@ enum session_kind {
     SESSION_KIND_CONSOLE,  /* attached to a seat */
     SESSION_KIND_SSH,
     SESSION_KIND_RDP,
-    SESSION_KIND_OTHER /* su, cron, tty without seat, … */
+    SESSION_KIND_OTHER, /* su, cron, tty without seat, … */
+    SESSION_KIND_LISTENER /* the RDP listener */
 };
 
 enum session_lock {
@@ -84,6 +88,11 @@ struct logoff_policy {
 /* Reads WTSNET_LOGOFF_GRACE_MS and WTSNET_LOGOFF_TIMEOUT_MS, else the defaults. */
 void logoff_policy_from_env(struct logoff_policy *ret);
 
+/* What an RDP client negotiated: desktop size in pixels, colour depth in bits per pixel. */
+struct session_client_display {
+    uint32_t width, height, bpp;
+};
+
 struct session_provider;
 
 struct session_provider_ops {
@@ -99,6 +108,13 @@ struct session_provider_ops {
     /* The caller's own session (SESSION_ID_SERVICES when it has none). */
     int (*current)(struct session_provider *p, uint32_t *ret);
     int (*logoff)(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy);
+    /* Optional (NULL: -EOPNOTSUPP). The client of a remote-display (RDP) session: its
+     * address as text ("" when none is connected), and its display. */
+    int (*client_address)(struct session_provider *p, const struct session_record *r, char **ret);
+    int (*client_display)(struct session_provider *p, const struct session_record *r,
+                          struct session_client_display *ret);
+    /* Optional (NULL: -EOPNOTSUPP). Detaches the client, leaving the session running. */
+    int (*disconnect)(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy);
 };
 
 struct session_provider {
@@ -115,6 +131,8 @@ int session_provider_open_local(struct session_provider **ret);
 /* Naming and state rules shared by every provider (session_names.c). */
 void session_classify(struct session_record *r);
 int session_winstation_name(const struct session_record *r, char *buf, size_t size);
+/* The number of an X display name (":10", ":10.0", "host:10"), or -1. */
+long session_display_number(const char *display);
 
 /* logind ids: "N" ↔ N, "cN" ↔ 0x80000000 | N (docs/api.md, "Session ids"). */
 #define SESSION_ID_CLASS_C 0x80000000u

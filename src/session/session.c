@@ -69,7 +69,7 @@ int session_id_from_logind(const char *key, uint32_t *ret) {
         return -EINVAL;
     if (key[0] == 'c') {
         r = parse_u32(key + 1, &n);
-        if (r < 0 || n >= 0x7FFFFFFEu)
+        if (r < 0 || n >= 0x7FFFFFFDu) /* 0xFFFFFFFD..0xFFFFFFFF are the listener and the WTS_* ids */
             return -ERANGE;
         *ret = SESSION_ID_CLASS_C | n;
         return 0;
@@ -84,7 +84,7 @@ int session_id_from_logind(const char *key, uint32_t *ret) {
 int session_id_to_logind(uint32_t id, char *buf, size_t size) {
     int n;
 
-    if (id == SESSION_ID_SERVICES || id >= 0xFFFFFFFEu)
+    if (id == SESSION_ID_SERVICES || id >= SESSION_ID_RDP_LISTENER)
         return -E_NO_SESSION;
     if (id & SESSION_ID_CLASS_C)
         n = snprintf(buf, size, "c%" PRIu32, id & ~SESSION_ID_CLASS_C);
@@ -110,8 +110,7 @@ void session_classify(struct session_record *r) {
         r->kind = SESSION_KIND_OTHER;
 }
 
-/* The number in an X display name (":10", ":10.0", "host:10"), or -1. */
-static long display_number(const char *display) {
+long session_display_number(const char *display) {
     const char *colon = display ? strrchr(display, ':') : NULL;
     char *end;
     long n;
@@ -125,6 +124,7 @@ static long display_number(const char *display) {
 /*
  * WinStation names, documented in docs/api.md:
  *   session 0       "Services"
+ *   RDP listener    "RDP-Tcp"
  *   xrdp            "RDP-Tcp#<X display number>"
  *   on a seat       "Console" (seat0), "Console-<seat>" (other seats)
  *   sshd            "SSH#<logind id>"
@@ -139,8 +139,11 @@ int session_winstation_name(const struct session_record *r, char *buf, size_t si
     case SESSION_KIND_SERVICES:
         n = snprintf(buf, size, "Services");
         break;
+    case SESSION_KIND_LISTENER:
+        n = snprintf(buf, size, "RDP-Tcp");
+        break;
     case SESSION_KIND_RDP:
-        display = display_number(r->display);
+        display = session_display_number(r->display);
         n = display >= 0 ? snprintf(buf, size, "RDP-Tcp#%ld", display) : snprintf(buf, size, "RDP-Tcp#%s", r->key);
         break;
     case SESSION_KIND_CONSOLE:

@@ -4,6 +4,7 @@
 # runs each test program inside it, and always powers it off.
 set -u
 source tests/integration/logind-ns/ns.sh
+NS_TIE_TO_SHELL=1 # never outlive this script, even when it is killed
 
 fail_whole_suite() {
     echo "not ok - $VARIANT/logind: $*"
@@ -24,10 +25,10 @@ ns_start_sshd || fail_whole_suite "sshd did not start"
 
 mapfile -t test_env < <(ns_test_env)
 bin=$(ns_path "$BUILD/tests/integration")
-for t in test-logind-sessions test-logind-logoff test-logind-nobus; do
+for t in test-logind-sessions test-logind-logoff test-logind-nobus test-logind-down; do
     [ -x "$BUILD/tests/integration/$t" ] || fail_whole_suite "$t was not built"
-    bash tests/lib/tap-count.sh "$VARIANT/$t" nsenter -t "$NS_PID" -p -m -C -- env "${test_env[@]}" "$bin/$t"
+    bash tests/lib/tap-count.sh "$VARIANT/$t" nsenter -t "$NS_PID" -p -m -C -- env "${test_env[@]}" "$bin/$t" {NS_LOCK_FD}>&-
 done
 # Outside the namespace: no logind at all (skips itself on a host booted with systemd).
-bash tests/lib/tap-count.sh "$VARIANT/test-logind-nologind" "$BUILD/tests/integration/test-logind-nologind"
+bash tests/lib/tap-count.sh "$VARIANT/test-logind-nologind" "$BUILD/tests/integration/test-logind-nologind" {NS_LOCK_FD}>&-
 exit 0

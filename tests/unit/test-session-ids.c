@@ -39,6 +39,19 @@ static void reserved_ids_are_never_produced(void) {
     CHECK_EQ_I(session_id_to_logind(0xFFFFFFFEu, key, sizeof(key)), -ESRCH);
 }
 
+static void rdp_listener_id_is_outside_both_logind_ranges(void) {
+    uint32_t id = 0;
+    char key[32];
+    struct session_record r = {.id = SESSION_ID_RDP_LISTENER, .kind = SESSION_KIND_LISTENER};
+
+    CHECK(session_id_from_logind("c2147483645", &id) < 0); /* would be the listener */
+    REQUIRE(session_id_from_logind("c2147483644", &id) == 0);
+    CHECK_EQ_U(id, SESSION_ID_RDP_LISTENER - 1);
+    CHECK_EQ_I(session_id_to_logind(SESSION_ID_RDP_LISTENER, key, sizeof(key)), -ESRCH);
+    REQUIRE(session_winstation_name(&r, key, sizeof(key)) == 0);
+    CHECK_STREQ(key, "RDP-Tcp");
+}
+
 static void malformed_logind_ids_are_refused(void) {
     uint32_t id = 99;
 
@@ -132,7 +145,7 @@ static void logoff_policy_reads_the_environment(void) {
 }
 
 TAP_MAIN(CASE(audit_ids_map_to_themselves), CASE(class_c_ids_map_to_the_high_range_and_back),
-         CASE(reserved_ids_are_never_produced), CASE(malformed_logind_ids_are_refused),
+         CASE(reserved_ids_are_never_produced), CASE(rdp_listener_id_is_outside_both_logind_ranges), CASE(malformed_logind_ids_are_refused),
          CASE(xrdp_sessions_are_named_after_their_display), CASE(seat0_sessions_are_the_console),
          CASE(ssh_and_other_sessions_carry_the_logind_id), CASE(services_session_is_session_zero),
          CASE(long_service_names_fit_a_winstation_name), CASE(logoff_policy_reads_the_environment))

@@ -7,7 +7,10 @@
 #   ns_run CMD ARGS…      # runs CMD inside the namespace
 # ns_cleanup powers the namespace off (SIGKILL to its PID 1 if it will not
 # go), removes its cgroup, users, polkit rule and temp dir. It stops only
-# what this file started, by PID. See README.md beside this file.
+# what this file started, by PID. With NS_TIE_TO_SHELL=1 the namespace also
+# dies with the shell that ran ns_boot, however that shell ends (leave it 0
+# to boot from a subshell and keep the namespace). The wtsit fixtures (users,
+# rule, port) are taken under a host-wide lock. See README.md beside this file.
 
 NS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NS_USERS=(wtsitalice wtsitbob wtsitcarol)
@@ -20,6 +23,8 @@ NS_PID=""      # pid of the namespace's systemd (PID 1 inside)
 NS_CGROUP=""   # the cgroup-v2 directory the namespace lives in
 NS_MADE_USERS=0
 NS_MADE_RULE=0
+NS_LOCK=/tmp/wtsnet-logind-fixtures.lock
+NS_LOCK_FD=""  # held while this process owns the fixtures below (users, rule, port)
 
 ns_log() { echo "# logind-ns: $*" >&2; }
 
@@ -31,8 +36,27 @@ ns_path() {
     esac
 }
 
+# The lock's fd is not handed to what runs inside: a process left behind must not hold it.
 ns_run() {
-    nsenter -t "$NS_PID" -p -m -C -- "$@"
+    if [ -n "$NS_LOCK_FD" ]; then
+        nsenter -t "$NS_PID" -p -m -C -- "$@" {NS_LOCK_FD}>&-
+    else
+        nsenter -t "$NS_PID" -p -m -C -- "$@"
+    fi
+}
+
+# The wtsit users and group, the polkit rule and port NS_SSH_PORT are one set
+# per host, and several work trees may run this suite at once: one owner at a
+# time, host-wide (flock, released when this process exits).
+ns_lock_fixtures() {
+    [ -n "$NS_LOCK_FD" ] && return 0
+    exec {NS_LOCK_FD}>>"$NS_LOCK" || return 1
+    if ! flock -w 900 "$NS_LOCK_FD"; then
+        ns_log "another run held $NS_LOCK for 15 minutes"
+        exec {NS_LOCK_FD}>&-
+        NS_LOCK_FD=""
+        return 1
+    fi
 }
 
 ns_alive() {
@@ -54,8 +78,16 @@ ns_boot() {
     chmod 755 "$NS_DIR"
     tag=$(basename "$NS_DIR")
     NS_CGROUP=$(ns_cgroup_dir "$tag")
-    setsid unshare -pfm --mount-proc --propagation private "$NS_HERE/sd-init.sh" "$tag" \
-        >"$NS_DIR/console.log" 2>&1 </dev/null &
+    if [ "${NS_TIE_TO_SHELL:-0}" = 1 ]; then
+        # Dies with this shell even if it is SIGKILLed (a CI timeout): unshare
+        # gets SIGKILL when its parent dies, and then so does systemd (PID 1
+        # inside), which ends every process in the namespace.
+        setsid setpriv --pdeathsig KILL unshare --kill-child=SIGKILL -pfm --mount-proc --propagation private \
+            "$NS_HERE/sd-init.sh" "$tag" >"$NS_DIR/console.log" 2>&1 </dev/null &
+    else
+        setsid unshare -pfm --mount-proc --propagation private "$NS_HERE/sd-init.sh" "$tag" \
+            >"$NS_DIR/console.log" 2>&1 </dev/null &
+    fi
     NS_UNSHARE=$!
     # PID 1 inside is unshare's only child, once it has exec'd systemd.
     for ((i = 0; i < 100; i++)); do
@@ -73,7 +105,7 @@ ns_boot() {
         return 1
     fi
     for ((i = 0; i < 300; i++)); do
-        state=$(ns_run systemctl is-system-running 2>/dev/null)
+        state=$(ns_run systemctl is-system-running 2>/dev/null) || true
         case $state in
         running | degraded) break ;;
         esac
@@ -94,6 +126,7 @@ ns_boot() {
 
 ns_setup_users() {
     local u
+    ns_lock_fixtures || return 1
     NS_MADE_USERS=1
     getent group "$NS_GROUP" >/dev/null || groupadd "$NS_GROUP" || return 1
     for u in "${NS_USERS[@]}"; do
@@ -109,6 +142,7 @@ ns_setup_users() {
 
 # The "Reset permission" delegation: members of NS_GROUP may manage sessions.
 ns_setup_polkit() {
+    ns_lock_fixtures || return 1
     NS_MADE_RULE=1
     install -d -m 700 /etc/polkit-1/rules.d || return 1
     cat >"$NS_POLKIT_RULE" <<EOF || return 1
@@ -123,6 +157,11 @@ EOF
 
 ns_start_sshd() {
     local conf=$NS_DIR/sshd_config i
+    ns_lock_fixtures || return 1
+    if ss -Hltn "sport = :$NS_SSH_PORT" | grep -q .; then
+        ns_log "port $NS_SSH_PORT is taken: $(ss -Hltnp "sport = :$NS_SSH_PORT" | tr -s ' ')"
+        return 1
+    fi
     ssh-keygen -q -t ed25519 -N '' -C wtsit-host -f "$NS_DIR/ssh_host_ed25519_key" || return 1
     cat >"$conf" <<EOF
 Port $NS_SSH_PORT
@@ -146,8 +185,9 @@ EOF
     ns_run mkdir -p -m 755 /run/sshd && ns_run /usr/sbin/sshd -t -f "$(ns_path "$conf")" || return 1
     ns_run systemd-run --quiet --unit=wtsit-sshd --property=RuntimeDirectory=sshd \
         /usr/sbin/sshd -D -e -f "$(ns_path "$conf")" || return 1
+    # ss inside the namespace names only the namespace's own processes.
     for ((i = 0; i < 100; i++)); do
-        ss -Hltnp "sport = :$NS_SSH_PORT" 2>/dev/null | grep -q '"sshd"' && return 0
+        ns_run ss -Hltnp "sport = :$NS_SSH_PORT" 2>/dev/null | grep -q '"sshd"' && return 0
         sleep 0.1
     done
     ns_log "sshd did not listen on 127.0.0.1:$NS_SSH_PORT:"
@@ -179,6 +219,7 @@ ns_poweroff() {
 
 ns_cleanup() {
     local u
+    set +e # runs from an EXIT trap, maybe of a `set -e` script: every step must run
     ns_poweroff
     # Empty cgroups left by the namespace's systemd: rmdir only ever removes empty ones.
     if [ -n "$NS_CGROUP" ] && [ -d "$NS_CGROUP" ]; then
@@ -201,4 +242,8 @@ ns_cleanup() {
         rm -rf -- "$NS_DIR"
     fi
     NS_DIR=""
+    if [ -n "$NS_LOCK_FD" ]; then
+        exec {NS_LOCK_FD}>&-
+        NS_LOCK_FD=""
+    fi
 }
