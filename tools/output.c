@@ -133,8 +133,8 @@ void table_print(const struct table *t, FILE *f) {
 }
 
 void table_append(struct table *dst, struct table *src) {
-    if (!src || src->columns != dst->columns)
-        return;
+    if (!src || src->count == 0 || src->columns != dst->columns)
+        return; /* a host that failed has no rows (and no cells array) */
     dst->cells = xrealloc(dst->cells, (dst->count + src->count + 1) * sizeof(*dst->cells));
     memcpy(dst->cells + dst->count, src->cells, src->count * sizeof(*src->cells));
     dst->count += src->count;
