@@ -1,0 +1,125 @@
+#include "rpc/np.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* One credit's worth (64 KiB) per transceive or read: a bound fragment fits whole. */
+#define NP_MAX_OUT 65536
+
+static const struct smb2_file_id related_fid = {
+    {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+
+/* A PDU's length is in its common header (C706 12.6.1): bytes 8-9. */
+static int pdu_len(const struct buf *b, size_t *ret) {
+    if (b->len < 16)
+        return -EAGAIN;
+    *ret = get_le16(b->data + 8);
+    if (*ret < 16)
+        return -EBADMSG;
+    return 0;
+}
+
+/* After a transceive or read said STATUS_BUFFER_OVERFLOW, reads the rest of that message. */
+static int read_rest(struct np_pipe *p, struct buf *out, bool more) {
+    int r;
+
+    while (more) {
+        if (out->len > 16u * 1024 * 1024)
+            return -EMSGSIZE;
+        if ((r = smb2_read(p->conn, p->tree_id, &p->fid, NP_MAX_OUT, out, &more)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+int np_open_transceive(struct np_pipe *p, struct smb2_conn *c, uint32_t tree_id, const char *name,
+                       const uint8_t *in, size_t in_len, struct buf *out) {
+    struct smb2_req q[2];
+    struct smb2_msg m[2];
+    bool more = false;
+    int r;
+
+    memset(p, 0, sizeof(*p));
+    p->conn = c;
+    p->tree_id = tree_id;
+    smb2_req_init(&q[0], SMB2_CREATE, tree_id);
+    smb2_create_encode(&q[0], name, SMB2_PIPE_ACCESS);
+    smb2_req_init(&q[1], SMB2_IOCTL, tree_id);
+    q[1].related = true; /* 3.2.4.1.4: uses the FileId the CREATE produces */
+    smb2_ioctl_encode(&q[1], FSCTL_PIPE_TRANSCEIVE, &related_fid, in, in_len, NP_MAX_OUT);
+    if ((r = buf_error(&q[0].body)) < 0 || (r = buf_error(&q[1].body)) < 0 ||
+        (r = smb2_transact(c, q, 2, m)) < 0)
+        goto out;
+    if (m[0].status != STATUS_SUCCESS) {
+        r = smb2_status_to_errno(m[0].status);
+        goto out;
+    }
+    if ((r = smb2_create_decode(&m[0], &p->fid)) < 0)
+        goto out;
+    p->open = true;
+    if ((r = smb2_ioctl_decode(&m[1], out, &more)) < 0 || (r = read_rest(p, out, more)) < 0)
+        goto out;
+    r = 0;
+out:
+    smb2_req_clear(&q[0]);
+    smb2_req_clear(&q[1]);
+    smb2_msg_clear(&m[0]);
+    smb2_msg_clear(&m[1]);
+    return r;
+}
+
+int np_transceive(struct np_pipe *p, const uint8_t *in, size_t in_len, struct buf *out) {
+    struct smb2_req q;
+    struct smb2_msg m = {0};
+    bool more = false;
+    int r;
+
+    smb2_req_init(&q, SMB2_IOCTL, p->tree_id);
+    smb2_ioctl_encode(&q, FSCTL_PIPE_TRANSCEIVE, &p->fid, in, in_len, NP_MAX_OUT);
+    if ((r = buf_error(&q.body)) >= 0 && (r = smb2_transact(p->conn, &q, 1, &m)) >= 0 &&
+        (r = smb2_ioctl_decode(&m, out, &more)) >= 0)
+        r = read_rest(p, out, more);
+    smb2_req_clear(&q);
+    smb2_msg_clear(&m);
+    return r;
+}
+
+int np_write(struct np_pipe *p, const uint8_t *in, size_t in_len) {
+    return smb2_write(p->conn, p->tree_id, &p->fid, in, in_len);
+}
+
+int np_read_pdu(struct np_pipe *p, struct buf *out) {
+    size_t start = out->len, want = 0;
+    int r;
+
+    for (;;) {
+        struct buf part;
+        bool more = false;
+
+        buf_init(&part);
+        if ((r = smb2_read(p->conn, p->tree_id, &p->fid, NP_MAX_OUT, &part, &more)) >= 0 &&
+            (r = read_rest(p, &part, more)) >= 0) {
+            buf_put_bytes(out, part.data, part.len);
+            r = buf_error(out);
+        }
+        if (r >= 0 && part.len == 0)
+            r = -EPROTO; /* a message pipe never answers a read with nothing */
+        buf_free(&part);
+        if (r < 0)
+            return r;
+        {
+            struct buf view = {.data = out->data + start, .len = out->len - start};
+
+            if (pdu_len(&view, &want) == 0 && out->len - start >= want)
+                return 0;
+        }
+    }
+}
+
+void np_close(struct np_pipe *p) {
+    if (!p || !p->open)
+        return;
+    if (!p->conn->broken)
+        (void) smb2_close(p->conn, p->tree_id, &p->fid);
+    p->open = false;
+}

@@ -1,0 +1,38 @@
+/*
+ * MS-SRVS client calls over \PIPE\srvsvc. Results are plain C structs in
+ * UTF-8, freed with the matching *_free(); WERROR is returned as data.
+ */
+#ifndef WTSNET_RPC_SRVSVC_H
+#define WTSNET_RPC_SRVSVC_H
+
+#include <stdint.h>
+
+#include "common/cursor.h"
+#include "rpc/dcerpc.h"
+
+extern const struct rpc_syntax srvsvc_syntax;
+
+#define SRVSVC_OPNUM_NETR_SESSION_ENUM 12
+#define SRVSVC_OPNUM_NETR_SESSION_DEL 13
+#define SRVSVC_OPNUM_NETR_SERVER_GET_INFO 21
+
+/* SERVER_INFO_101 (MS-SRVS 2.2.4.41) */
+struct srvs_server_info_101 {
+    uint32_t platform_id;
+    char *name;
+    uint32_t version_major, version_minor;
+    uint32_t type;
+    char *comment;
+};
+void srvs_server_info_101_free(struct srvs_server_info_101 *i);
+
+/* Stub coders, exposed for the unit tests and the NDR fuzz target. */
+int srvs_encode_server_get_info(struct buf *b, const char *server_unc, uint32_t level);
+int srvs_decode_server_get_info(const uint8_t *stub, size_t len, struct srvs_server_info_101 *ret,
+                                uint32_t *ret_werror);
+
+/* NetrServerGetInfo level 101 (MS-SRVS 3.1.4.17). */
+int srvs_server_get_info_101(struct rpc_client *rc, const char *server_unc, struct srvs_server_info_101 *ret,
+                             uint32_t *ret_werror);
+
+#endif
