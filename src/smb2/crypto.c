@@ -67,7 +67,8 @@ void smb2_derive_keys(struct smb2_conn *c, const uint8_t *full_key, size_t full_
 static void compute_signature(const struct smb2_conn *c, const uint8_t *msg, size_t len, uint8_t out[16]) {
     struct iov_piece v = {msg, len};
 
-    if (c->dialect < SMB2_DIALECT_300) {
+    /* 3.1.4.1: the algorithm is HMAC-SHA256 before 3.0, else AES-CMAC unless 3.1.1 negotiated another. */
+    if (c->signing_alg == SMB2_SIGNING_HMAC_SHA256) {
         uint8_t mac[32];
 
         crypto_hmac_sha256(c->signing_key, 16, &v, 1, mac);

@@ -62,8 +62,9 @@ samba_conf() { # DIR PORT [extra global lines]
         pw=${u#*:}
         printf '%s\n%s\n' "$pw" "$pw" | smbpasswd -c "$dir/smb.conf" -s -a "${u%%:*}" >/dev/null
     done
-    net -s "$dir/smb.conf" groupmap add sid=S-1-5-32-544 unixgroup=smbtadm type=builtin >/dev/null
-    net -s "$dir/smb.conf" groupmap add rid=512 unixgroup=smbtda type=domain >/dev/null
+    net -s "$dir/smb.conf" groupmap add sid=S-1-5-32-544 unixgroup=smbtadm type=builtin >/dev/null 2>&1
+    net -s "$dir/smb.conf" groupmap add rid=512 unixgroup=smbtda type=domain >/dev/null 2>&1
+    return 0
 }
 
 samba_wait_port() { # PORT: until something listens (at most ~10 s)
@@ -75,7 +76,8 @@ samba_wait_port() { # PORT: until something listens (at most ~10 s)
 }
 
 samba_start() { # DIR [PORT]
-    smbd -s "$1/smb.conf" -F --no-process-group --debug-stdout >"$1/log/smbd.out" 2>&1 &
+    # Its own session: smbd signals its whole process group when it stops.
+    setsid smbd -s "$1/smb.conf" -F --no-process-group --debug-stdout >"$1/log/smbd.out" 2>&1 </dev/null &
     SMBD_PID=$!
     if [ -n "${2:-}" ]; then samba_wait_port "$2"; fi
 }
