@@ -54,6 +54,11 @@ int auth_spnego_finish(struct auth_ctx *a, const uint8_t *in, size_t in_len);
 int auth_spnego_session_key(struct auth_ctx *a, const uint8_t **ret_key, size_t *ret_len);
 void auth_spnego_free(struct auth_ctx *a);
 
+/* Parses a NegTokenResp (tests, fuzzing): negState (-1 when absent) and the
+ * responseToken (NULL when absent), pointing into in. */
+int spnego_parse_resp(const uint8_t *in, size_t len, int *ret_state, const uint8_t **ret_token,
+                      size_t *ret_token_len);
+
 /* DER helpers shared by SPNEGO and its fuzz target. */
 int der_get_tlv(struct cursor *c, uint8_t tag, struct cursor *ret_value);
 

@@ -185,8 +185,6 @@ static int parse_neg_token_resp(const uint8_t *in, size_t len, struct neg_token_
     return 0;
 }
 
-/* Test and fuzz entry: parses a NegTokenResp, returns its state. */
-int spnego_parse_resp(const uint8_t *in, size_t len, int *ret_state, const uint8_t **ret_token, size_t *ret_token_len);
 int spnego_parse_resp(const uint8_t *in, size_t len, int *ret_state, const uint8_t **ret_token,
                       size_t *ret_token_len) {
     struct neg_token_resp t;
