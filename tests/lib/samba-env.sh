@@ -76,17 +76,21 @@ samba_wait_port() { # PORT: until something listens (at most ~10 s)
 }
 
 samba_start() { # DIR [PORT]
+    if [ -n "${2:-}" ] && ss -Hltn "sport = :$2" | grep -q .; then
+        echo "port $2 is already taken" >&2
+        return 1
+    fi
     # Its own session: smbd signals its whole process group when it stops.
     setsid smbd -s "$1/smb.conf" -F --no-process-group --debug-stdout >"$1/log/smbd.out" 2>&1 </dev/null &
     SMBD_PID=$!
-    if [ -n "${2:-}" ]; then samba_wait_port "$2"; fi
+    if [ -n "${2:-}" ]; then samba_wait_port "$2" && kill -0 "$SMBD_PID"; fi
 }
 
-samba_stop() {
+samba_stop() { # the smbd we started, its children and samba-dcerpcd: its process group
     if [ -n "${SMBD_PID:-}" ]; then
-        kill "$SMBD_PID" 2>/dev/null
-        for _ in $(seq 50); do kill -0 "$SMBD_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$SMBD_PID" 2>/dev/null
+        kill -- "-$SMBD_PID" 2>/dev/null
+        for _ in $(seq 50); do kill -0 -- "-$SMBD_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 -- "-$SMBD_PID" 2>/dev/null
         wait "$SMBD_PID" 2>/dev/null
         SMBD_PID=
     fi
