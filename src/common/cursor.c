@@ -142,7 +142,7 @@ uint8_t *buf_reserve(struct buf *b, size_t n) {
         b->failed = true;
         return NULL;
     }
-    if (b->len + n > b->cap) {
+    if (!b->data || b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
         uint8_t *d;
 
