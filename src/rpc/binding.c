@@ -226,7 +226,8 @@ static int session_connect(struct smb_session *s) {
     if ((r = smb2_connect(s->addr.host, s->addr.port, &o, !auth_identity_is_anonymous(&s->id), &s->conn)) < 0)
         return r;
     snprintf(s->conn->server, sizeof(s->conn->server), "%s", s->addr.unc);
-    if ((r = smb2_session_setup(s->conn, &s->id)) < 0 || (r = smb2_tree_connect(s->conn, "IPC$", &s->ipc_tid)) < 0)
+    /* IPC$ is connected by the first pipe open, in the same compound (np.c). */
+    if ((r = smb2_session_setup(s->conn, &s->id)) < 0)
         s->conn->broken = true; /* half set up: never reused, nothing to log off politely */
     return r;
 }
@@ -291,7 +292,7 @@ int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
 
     *ret = &s->srvsvc; /* also on failure: a refused bind leaves its status there */
     if (!s->srvsvc.bound) {
-        if ((r = rpc_bind_np(&s->srvsvc, s->conn, s->ipc_tid, "srvsvc", &srvsvc_syntax)) < 0) {
+        if ((r = rpc_bind_np(&s->srvsvc, s->conn, &s->ipc_tid, "srvsvc", &srvsvc_syntax)) < 0) {
             if (s->srvsvc.pipe.open)
                 np_close(&s->srvsvc.pipe);
             return r;

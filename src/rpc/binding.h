@@ -4,7 +4,7 @@
  * (server, identity) reused within the process, with \PIPE\srvsvc bound on
  * it once.
  *
- * Server names (docs/api.md, "Server names"): NULL or "" = this host's SMB
+ * Server names (docs/netapi.md, "Server names"): NULL or "" = this host's SMB
  * server over loopback; "\\name" or "name" (DNS or NetBIOS name, IPv4);
  * "[v6addr]" or "v6addr" written "…ipv6-literal.net" (':'→'-', '%'→'s');
  * and a wtsnet extension ":port" after the name ("[v6]:port" for IPv6).

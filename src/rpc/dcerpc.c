@@ -111,7 +111,7 @@ int rpc_parse_bind_reply(const uint8_t *p, size_t len, uint16_t *ret_max_xmit, u
     return 0;
 }
 
-int rpc_bind_np(struct rpc_client *rc, struct smb2_conn *c, uint32_t tree_id, const char *pipe,
+int rpc_bind_np(struct rpc_client *rc, struct smb2_conn *c, uint32_t *tree_id, const char *pipe,
                 const struct rpc_syntax *iface) {
     struct buf q, a;
     uint16_t xmit, recv;

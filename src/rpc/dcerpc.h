@@ -43,8 +43,9 @@ struct rpc_client {
     uint32_t fault;
 };
 
-/* Opens the pipe and binds iface on it, in one round trip. */
-int rpc_bind_np(struct rpc_client *rc, struct smb2_conn *c, uint32_t tree_id, const char *pipe,
+/* Opens the pipe and binds iface on it, in one round trip (see np_open_transceive
+ * for *tree_id 0: the IPC$ tree connect joins that round trip). */
+int rpc_bind_np(struct rpc_client *rc, struct smb2_conn *c, uint32_t *tree_id, const char *pipe,
                 const struct rpc_syntax *iface);
 /* Switches the pipe's presentation context to another interface. */
 int rpc_alter_context(struct rpc_client *rc, const struct rpc_syntax *iface);

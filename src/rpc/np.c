@@ -32,39 +32,55 @@ static int read_rest(struct np_pipe *p, struct buf *out, bool more) {
     return 0;
 }
 
-int np_open_transceive(struct np_pipe *p, struct smb2_conn *c, uint32_t tree_id, const char *name,
+int np_open_transceive(struct np_pipe *p, struct smb2_conn *c, uint32_t *tree_id, const char *name,
                        const uint8_t *in, size_t in_len, struct buf *out) {
-    struct smb2_req q[2];
-    struct smb2_msg m[2];
+    struct smb2_req q[3];
+    struct smb2_msg m[3];
+    size_t n = 0, first;
     bool more = false;
     int r;
 
     memset(p, 0, sizeof(*p));
+    memset(q, 0, sizeof(q));
     p->conn = c;
-    p->tree_id = tree_id;
-    smb2_req_init(&q[0], SMB2_CREATE, tree_id);
-    smb2_create_encode(&q[0], name, SMB2_PIPE_ACCESS);
-    smb2_req_init(&q[1], SMB2_IOCTL, tree_id);
-    q[1].related = true; /* 3.2.4.1.4: uses the FileId the CREATE produces */
-    smb2_ioctl_encode(&q[1], FSCTL_PIPE_TRANSCEIVE, &related_fid, in, in_len, NP_MAX_OUT);
-    if ((r = buf_error(&q[0].body)) < 0 || (r = buf_error(&q[1].body)) < 0 ||
-        (r = smb2_transact(c, q, 2, m)) < 0)
-        goto out;
-    if (m[0].status != STATUS_SUCCESS) {
-        r = smb2_status_to_errno(m[0].status);
-        goto out;
+    /* Without a tree yet, TREE_CONNECT IPC$ leads the chain and the rest are
+     * related to it: tree, pipe and first fragment in one round trip. */
+    if (*tree_id == 0) {
+        if ((r = smb2_tree_connect_encode(c, &q[n++], "IPC$")) < 0)
+            goto out;
     }
-    if ((r = smb2_create_decode(&m[0], &p->fid)) < 0)
-        goto out;
+    first = n;
+    smb2_req_init(&q[n], SMB2_CREATE, *tree_id ? *tree_id : 0xFFFFFFFFu);
+    q[n].related = n > 0;
+    smb2_create_encode(&q[n++], name, SMB2_PIPE_ACCESS);
+    smb2_req_init(&q[n], SMB2_IOCTL, *tree_id ? *tree_id : 0xFFFFFFFFu);
+    q[n].related = true; /* 3.2.4.1.4: uses the FileId the CREATE produces */
+    smb2_ioctl_encode(&q[n++], FSCTL_PIPE_TRANSCEIVE, &related_fid, in, in_len, NP_MAX_OUT);
+    for (size_t i = 0; i < n; i++)
+        if ((r = buf_error(&q[i].body)) < 0)
+            goto out;
+    if ((r = smb2_transact(c, q, n, m)) < 0)
+        goto out_q;
+    if (first == 1 && (r = smb2_tree_connect_finish(c, &m[0], tree_id)) < 0)
+        goto out_m;
+    p->tree_id = *tree_id;
+    if (m[first].status != STATUS_SUCCESS) {
+        r = smb2_status_to_errno(m[first].status);
+        goto out_m;
+    }
+    if ((r = smb2_create_decode(&m[first], &p->fid)) < 0)
+        goto out_m;
     p->open = true;
-    if ((r = smb2_ioctl_decode(&m[1], out, &more)) < 0 || (r = read_rest(p, out, more)) < 0)
-        goto out;
+    if ((r = smb2_ioctl_decode(&m[first + 1], out, &more)) < 0 || (r = read_rest(p, out, more)) < 0)
+        goto out_m;
     r = 0;
+out_m:
+    for (size_t i = 0; i < n; i++)
+        smb2_msg_clear(&m[i]);
+out_q:
 out:
-    smb2_req_clear(&q[0]);
-    smb2_req_clear(&q[1]);
-    smb2_msg_clear(&m[0]);
-    smb2_msg_clear(&m[1]);
+    for (size_t i = 0; i < n; i++)
+        smb2_req_clear(&q[i]);
     return r;
 }
 

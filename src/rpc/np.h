@@ -17,8 +17,9 @@ struct np_pipe {
 };
 
 /* Opens \PIPE\name and transceives the first fragment in the same round
- * trip (CREATE + related IOCTL, one compound). out gets one whole PDU. */
-int np_open_transceive(struct np_pipe *p, struct smb2_conn *c, uint32_t tree_id, const char *name,
+ * trip (CREATE + related IOCTL, one compound; led by TREE_CONNECT IPC$ when
+ * *tree_id is 0, which then receives the new tree's id). out gets one whole PDU. */
+int np_open_transceive(struct np_pipe *p, struct smb2_conn *c, uint32_t *tree_id, const char *name,
                        const uint8_t *in, size_t in_len, struct buf *out);
 int np_transceive(struct np_pipe *p, const uint8_t *in, size_t in_len, struct buf *out);
 int np_write(struct np_pipe *p, const uint8_t *in, size_t in_len);

@@ -192,6 +192,9 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id);
 int smb2_logoff(struct smb2_conn *c);
 int smb2_tree_connect(struct smb2_conn *c, const char *share, uint32_t *ret_tree_id);
 int smb2_tree_connect_decode(const struct smb2_msg *m, uint32_t *ret_share_flags);
+/* The two halves of smb2_tree_connect(), for compounding (initialises q). */
+int smb2_tree_connect_encode(struct smb2_conn *c, struct smb2_req *q, const char *share);
+int smb2_tree_connect_finish(struct smb2_conn *c, const struct smb2_msg *m, uint32_t *ret_tree_id);
 int smb2_tree_disconnect(struct smb2_conn *c, uint32_t tree_id);
 
 #define SMB2_PIPE_ACCESS 0x0012019Fu /* read/write data, EA, attributes, READ_CONTROL, SYNCHRONIZE */
