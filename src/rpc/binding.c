@@ -161,6 +161,7 @@ struct smb_session {
     struct smb2_conn *conn;
     uint32_t ipc_tid;
     struct rpc_client srvsvc;
+    uint32_t srvs_refused_levels; /* NetrSessionEnum levels this server said 124 to */
     bool fresh, pinned, dead;
 };
 
@@ -299,6 +300,14 @@ int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
         }
     }
     return 0;
+}
+
+uint32_t *binding_refused_levels(struct smb_session *s) {
+    return &s->srvs_refused_levels;
+}
+
+const struct auth_identity *binding_identity(const struct smb_session *s) {
+    return &s->id;
 }
 
 struct smb2_conn *binding_conn(struct smb_session *s) {

@@ -50,6 +50,9 @@ int binding_srvsvc(struct smb_session *s, struct rpc_client **ret);
 /* Hands it back; a connection whose transport failed is dropped. */
 void binding_release(struct smb_session *s);
 struct smb2_conn *binding_conn(struct smb_session *s);
+const struct auth_identity *binding_identity(const struct smb_session *s);
+/* Per-connection memory of NetrSessionEnum levels the server refused (a bit per level). */
+uint32_t *binding_refused_levels(struct smb_session *s);
 /* True when this acquire made a new connection (for retry decisions). */
 bool binding_is_fresh(const struct smb_session *s);
 
