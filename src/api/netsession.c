@@ -54,7 +54,12 @@ static size_t entry_size(const struct srvs_session *s, DWORD level) {
     return n;
 }
 
-static void put_entry(char *fixed, char **strings, const struct srvs_session *s, DWORD level) {
+static void put_entry(char *fixed, char **strings, const struct srvs_session *in, DWORD level) {
+    struct srvs_session norm = *in, *s = &norm;
+    /* Samba reports 0xffffffff for a session created this very second: no
+     * session is 136 years old; Windows would say 0. */
+    if (norm.time == 0xFFFFFFFFu)
+        norm.time = 0;
     LMSTR cname = netapi_put_wcs(strings, or_derived(s->client, ""));
     LMSTR user = level != 0 ? netapi_put_wcs(strings, or_derived(s->user, "")) : NULL;
 

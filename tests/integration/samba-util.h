@@ -6,6 +6,8 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -101,4 +103,64 @@ static inline wchar_t *wide(const char *s) {
     return w;
 }
 
+#endif
+
+/* ---- live smbclient sessions (issue 4) ---- */
+#ifndef WTSNET_TESTS_SAMBA_CLIENTS
+#define WTSNET_TESTS_SAMBA_CLIENTS
+/* Starts `smbclient //127.0.0.1/share -p PORT` as user, fed a command every
+ * second so it stays connected, in its own process group (returned). */
+static inline pid_t start_client(const char *user, const char *pw, const char *port, const char *log) {
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        char cmd[1024];
+
+        setpgid(0, 0);
+        snprintf(cmd, sizeof(cmd),
+                 "(while sleep 1; do echo ls; done) | exec smbclient //127.0.0.1/share -p %s -U '%s%%%s' -s '%s' "
+                 ">>'%s' 2>&1",
+                 port, user, pw, env_or("WTSNET_TEST_CLIENTCONF", ""), log);
+        execl("/bin/bash", "bash", "-c", cmd, (char *) NULL);
+        _exit(127);
+    }
+    if (pid > 0)
+        setpgid(pid, pid);
+    return pid;
+}
+
+static inline void stop_client(pid_t pgid) {
+    if (pgid > 0) {
+        kill(-pgid, SIGTERM);
+        waitpid(pgid, NULL, 0);
+    }
+}
+
+/* Sessions smbstatus lists for user from client (NULL = any). */
+static inline int count_sessions(const char *user, const char *client) {
+    char *js = smbstatus_json(), *p;
+    int n = 0;
+
+    if (!js)
+        return -1;
+    for (p = js; (p = strstr(p, "\"username\": \"")); p++) {
+        char u[64] = "", m[64] = "";
+
+        sscanf(p, "\"username\": \"%63[^\"]\", \"groupname\": \"%*[^\"]\", \"remote_machine\": \"%63[^\"]\"", u, m);
+        if ((!user || strcasecmp(u, user) == 0) && (!client || strcmp(m, client) == 0))
+            n++;
+    }
+    free(js);
+    return n;
+}
+
+/* Waits (≤ 10 s) until count_sessions(user, client) == want. */
+static inline bool wait_sessions(const char *user, const char *client, int want) {
+    for (int i = 0; i < 100; i++) {
+        if (count_sessions(user, client) == want)
+            return true;
+        usleep(100 * 1000);
+    }
+    return false;
+}
 #endif
