@@ -25,6 +25,9 @@ int np_transceive(struct np_pipe *p, const uint8_t *in, size_t in_len, struct bu
 int np_write(struct np_pipe *p, const uint8_t *in, size_t in_len);
 /* Reads one whole PDU (as announced by its frag_length) into out. */
 int np_read_pdu(struct np_pipe *p, struct buf *out);
+/* Reads the next n (≤ 8) PDUs in one round trip (pipelined READs):
+ * only for PDUs known to be coming, or the extra READ would wait. */
+int np_read_pdus(struct np_pipe *p, size_t n, struct buf *out);
 void np_close(struct np_pipe *p);
 
 #endif

@@ -182,6 +182,11 @@ void smb2_conn_free(struct smb2_conn *c);
  * negative errno and marks the connection broken. NTSTATUS is data. */
 int smb2_transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps);
 
+/* The same with one frame per request, all sent before any answer is read:
+ * for requests a server will not take in one compound (Samba refuses
+ * pending operations such as pipe READs anywhere but last in a chain). */
+int smb2_pipeline(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps);
+
 /* Maps an NTSTATUS the caller did not expect to a negative errno. */
 int smb2_status_to_errno(uint32_t status);
 

@@ -374,22 +374,15 @@ static int build_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, str
     return buf_error(f);
 }
 
-int smb2_transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps) {
+/* Frames, signs, encrypts and sends reqs[0..n) as one compound chain. */
+static int send_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, uint64_t *mids, int64_t deadline) {
     struct buf f;
-    uint64_t mids[8];
-    size_t start, got = 0, off;
-    int64_t deadline;
-    uint8_t *frame = NULL;
+    size_t start, off;
     int r;
 
-    if (c->broken)
-        return -ENOTCONN;
-    if (n == 0 || n > 8)
-        return -EINVAL;
     buf_init(&f);
-    memset(rsps, 0, n * sizeof(*rsps));
     if ((r = build_chain(c, reqs, n, &f, mids, &start)) < 0)
-        goto fail;
+        goto out;
     /* Sign each message over its own bytes, padding included (3.2.4.1.1). */
     off = start;
     for (size_t i = 0; i < n; i++) {
@@ -405,20 +398,44 @@ int smb2_transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct s
         buf_free(&reqs[0].body);
         buf_put_bytes(&reqs[0].body, f.data + start, f.len - start);
         if ((r = buf_error(&reqs[0].body)) < 0)
-            goto fail;
+            goto out;
     }
     if (c->encrypting && (r = smb2_encrypt(c, f.data + 4, f.len - 4)) < 0)
-        goto fail;
+        goto out;
     if (f.len - 4 > SMB2_MAX_FRAME) {
         r = -EMSGSIZE;
-        goto fail;
+        goto out;
     }
     f.data[0] = 0;
     f.data[1] = (uint8_t) ((f.len - 4) >> 16);
     f.data[2] = (uint8_t) ((f.len - 4) >> 8);
     f.data[3] = (uint8_t) (f.len - 4);
+    r = send_all(c, f.data, f.len, deadline);
+out:
+    buf_free(&f);
+    return r;
+}
+
+/* Sends, then waits for the n answers: compound (one chain) or pipelined
+ * (one frame per request, all sent before any answer is read). */
+static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps, bool pipelined) {
+    uint64_t mids[8];
+    size_t got = 0;
+    int64_t deadline;
+    uint8_t *frame = NULL;
+    int r;
+
+    if (c->broken)
+        return -ENOTCONN;
+    if (n == 0 || n > 8)
+        return -EINVAL;
+    memset(rsps, 0, n * sizeof(*rsps));
     deadline = now_ms() + c->timeout_ms;
-    if ((r = send_all(c, f.data, f.len, deadline)) < 0)
+    if (pipelined) {
+        for (size_t i = 0; i < n; i++)
+            if ((r = send_chain(c, &reqs[i], 1, &mids[i], deadline)) < 0)
+                goto fail;
+    } else if ((r = send_chain(c, reqs, n, mids, deadline)) < 0)
         goto fail;
     c->round_trips++;
 
@@ -493,13 +510,19 @@ int smb2_transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct s
             goto fail;
         }
     }
-    buf_free(&f);
     return 0;
 fail:
     free(frame);
-    buf_free(&f);
     for (size_t i = 0; i < n; i++)
         smb2_msg_clear(&rsps[i]);
     c->broken = true;
     return r;
+}
+
+int smb2_transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps) {
+    return transact(c, reqs, n, rsps, false);
+}
+
+int smb2_pipeline(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps) {
+    return transact(c, reqs, n, rsps, true);
 }
