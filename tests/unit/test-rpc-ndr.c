@@ -205,7 +205,99 @@ static void response_fragments_are_checked(void) {
     buf_free(&b), buf_free(&out);
 }
 
-TAP_MAIN(CASE(server_info_101_decodes_every_field), CASE(server_info_truncated_anywhere_is_an_error),
+
+static void put_cvs(struct buf *b, const char *s) {
+    size_t n = strlen(s) + 1;
+
+    buf_align(b, 0, 4);
+    buf_put_u32(b, (uint32_t) n);
+    buf_put_u32(b, 0);
+    buf_put_u32(b, (uint32_t) n);
+    for (size_t i = 0; i < n; i++)
+        buf_put_u16(b, (uint8_t) s[i]);
+}
+
+/* A NetrSessionEnum answer at level 10 (cname, username, time, idle_time) or 1, by hand. */
+static void build_sessions(struct buf *b, uint32_t level, uint32_t count, uint32_t max) {
+    buf_put_u32(b, level);
+    buf_put_u32(b, level);
+    buf_put_u32(b, 0x20000); /* -> container */
+    buf_put_u32(b, count);
+    buf_put_u32(b, 0x20004); /* -> array */
+    buf_put_u32(b, max);
+    for (uint32_t i = 0; i < count; i++) {
+        buf_put_u32(b, 0x20008 + 8 * i);
+        buf_put_u32(b, 0x2000c + 8 * i);
+        buf_put_u32(b, level == 10 ? 7 + i : 3); /* time | num_opens */
+        buf_put_u32(b, level == 10 ? 0 : 7 + i); /* idle | time */
+        if (level == 1) {
+            buf_put_u32(b, 0); /* idle */
+            buf_put_u32(b, 1); /* user_flags: guest */
+        }
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        put_cvs(b, i ? "127.0.0.2" : "127.0.0.1");
+        put_cvs(b, i ? "bob" : "alice");
+    }
+    buf_align(b, 0, 4);
+    buf_put_u32(b, count); /* TotalEntries */
+    buf_put_u32(b, 0x20100);
+    buf_put_u32(b, count); /* ResumeHandle */
+    buf_put_u32(b, 0);     /* WERROR */
+}
+
+static void session_enum_decodes_levels_1_and_10(void) {
+    struct buf b;
+    struct srvs_session_list l;
+    uint32_t total, werror;
+
+    buf_init(&b);
+    build_sessions(&b, 1, 2, 2);
+    REQUIRE(srvs_decode_session_enum(b.data, b.len, 1, &l, &total, &werror) == 0);
+    REQUIRE(l.n == 2);
+    CHECK_STREQ(l.v[1].client, "127.0.0.2");
+    CHECK_STREQ(l.v[1].user, "bob");
+    CHECK(l.v[1].num_opens == 3 && l.v[1].time == 8 && l.v[1].user_flags == 1);
+    CHECK(total == 2 && werror == 0);
+    srvs_session_list_free(&l);
+    buf_free(&b);
+    buf_init(&b);
+    build_sessions(&b, 10, 2, 2);
+    REQUIRE(srvs_decode_session_enum(b.data, b.len, 10, &l, &total, &werror) == 0);
+    CHECK(l.n == 2 && l.v[0].time == 7 && l.v[0].idle_time == 0 && l.v[0].num_opens == 0);
+    CHECK_STREQ(l.v[0].user, "alice");
+    srvs_session_list_free(&l);
+    /* asked for 1, answered 10: refused, never reinterpreted */
+    CHECK(srvs_decode_session_enum(b.data, b.len, 1, &l, &total, &werror) < 0);
+    buf_free(&b);
+}
+
+static void session_enum_hostile_answers_fail(void) {
+    struct buf b;
+    struct srvs_session_list l;
+    uint32_t total, werror;
+
+    buf_init(&b);
+    build_sessions(&b, 1, 2, 2);
+    for (size_t len = 0; len < b.len - 4; len++)
+        if (srvs_decode_session_enum(b.data, len, 1, &l, &total, &werror) == 0) {
+            TAP_FAIL("decoded a stub cut at %zu of %zu", len, b.len);
+            srvs_session_list_free(&l);
+        }
+    buf_free(&b);
+    buf_init(&b);
+    build_sessions(&b, 1, 2, 3); /* max_count disagrees with EntriesRead */
+    CHECK(srvs_decode_session_enum(b.data, b.len, 1, &l, &total, &werror) < 0);
+    buf_free(&b);
+    buf_init(&b);
+    build_sessions(&b, 1, 0, 0);
+    put_le32(b.data + 12, 0x40000000); /* a billion entries in a few bytes */
+    put_le32(b.data + 20, 0x40000000);
+    CHECK(srvs_decode_session_enum(b.data, b.len, 1, &l, &total, &werror) < 0);
+    buf_free(&b);
+}
+
+TAP_MAIN(CASE(session_enum_decodes_levels_1_and_10), CASE(session_enum_hostile_answers_fail), CASE(server_info_101_decodes_every_field), CASE(server_info_truncated_anywhere_is_an_error),
          CASE(strings_longer_than_declared_or_offset_are_rejected), CASE(huge_counts_fail_before_allocating),
          CASE(a_werror_without_info_is_data), CASE(get_info_request_is_unique_string_then_level),
          CASE(bind_ack_acceptance_and_refusals), CASE(response_fragments_are_checked))
