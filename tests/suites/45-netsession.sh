@@ -72,7 +72,9 @@ export WTSNET_CREDENTIALS_FILE="$dir/creds"
     else
         cp examples/netsessiondel-seed.c "$dir/seed.c"
     fi
-    check bash -c "PKG_CONFIG_PATH='$pc' PKG_CONFIG_SYSROOT_DIR='$root' cc -o '$dir/seed' '$dir/seed.c' \
+    # The sanitizer build's library needs its runtime in the program too.
+    san=; [ "$VARIANT" = plain ] || san="-fsanitize=address,undefined"
+    check bash -c "PKG_CONFIG_PATH='$pc' PKG_CONFIG_SYSROOT_DIR='$root' cc $san -o '$dir/seed' '$dir/seed.c' \
         \$(PKG_CONFIG_PATH='$pc' PKG_CONFIG_SYSROOT_DIR='$root' pkg-config --cflags --libs wtsnet-wmain) \
         -Wl,-rpath,\$(dirname \$(find '$root' -name 'libwtsnet.so.0' | head -1)) 2>'$dir/seed.cc.log'"
     desc="the copy in examples/ is the seed's code, unchanged"
