@@ -21,7 +21,7 @@ for t in "$dir"/fuzz/fuzz-*; do
     mkdir -p "$corpus"
     seeds=()
     [ -d "fuzz/seeds/$name" ] && seeds=("fuzz/seeds/$name")
-    if (cd "$dir" && "./fuzz/$name" -max_total_time="$seconds" -print_final_stats=0 "../$corpus" "${seeds[@]/#/../}") >"$dir/$name.log" 2>&1; then
+    if (cd "$dir" && "./fuzz/$name" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=1024 -print_final_stats=0 -artifact_prefix="$name-" "../$corpus" "${seeds[@]/#/../}") >"$dir/$name.log" 2>&1; then
         echo "fuzz $name: ok ($(grep -Eo '#[0-9]+' "$dir/$name.log" | tail -1 | tr -d '#') runs in ${seconds}s)"
     else
         echo "fuzz $name: FAILED"; tail -30 "$dir/$name.log"; status=1

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "netsession.h"
 #include "output.h"
 
 #define EXIT_USAGE 2
@@ -373,17 +374,64 @@ static const struct verb verbs[] = {
     {"help", "", "this text", NULL, verb_help},
 };
 
+/*
+ * `net` verbs work on network (SMB) sessions through netapi32, in the style
+ * of Windows' `net`: they take their own arguments (\\CLIENT, /delete,
+ * --server …), so everything after `net` is theirs.
+ */
+static const struct net_verb {
+    const char *name;
+    const char *args;
+    const char *summary;
+    int (*run)(int argc, char **argv, bool json);
+} net_verbs[] = {
+    {"session", "[\\\\CLIENT] [/delete]", "list or end the SMB sessions of a server (net session --help)",
+     verb_net_session},
+};
+
+/* Where the verb stands: the first argument that is not an option (nor -s's value). */
+static int verb_index(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return i + 1;
+        if (argv[i][0] != '-' || argv[i][1] == '\0')
+            return i;
+        if (strcmp(argv[i], "-s") == 0 || strcmp(argv[i], "--server") == 0)
+            i++;
+    }
+    return argc;
+}
+
+static int run_net(int argc, char **argv, const struct options *o) {
+    if (o->n_servers) {
+        fprintf(stderr, "%s: net verbs take their server after the verb (net session --server SERVER)\n", program);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; argc > 1 && i < sizeof(net_verbs) / sizeof(net_verbs[0]); i++)
+        if (strcmp(argv[1], net_verbs[i].name) == 0)
+            return net_verbs[i].run(argc - 1, argv + 1, o->json);
+    fprintf(stderr, "%s: net takes a verb: session (try --help)\n", program);
+    return EXIT_USAGE;
+}
+
 static void usage(FILE *f) {
     fprintf(f,
             "Usage: %s [OPTIONS] VERB [ARGS]\n"
-            "List and log off the interactive sessions of this host or of others.\n\n"
+            "List and log off the interactive sessions of this host or of others,\n"
+            "and the network (SMB) sessions of a server.\n\n"
             "Verbs:\n",
             program);
     for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-        char head[40];
+        char head[48];
 
         snprintf(head, sizeof(head), "%s %s", verbs[i].name, verbs[i].args);
-        fprintf(f, "  %-22s %s\n", head, verbs[i].summary);
+        fprintf(f, "  %-32s %s\n", head, verbs[i].summary);
+    }
+    for (size_t i = 0; i < sizeof(net_verbs) / sizeof(net_verbs[0]); i++) {
+        char head[48];
+
+        snprintf(head, sizeof(head), "net %s %s", net_verbs[i].name, net_verbs[i].args);
+        fprintf(f, "  %-32s %s\n", head, net_verbs[i].summary);
     }
     fprintf(f, "\nOptions:\n"
                "  -s, --server HOST      the host to ask (default: this host); repeat it to ask\n"
@@ -528,10 +576,12 @@ int main(int argc, char **argv) {
     const char *verb_name;
     char *list_argv[] = {(char *) "list", NULL};
     char **verb_argv;
-    int c, verb_argc;
+    int c, verb_argc, net_at = verb_index(argc, argv), main_argc = argc;
 
-    /* Options may come before or after the verb. */
-    while ((c = getopt_long(argc, argv, "s:jh", long_options, NULL)) != -1) {
+    /* Options may come before or after the verb, except for net's. */
+    if (net_at < argc && strcmp(argv[net_at], "net") == 0)
+        main_argc = net_at;
+    while ((c = getopt_long(main_argc, argv, "s:jh", long_options, NULL)) != -1) {
         switch (c) {
         case 's':
             if (o.n_servers == MAX_SERVERS) {
@@ -557,6 +607,8 @@ int main(int argc, char **argv) {
             return EXIT_USAGE;
         }
     }
+    if (main_argc < argc)
+        return run_net(argc - net_at, argv + net_at, &o);
     /* No verb: list, like qwinsta with no arguments. */
     verb_name = optind < argc ? argv[optind] : "list";
     for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/errors.h"
+#include "lmerr.h"
 #include "common/wstr.h"
 
 static _Thread_local DWORD last_error;
@@ -39,7 +40,42 @@ static const struct {
     {ENOTCONN, RPC_S_SERVER_UNAVAILABLE},
     {EHOSTUNREACH, RPC_S_SERVER_UNAVAILABLE},
     {EILSEQ, ERROR_NO_UNICODE_TRANSLATION},
+    {E_BAD_NETPATH, ERROR_BAD_NETPATH},
+    {E_INVALID_COMPUTER, NERR_InvalidComputer},
+    {E_LOGON_FAILURE, ERROR_LOGON_FAILURE},
+    {ENXIO, ERROR_BAD_NET_NAME},
+    {ENOENT, ERROR_FILE_NOT_FOUND},
+    {EPROTO, RPC_S_PROTOCOL_ERROR},
+    {EBADMSG, RPC_S_PROTOCOL_ERROR},
+    {EMSGSIZE, RPC_S_PROTOCOL_ERROR},
+    {EIO, RPC_S_CALL_FAILED},
+    {ENOKEY, ERROR_LOGON_FAILURE},
+    {E_RPC_FAULT, RPC_S_CALL_FAILED},
 };
+
+/* DCE/RPC fault statuses (C706 appendix E, MS-RPCE 3.1.1.5.5) as Win32 codes.
+ * Statuses below 0x10000 already are Win32 codes (e.g. 5, access denied). */
+static const struct {
+    uint32_t nca;
+    DWORD code;
+} fault_table[] = {
+    {0x1c010002, RPC_S_PROCNUM_OUT_OF_RANGE}, /* nca_s_op_rng_error */
+    {0x1c010003, RPC_S_UNKNOWN_IF},           /* nca_s_unk_if */
+    {0x1c01000b, RPC_S_PROTOCOL_ERROR},       /* nca_s_proto_error */
+    {0x1c00001b, RPC_S_CALL_FAILED},          /* nca_s_fault_remote_no_memory */
+    {0x000006f7, RPC_X_BAD_STUB_DATA},        /* nca_s_fault_ndr */
+    {0x1c000018, RPC_X_BAD_STUB_DATA},        /* nca_s_fault_invalid_tag */
+    {0x1c000019, RPC_X_BAD_STUB_DATA},        /* nca_s_fault_invalid_bound */
+};
+
+DWORD win32_error_from_rpc_fault(uint32_t status) {
+    for (size_t i = 0; i < sizeof(fault_table) / sizeof(fault_table[0]); i++)
+        if (fault_table[i].nca == status)
+            return fault_table[i].code;
+    if (status != 0 && status < 0x10000)
+        return status;
+    return RPC_S_CALL_FAILED;
+}
 
 DWORD win32_error_from_errno(int negative_errno) {
     int e = -negative_errno;
@@ -96,6 +132,15 @@ static const struct {
     {RPC_S_SERVER_UNAVAILABLE, "The RPC server is unavailable."},
     {RPC_S_CALL_FAILED, "The remote procedure call failed."},
     {RPC_S_PROTOCOL_ERROR, "A remote procedure call (RPC) protocol error occurred."},
+    {RPC_S_UNKNOWN_IF, "The interface is unknown."},
+    {RPC_S_PROCNUM_OUT_OF_RANGE, "The procedure number is out of range."},
+    {RPC_X_BAD_STUB_DATA, "The stub received bad data."},
+    {ERROR_SESSION_CREDENTIAL_CONFLICT, "Multiple connections to a server or shared resource by the same user, using more than one user name, are not allowed. Disconnect all previous connections to the server or shared resource and try again."},
+    {ERROR_NOT_CONNECTED, "This network connection does not exist."},
+    {NERR_InvalidComputer, "This computer name is invalid."},
+    {NERR_ClientNameNotFound, "A session does not exist with that computer name."},
+    {NERR_UserNotFound, "The user name could not be found."},
+    {NERR_BufTooSmall, "The API return buffer is too small."},
     {ERROR_INVALID_USER_BUFFER, "The supplied user buffer is not valid for the requested operation."},
     {ERROR_CTX_CLOSE_PENDING, "A close operation is pending on the session."},
     {ERROR_CTX_WINSTATION_NOT_FOUND, "The specified session cannot be found."},

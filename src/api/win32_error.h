@@ -7,6 +7,9 @@
 /* Maps a negative errno (src/common/errors.h) to a Win32 error code. */
 DWORD win32_error_from_errno(int negative_errno);
 
+/* Maps a DCE/RPC fault status (carried beside -EREMOTEIO) to a Win32 code. */
+DWORD win32_error_from_rpc_fault(uint32_t status);
+
 /* Sets last-error from a negative errno and returns FALSE: `return fail(r);` */
 BOOL fail(int negative_errno);
 /* Sets last-error to a Win32 code and returns FALSE. */

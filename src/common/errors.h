@@ -19,9 +19,23 @@
  *   -EBADF        not a live handle                   → ERROR_INVALID_HANDLE
  *   -EHOSTDOWN    the session service is unreachable  → RPC_S_SERVER_UNAVAILABLE
  *   -EILSEQ       text that is not valid Unicode      → ERROR_NO_UNICODE_TRANSLATION
+ * The network stack (src/smb2, src/auth, src/rpc) adds:
+ *   -ENETUNREACH  no SMB server answers at that name   → ERROR_BAD_NETPATH
+ *   -EADDRNOTAVAIL not a valid server name             → NERR_InvalidComputer
+ *   -EKEYREJECTED wrong user name or password          → ERROR_LOGON_FAILURE
+ *   -ENXIO        no such share on the server          → ERROR_BAD_NET_NAME
+ *   -ENOENT       no such pipe or file                 → ERROR_FILE_NOT_FOUND
+ *   -EPROTO/-EBADMSG the peer broke the protocol       → RPC_S_PROTOCOL_ERROR
+ *   -ECONNRESET   the connection ended mid-call        → RPC_S_SERVER_UNAVAILABLE
+ *   -EREMOTEIO    an RPC fault or refused bind: its status travels beside the
+ *                 error and win32_error_from_rpc_fault() maps it
  */
 #define E_NO_SESSION ESRCH
 #define E_CLOSE_PENDING ESHUTDOWN
 #define E_UNREACHABLE EHOSTDOWN
+#define E_BAD_NETPATH ENETUNREACH
+#define E_INVALID_COMPUTER EADDRNOTAVAIL
+#define E_LOGON_FAILURE EKEYREJECTED
+#define E_RPC_FAULT EREMOTEIO
 
 #endif

@@ -1,0 +1,192 @@
+#include "common/crypto.h"
+
+#include <errno.h>
+#include <nettle/aes.h>
+#include <nettle/arcfour.h>
+#include <nettle/ccm.h>
+#include <nettle/cmac.h>
+#include <nettle/gcm.h>
+#include <nettle/hmac.h>
+#include <nettle/md4.h>
+#include <nettle/md5.h>
+#include <nettle/memops.h>
+#include <nettle/sha2.h>
+#include <string.h>
+#include <sys/random.h>
+
+void crypto_md4(const void *data, size_t len, uint8_t out[16]) {
+    struct md4_ctx c;
+
+    md4_init(&c);
+    md4_update(&c, len, data);
+    md4_digest(&c, MD4_DIGEST_SIZE, out);
+}
+
+void crypto_md5(const struct iov_piece *v, size_t n, uint8_t out[16]) {
+    struct md5_ctx c;
+
+    md5_init(&c);
+    for (size_t i = 0; i < n; i++)
+        md5_update(&c, v[i].n, v[i].p);
+    md5_digest(&c, MD5_DIGEST_SIZE, out);
+}
+
+void crypto_hmac_md5(const uint8_t *key, size_t key_len, const struct iov_piece *v, size_t n, uint8_t out[16]) {
+    struct hmac_md5_ctx c;
+
+    hmac_md5_set_key(&c, key_len, key);
+    for (size_t i = 0; i < n; i++)
+        hmac_md5_update(&c, v[i].n, v[i].p);
+    hmac_md5_digest(&c, MD5_DIGEST_SIZE, out);
+}
+
+void crypto_hmac_sha256(const uint8_t *key, size_t key_len, const struct iov_piece *v, size_t n, uint8_t out[32]) {
+    struct hmac_sha256_ctx c;
+
+    hmac_sha256_set_key(&c, key_len, key);
+    for (size_t i = 0; i < n; i++)
+        hmac_sha256_update(&c, v[i].n, v[i].p);
+    hmac_sha256_digest(&c, SHA256_DIGEST_SIZE, out);
+}
+
+void crypto_sha512(const struct iov_piece *v, size_t n, uint8_t out[64]) {
+    struct sha512_ctx c;
+
+    sha512_init(&c);
+    for (size_t i = 0; i < n; i++)
+        sha512_update(&c, v[i].n, v[i].p);
+    sha512_digest(&c, SHA512_DIGEST_SIZE, out);
+}
+
+void crypto_aes128_cmac(const uint8_t key[16], const struct iov_piece *v, size_t n, uint8_t out[16]) {
+    struct cmac_aes128_ctx c;
+
+    cmac_aes128_set_key(&c, key);
+    for (size_t i = 0; i < n; i++)
+        cmac_aes128_update(&c, v[i].n, v[i].p);
+    cmac_aes128_digest(&c, 16, out);
+}
+
+_Static_assert(sizeof(struct arcfour_ctx) <= sizeof(((struct crypto_rc4 *) 0)->state), "rc4 state");
+
+void crypto_rc4_init(struct crypto_rc4 *s, const uint8_t *key, size_t key_len) {
+    arcfour_set_key((struct arcfour_ctx *) s->state, key_len, key);
+}
+
+void crypto_rc4(struct crypto_rc4 *s, uint8_t *data, size_t len) {
+    arcfour_crypt((struct arcfour_ctx *) s->state, len, data, data);
+}
+
+void crypto_aead_encrypt(enum crypto_aead alg, const uint8_t *key, size_t key_len, const uint8_t *nonce,
+                         const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len, uint8_t tag[16]) {
+    if (alg == CRYPTO_AES_CCM && key_len == 16) {
+        struct ccm_aes128_ctx c;
+
+        ccm_aes128_set_key(&c, key);
+        ccm_aes128_set_nonce(&c, 11, nonce, aad_len, len, 16);
+        ccm_aes128_update(&c, aad_len, aad);
+        ccm_aes128_encrypt(&c, len, data, data);
+        ccm_aes128_digest(&c, 16, tag);
+    } else if (alg == CRYPTO_AES_CCM) {
+        struct ccm_aes256_ctx c;
+
+        ccm_aes256_set_key(&c, key);
+        ccm_aes256_set_nonce(&c, 11, nonce, aad_len, len, 16);
+        ccm_aes256_update(&c, aad_len, aad);
+        ccm_aes256_encrypt(&c, len, data, data);
+        ccm_aes256_digest(&c, 16, tag);
+    } else if (key_len == 16) {
+        struct gcm_aes128_ctx c;
+
+        gcm_aes128_set_key(&c, key);
+        gcm_aes128_set_iv(&c, 12, nonce);
+        gcm_aes128_update(&c, aad_len, aad);
+        gcm_aes128_encrypt(&c, len, data, data);
+        gcm_aes128_digest(&c, 16, tag);
+    } else {
+        struct gcm_aes256_ctx c;
+
+        gcm_aes256_set_key(&c, key);
+        gcm_aes256_set_iv(&c, 12, nonce);
+        gcm_aes256_update(&c, aad_len, aad);
+        gcm_aes256_encrypt(&c, len, data, data);
+        gcm_aes256_digest(&c, 16, tag);
+    }
+}
+
+int crypto_aead_decrypt(enum crypto_aead alg, const uint8_t *key, size_t key_len, const uint8_t *nonce,
+                        const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len, const uint8_t tag[16]) {
+    uint8_t want[16];
+
+    if (alg == CRYPTO_AES_CCM && key_len == 16) {
+        struct ccm_aes128_ctx c;
+
+        ccm_aes128_set_key(&c, key);
+        ccm_aes128_set_nonce(&c, 11, nonce, aad_len, len, 16);
+        ccm_aes128_update(&c, aad_len, aad);
+        ccm_aes128_decrypt(&c, len, data, data);
+        ccm_aes128_digest(&c, 16, want);
+    } else if (alg == CRYPTO_AES_CCM) {
+        struct ccm_aes256_ctx c;
+
+        ccm_aes256_set_key(&c, key);
+        ccm_aes256_set_nonce(&c, 11, nonce, aad_len, len, 16);
+        ccm_aes256_update(&c, aad_len, aad);
+        ccm_aes256_decrypt(&c, len, data, data);
+        ccm_aes256_digest(&c, 16, want);
+    } else if (key_len == 16) {
+        struct gcm_aes128_ctx c;
+
+        gcm_aes128_set_key(&c, key);
+        gcm_aes128_set_iv(&c, 12, nonce);
+        gcm_aes128_update(&c, aad_len, aad);
+        gcm_aes128_decrypt(&c, len, data, data);
+        gcm_aes128_digest(&c, 16, want);
+    } else {
+        struct gcm_aes256_ctx c;
+
+        gcm_aes256_set_key(&c, key);
+        gcm_aes256_set_iv(&c, 12, nonce);
+        gcm_aes256_update(&c, aad_len, aad);
+        gcm_aes256_decrypt(&c, len, data, data);
+        gcm_aes256_digest(&c, 16, want);
+    }
+    if (!crypto_equal(want, tag, 16)) {
+        memset(data, 0, len); /* never hand out unauthenticated plaintext */
+        return -EBADMSG;
+    }
+    return 0;
+}
+
+void crypto_aes128_gmac(const uint8_t key[16], const uint8_t nonce[12], const struct iov_piece *v, size_t n,
+                        uint8_t out[16]) {
+    struct gcm_aes128_ctx c;
+
+    gcm_aes128_set_key(&c, key);
+    gcm_aes128_set_iv(&c, 12, nonce);
+    /* nettle takes AAD in several calls only when all but the last are whole
+     * 16-byte blocks: callers pass pieces that satisfy this (or one piece). */
+    for (size_t i = 0; i < n; i++)
+        gcm_aes128_update(&c, v[i].n, v[i].p);
+    gcm_aes128_digest(&c, 16, out);
+}
+
+bool crypto_equal(const void *a, const void *b, size_t n) {
+    return memeql_sec(a, b, n) != 0;
+}
+
+int crypto_random(void *buf, size_t n) {
+    uint8_t *p = buf;
+
+    while (n > 0) {
+        ssize_t k = getrandom(p, n, 0);
+
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        p += k, n -= (size_t) k;
+    }
+    return 0;
+}

@@ -1,0 +1,397 @@
+#include "rpc/binding.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "auth/creds.h"
+#include "rpc/srvsvc.h"
+
+static int parse_port(const char *s, uint16_t *ret) {
+    unsigned long v = 0;
+
+    if (!*s || strlen(s) > 5)
+        return -EADDRNOTAVAIL;
+    for (const char *p = s; *p; p++) {
+        if (!isdigit((unsigned char) *p))
+            return -EADDRNOTAVAIL;
+        v = v * 10 + (unsigned long) (*p - '0');
+    }
+    if (v == 0 || v > 65535)
+        return -EADDRNOTAVAIL;
+    *ret = (uint16_t) v;
+    return 0;
+}
+
+/* A DNS/NetBIOS host name: labels of letters, digits, '-', '_', split by single dots. */
+static bool valid_host_name(const char *s) {
+    size_t n = strlen(s), label = 0;
+
+    if (n == 0 || n > 253 || s[0] == '-' || s[0] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (c == '.') {
+            if (label == 0)
+                return false;
+            label = 0;
+            continue;
+        }
+        if (!isalnum((unsigned char) c) && c != '-' && c != '_')
+            return false;
+        if (++label > 63)
+            return false;
+    }
+    return true;
+}
+
+static const char v6_suffix[] = ".ipv6-literal.net";
+
+int server_addr_parse(const char *name, struct server_addr *ret) {
+    struct server_addr a = {0};
+    char tmp[256];
+    const char *s = name ? name : "";
+    const char *env;
+    struct in6_addr in6;
+    struct in_addr in4;
+    int r;
+
+    a.port = SMB_DEFAULT_PORT;
+    if (s[0] == '\\') {
+        if (s[1] != '\\')
+            return -EADDRNOTAVAIL;
+        s += 2;
+        if (!*s || strchr(s, '\\'))
+            return -EADDRNOTAVAIL; /* "\\" alone, or a path */
+    }
+    if (strlen(s) >= sizeof(tmp))
+        return -EADDRNOTAVAIL;
+    if (!*s) {
+        a.local = true;
+        snprintf(a.host, sizeof(a.host), "127.0.0.1");
+        snprintf(a.unc, sizeof(a.unc), "127.0.0.1");
+        env = getenv(SMB_LOCAL_PORT_ENV);
+        if (env && *env && parse_port(env, &a.port) < 0)
+            return -EINVAL;
+        goto done;
+    }
+    snprintf(tmp, sizeof(tmp), "%s", s);
+    if (tmp[0] == '[') {
+        char *close = strchr(tmp, ']');
+
+        if (!close)
+            return -EADDRNOTAVAIL;
+        *close = '\0';
+        if (close[1] == ':') {
+            if ((r = parse_port(close + 2, &a.port)) < 0)
+                return r;
+        } else if (close[1])
+            return -EADDRNOTAVAIL;
+        if (inet_pton(AF_INET6, tmp + 1, &in6) != 1)
+            return -EADDRNOTAVAIL;
+        snprintf(a.host, sizeof(a.host), "%s", tmp + 1);
+    } else if (inet_pton(AF_INET6, tmp, &in6) == 1) {
+        snprintf(a.host, sizeof(a.host), "%s", tmp); /* a bare IPv6 address: no port possible */
+    } else {
+        char *colon = strrchr(tmp, ':');
+        size_t n;
+
+        if (colon) {
+            *colon = '\0';
+            if ((r = parse_port(colon + 1, &a.port)) < 0)
+                return r;
+        }
+        n = strlen(tmp);
+        if (n > sizeof(v6_suffix) - 1 && strcasecmp(tmp + n - (sizeof(v6_suffix) - 1), v6_suffix) == 0) {
+            /* The UNC spelling of an IPv6 address: fe80--1s4.ipv6-literal.net = fe80::1%4 */
+            char addr[256];
+
+            tmp[n - (sizeof(v6_suffix) - 1)] = '\0';
+            for (char *p = tmp; *p; p++)
+                *p = *p == '-' ? ':' : (*p == 's' || *p == 'S') ? '%' : *p;
+            snprintf(addr, sizeof(addr), "%.*s", (int) strcspn(tmp, "%"), tmp);
+            if (inet_pton(AF_INET6, addr, &in6) != 1)
+                return -EADDRNOTAVAIL;
+            snprintf(a.host, sizeof(a.host), "%s", tmp);
+        } else if (inet_pton(AF_INET, tmp, &in4) == 1) {
+            snprintf(a.host, sizeof(a.host), "%s", tmp);
+        } else {
+            bool digits_and_dots = true;
+
+            for (const char *p = tmp; *p; p++)
+                if (!isdigit((unsigned char) *p) && *p != '.')
+                    digits_and_dots = false;
+            if (digits_and_dots || !valid_host_name(tmp))
+                return -EADDRNOTAVAIL; /* "1.2.3" or "a b": never sent to a resolver */
+            snprintf(a.host, sizeof(a.host), "%s", tmp);
+        }
+    }
+    if (strchr(a.host, ':')) {
+        /* The UNC form of an IPv6 address (':' cannot appear in \\server). */
+        size_t o = 0;
+
+        for (const char *p = a.host; *p && o + 20 < sizeof(a.unc); p++)
+            a.unc[o++] = *p == ':' ? '-' : *p == '%' ? 's' : *p;
+        snprintf(a.unc + o, sizeof(a.unc) - o, "%s", v6_suffix);
+    } else
+        snprintf(a.unc, sizeof(a.unc), "%s", a.host);
+done:
+    snprintf(a.key, sizeof(a.key), "%s:%u", a.host, a.port);
+    for (char *p = a.key; *p; p++)
+        *p = (char) tolower((unsigned char) *p);
+    *ret = a;
+    return 0;
+}
+
+/* ---- the pool ---- */
+
+struct smb_session {
+    struct smb_session *next;
+    struct server_addr addr;
+    struct auth_identity id;
+    pthread_mutex_t lock; /* held from acquire to release */
+    struct smb2_conn *conn;
+    uint32_t ipc_tid;
+    struct rpc_client srvsvc;
+    uint32_t srvs_refused_levels; /* NetrSessionEnum levels this server said 124 to */
+    bool fresh, pinned, dead;
+};
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct smb_session *pool;
+static uint16_t opt_min_dialect, opt_max_dialect;
+
+void binding_set_dialects(uint16_t min, uint16_t max) {
+    opt_min_dialect = min;
+    opt_max_dialect = max;
+}
+
+static bool str_eq(const char *a, const char *b) {
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static bool same_identity(const struct auth_identity *a, const struct auth_identity *b) {
+    if (auth_identity_is_anonymous(a) || auth_identity_is_anonymous(b))
+        return auth_identity_is_anonymous(a) && auth_identity_is_anonymous(b);
+    return strcasecmp(a->user, b->user) == 0 && strcasecmp(a->domain ? a->domain : "", b->domain ? b->domain : "") == 0 &&
+           str_eq(a->password, b->password);
+}
+
+static void session_free(struct smb_session *s) {
+    if (!s)
+        return;
+    if (s->conn && !s->conn->broken) {
+        rpc_client_close(&s->srvsvc);
+        if (s->ipc_tid)
+            (void) smb2_tree_disconnect(s->conn, s->ipc_tid);
+        (void) smb2_logoff(s->conn);
+    }
+    smb2_conn_free(s->conn);
+    auth_identity_clear(&s->id);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+/* An idle connection the server closed reads as EOF: find out before using it. */
+static bool conn_alive(struct smb2_conn *c) {
+    struct pollfd p = {.fd = c->fd, .events = POLLIN};
+    char b;
+
+    if (c->broken)
+        return false;
+    if (poll(&p, 1, 0) == 0)
+        return true;
+    return !(p.revents & (POLLHUP | POLLERR)) && recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
+static int timeout_ms(void) {
+    const char *e = getenv(SMB_TIMEOUT_ENV);
+    long v = e ? strtol(e, NULL, 10) : 0;
+
+    return v > 0 && v < 3600 ? (int) v * 1000 : 20000;
+}
+
+static int session_connect(struct smb_session *s) {
+    struct smb2_options o = {.timeout_ms = timeout_ms(), .min_dialect = opt_min_dialect,
+                             .max_dialect = opt_max_dialect};
+    int r;
+
+    if ((r = smb2_connect(s->addr.host, s->addr.port, &o, !auth_identity_is_anonymous(&s->id), &s->conn)) < 0)
+        return r;
+    snprintf(s->conn->server, sizeof(s->conn->server), "%s", s->addr.unc);
+    /* IPC$ is connected by the first pipe open, in the same compound (np.c). */
+    if ((r = smb2_session_setup(s->conn, &s->id)) < 0)
+        s->conn->broken = true; /* half set up: never reused, nothing to log off politely */
+    return r;
+}
+
+int binding_acquire(const struct server_addr *a, const struct auth_identity *given, struct smb_session **ret) {
+    struct auth_identity id = {0};
+    struct smb_session *s = NULL;
+    int r;
+
+    if (given)
+        r = auth_identity_copy(given, &id);
+    else if ((r = creds_wnet_lookup(a->key, &id)) == 0)
+        r = creds_default(&id);
+    if (r < 0)
+        return r;
+
+    pthread_mutex_lock(&pool_lock);
+    for (struct smb_session **p = &pool; *p; p = &(*p)->next)
+        if (!(*p)->dead && strcmp((*p)->addr.key, a->key) == 0 && same_identity(&(*p)->id, &id)) {
+            s = *p;
+            break;
+        }
+    if (!s) {
+        s = calloc(1, sizeof(*s));
+        if (!s) {
+            pthread_mutex_unlock(&pool_lock);
+            auth_identity_clear(&id);
+            return -ENOMEM;
+        }
+        pthread_mutex_init(&s->lock, NULL);
+        s->addr = *a;
+        s->id = id;
+        memset(&id, 0, sizeof(id));
+        s->next = pool;
+        pool = s;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    auth_identity_clear(&id);
+
+    pthread_mutex_lock(&s->lock);
+    s->fresh = false;
+    if (s->conn && !conn_alive(s->conn)) {
+        smb2_conn_free(s->conn);
+        s->conn = NULL;
+        s->ipc_tid = 0;
+        memset(&s->srvsvc, 0, sizeof(s->srvsvc));
+    }
+    if (!s->conn) {
+        s->fresh = true;
+        if ((r = session_connect(s)) < 0) {
+            s->dead = true;
+            binding_release(s);
+            return r;
+        }
+    }
+    *ret = s;
+    return 0;
+}
+
+int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
+    int r;
+
+    *ret = &s->srvsvc; /* also on failure: a refused bind leaves its status there */
+    if (!s->srvsvc.bound) {
+        if ((r = rpc_bind_np(&s->srvsvc, s->conn, &s->ipc_tid, "srvsvc", &srvsvc_syntax)) < 0) {
+            if (s->srvsvc.pipe.open)
+                np_close(&s->srvsvc.pipe);
+            return r;
+        }
+    }
+    return 0;
+}
+
+uint32_t *binding_refused_levels(struct smb_session *s) {
+    return &s->srvs_refused_levels;
+}
+
+const struct auth_identity *binding_identity(const struct smb_session *s) {
+    return &s->id;
+}
+
+struct smb2_conn *binding_conn(struct smb_session *s) {
+    return s->conn;
+}
+
+bool binding_is_fresh(const struct smb_session *s) {
+    return s->fresh;
+}
+
+void binding_release(struct smb_session *s) {
+    bool drop;
+
+    if (!s)
+        return;
+    if (s->conn && s->conn->broken)
+        s->dead = true;
+    drop = s->dead;
+    pthread_mutex_unlock(&s->lock);
+    if (!drop)
+        return;
+    pthread_mutex_lock(&pool_lock);
+    for (struct smb_session **p = &pool; *p; p = &(*p)->next)
+        if (*p == s) {
+            *p = s->next;
+            break;
+        }
+    pthread_mutex_unlock(&pool_lock);
+    /* Nobody else can reach it now; wait for a user that got it just before. */
+    pthread_mutex_lock(&s->lock);
+    pthread_mutex_unlock(&s->lock);
+    session_free(s);
+}
+
+int binding_pin(const struct server_addr *a, const struct auth_identity *id) {
+    struct smb_session *s;
+    int r = binding_acquire(a, id, &s);
+
+    if (r < 0)
+        return r;
+    s->pinned = true;
+    binding_release(s);
+    return 0;
+}
+
+int binding_drop_server(const char *key) {
+    struct smb_session *victims = NULL;
+    int r = -ENOENT;
+
+    pthread_mutex_lock(&pool_lock);
+    for (struct smb_session **p = &pool; *p;) {
+        struct smb_session *s = *p;
+
+        if (strcmp(s->addr.key, key) == 0) {
+            *p = s->next;
+            s->next = victims;
+            victims = s;
+            r = 0;
+        } else
+            p = &s->next;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    while (victims) {
+        struct smb_session *s = victims;
+
+        victims = s->next;
+        pthread_mutex_lock(&s->lock); /* wait for a call in progress */
+        pthread_mutex_unlock(&s->lock);
+        session_free(s);
+    }
+    return r;
+}
+
+void binding_drop_all(void) {
+    for (;;) {
+        char key[300];
+
+        pthread_mutex_lock(&pool_lock);
+        if (!pool) {
+            pthread_mutex_unlock(&pool_lock);
+            return;
+        }
+        snprintf(key, sizeof(key), "%s", pool->addr.key);
+        pthread_mutex_unlock(&pool_lock);
+        binding_drop_server(key);
+    }
+}

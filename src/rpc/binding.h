@@ -1,0 +1,68 @@
+/*
+ * From a Win32 server name to a bound RPC client: name parsing, the
+ * identity to use (auth/creds.h), and one authenticated SMB2 connection per
+ * (server, identity) reused within the process, with \PIPE\srvsvc bound on
+ * it once.
+ *
+ * Server names (docs/netapi.md, "Server names"): NULL or "" = this host's SMB
+ * server over loopback; "\\name" or "name" (DNS or NetBIOS name, IPv4);
+ * "[v6addr]" or "v6addr" written "…ipv6-literal.net" (':'→'-', '%'→'s');
+ * and a wtsnet extension ":port" after the name ("[v6]:port" for IPv6).
+ * Anything else is -EADDRNOTAVAIL (NERR_InvalidComputer), and is never
+ * looked up.
+ */
+#ifndef WTSNET_RPC_BINDING_H
+#define WTSNET_RPC_BINDING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "rpc/dcerpc.h"
+#include "smb2/smb2.h"
+
+#define SMB_DEFAULT_PORT 445
+/* The port for NULL/local servers when not 445 (tests, unprivileged smbd). */
+#define SMB_LOCAL_PORT_ENV "WTSNET_SMB_PORT"
+/* Seconds every network wait may take (default 20). */
+#define SMB_TIMEOUT_ENV "WTSNET_TIMEOUT"
+
+struct server_addr {
+    char host[256];      /* what we connect to: name or address, no brackets */
+    char unc[272];       /* the name as it goes into \\server\IPC$ and server_unc */
+    uint16_t port;
+    bool local;
+    char key[300];       /* lower-case host:port, the pool and WNet key */
+};
+
+/* name: UTF-8, as the caller gave it. */
+int server_addr_parse(const char *name, struct server_addr *ret);
+
+struct smb_session;
+
+/* Takes the connection for (server, identity from creds) out of the pool,
+ * connecting and authenticating if there is none; the caller has it alone
+ * until binding_release(). id NULL = resolve through auth/creds.h. */
+int binding_acquire(const struct server_addr *a, const struct auth_identity *id, struct smb_session **ret);
+/* The srvsvc client on that connection (bound on first use). *ret is set even
+ * on failure, so that a refused bind's status (->fault) can be read. */
+int binding_srvsvc(struct smb_session *s, struct rpc_client **ret);
+/* Hands it back; a connection whose transport failed is dropped. */
+void binding_release(struct smb_session *s);
+struct smb2_conn *binding_conn(struct smb_session *s);
+const struct auth_identity *binding_identity(const struct smb_session *s);
+/* Per-connection memory of NetrSessionEnum levels the server refused (a bit per level). */
+uint32_t *binding_refused_levels(struct smb_session *s);
+/* True when this acquire made a new connection (for retry decisions). */
+bool binding_is_fresh(const struct smb_session *s);
+
+/* Keeps (pins) or drops the pooled connections of a server: WNet*. */
+int binding_pin(const struct server_addr *a, const struct auth_identity *id);
+int binding_drop_server(const char *key);
+/* Logs off and closes every pooled connection (tests; process exit). */
+void binding_drop_all(void);
+
+/* Test and benchmark options: dialect bounds for new connections. */
+void binding_set_dialects(uint16_t min, uint16_t max);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * SMB2 SESSION_SETUP (MS-SMB2 2.2.5, 2.2.6, 3.2.4.2.3, 3.2.5.3): SPNEGO
+ * rounds until SUCCESS, the 3.1.1 pre-auth hash over every round but the
+ * last response, then key derivation, signing and encryption.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "smb2/smb2.h"
+
+static const struct auth_mech_ops *const mechs[] = {&auth_mech_ntlmssp};
+
+static void encode(struct smb2_conn *c, struct smb2_req *q, const struct buf *token) {
+    struct buf *b = &q->body;
+
+    buf_put_u16(b, 25);
+    buf_put_u8(b, 0); /* Flags: not a binding */
+    buf_put_u8(b, c->anonymous ? SMB2_NEGOTIATE_SIGNING_ENABLED
+                               : SMB2_NEGOTIATE_SIGNING_ENABLED | SMB2_NEGOTIATE_SIGNING_REQUIRED);
+    buf_put_u32(b, 0); /* Capabilities */
+    buf_put_u32(b, 0); /* Channel */
+    buf_put_u16(b, SMB2_HDR_SIZE + 24);
+    buf_put_u16(b, (uint16_t) token->len);
+    buf_put_u64(b, 0); /* PreviousSessionId */
+    buf_put_bytes(b, token->data, token->len);
+}
+
+/* 2.2.6: SessionFlags and the security buffer. */
+static int decode(const struct smb2_msg *m, uint16_t *ret_flags, struct cursor *ret_token) {
+    struct cursor b = m->body, all;
+    uint16_t size, flags, off, len;
+    int r;
+
+    cur_init(&all, m->raw, m->raw_len);
+    if ((r = cur_get_u16(&b, &size)) < 0 || (r = cur_get_u16(&b, &flags)) < 0 || (r = cur_get_u16(&b, &off)) < 0 ||
+        (r = cur_get_u16(&b, &len)) < 0)
+        return r;
+    if (size != 9)
+        return -EBADMSG;
+    if (len == 0)
+        cur_init(ret_token, NULL, 0);
+    else if ((r = cur_slice(&all, off, len, ret_token)) < 0)
+        return r;
+    *ret_flags = flags;
+    return 0;
+}
+
+int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
+    struct auth_ctx *a = NULL;
+    struct buf tok;
+    struct smb2_msg m = {0};
+    struct cursor in = {0};
+    uint16_t flags = 0;
+    int r;
+
+    buf_init(&tok);
+    c->anonymous = auth_identity_is_anonymous(id);
+    if ((r = auth_spnego_new(mechs, 1, id, c->server, &a)) < 0)
+        return r;
+    memcpy(c->session_preauth, c->preauth, 64);
+    for (int round = 0;; round++) {
+        struct smb2_req q;
+
+        if (round == 4) {
+            r = -EPROTO; /* NTLMSSP needs two; anything longer is not a conversation we know */
+            goto out;
+        }
+        buf_free(&tok);
+        if ((r = auth_spnego_step(a, in.base, in.len, &tok)) < 0)
+            goto out;
+        smb2_req_init(&q, SMB2_SESSION_SETUP, 0);
+        encode(c, &q, &tok);
+        smb2_msg_clear(&m);
+        r = buf_error(&q.body);
+        if (r >= 0)
+            r = smb2_transact(c, &q, 1, &m);
+        if (r >= 0 && c->dialect == SMB2_DIALECT_311)
+            smb2_preauth_update(c->session_preauth, q.body.data, q.body.len);
+        smb2_req_clear(&q);
+        if (r < 0)
+            goto out;
+        if (c->session_id == 0)
+            c->session_id = m.session_id;
+        else if (m.session_id != c->session_id) {
+            r = -EBADMSG;
+            goto out;
+        }
+        if ((r = decode(&m, &flags, &in)) < 0 && m.status != STATUS_SUCCESS &&
+            m.status != STATUS_MORE_PROCESSING_REQUIRED) {
+            r = smb2_status_to_errno(m.status); /* an error body, not a session setup answer */
+            goto out;
+        }
+        if (r < 0)
+            goto out;
+        if (m.status == STATUS_MORE_PROCESSING_REQUIRED) {
+            if (c->dialect == SMB2_DIALECT_311)
+                smb2_preauth_update(c->session_preauth, m.raw, m.raw_len);
+            continue;
+        }
+        if (m.status != STATUS_SUCCESS) {
+            r = smb2_status_to_errno(m.status);
+            goto out;
+        }
+        break;
+    }
+    if ((r = auth_spnego_finish(a, in.base, in.len)) < 0)
+        goto out;
+    c->session_flags = flags;
+    if (!c->anonymous && (flags & (SMB2_SESSION_FLAG_IS_GUEST | SMB2_SESSION_FLAG_IS_NULL))) {
+        /* The server let us in as guest: the name or password was wrong, and a
+         * guest session can be neither signed nor trusted (3.2.5.3.1). */
+        r = -EKEYREJECTED;
+        goto out;
+    }
+    if (!c->anonymous) {
+        const uint8_t *key;
+        size_t key_len;
+
+        if ((r = auth_spnego_session_key(a, &key, &key_len)) < 0)
+            goto out;
+        smb2_derive_keys(c, key, key_len);
+        c->signing = true;
+        if (m.flags & SMB2_FLAGS_SIGNED) {
+            if ((r = smb2_verify(c, m.raw, m.raw_len)) < 0)
+                goto out;
+        } else if (c->dialect == SMB2_DIALECT_311) {
+            r = -EBADMSG; /* 3.1.1 servers must sign the final response (3.3.5.5.3) */
+            goto out;
+        }
+        if (flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) {
+            if (c->dialect < SMB2_DIALECT_300 || c->cipher == 0) {
+                r = -EPROTO;
+                goto out;
+            }
+            c->encrypting = true;
+        }
+    } else if (flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) {
+        r = -EACCES; /* a null session has no key to encrypt with */
+        goto out;
+    }
+    r = 0;
+out:
+    if (r < 0)
+        c->broken = c->broken || r != -EKEYREJECTED;
+    buf_free(&tok);
+    smb2_msg_clear(&m);
+    auth_spnego_free(a);
+    return r;
+}

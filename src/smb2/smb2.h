@@ -1,0 +1,248 @@
+/*
+ * A small, strict SMB2/3 client (MS-SMB2), enough to reach named pipes on
+ * IPC$: negotiate (2.0.2 … 3.1.1), session setup through SPNEGO, signing,
+ * encryption, tree connect, create/close, read/write/ioctl, logoff.
+ * One command per file (negotiate.c, session_setup.c, …); the transport
+ * (transport.c) frames, signs, encrypts, compounds and receives.
+ * A connection is used by one thread at a time (the pool in
+ * src/rpc/binding.c serialises); every wait has a deadline.
+ */
+#ifndef WTSNET_SMB2_SMB2_H
+#define WTSNET_SMB2_SMB2_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "common/cursor.h"
+
+/* MS-SMB2 2.2.1 */
+#define SMB2_HDR_SIZE 64
+#define SMB2_TRANSFORM_SIZE 52
+#define SMB2_FLAGS_SERVER_TO_REDIR 0x00000001u
+#define SMB2_FLAGS_ASYNC_COMMAND 0x00000002u
+#define SMB2_FLAGS_RELATED_OPERATIONS 0x00000004u
+#define SMB2_FLAGS_SIGNED 0x00000008u
+
+enum smb2_command {
+    SMB2_NEGOTIATE = 0,
+    SMB2_SESSION_SETUP = 1,
+    SMB2_LOGOFF = 2,
+    SMB2_TREE_CONNECT = 3,
+    SMB2_TREE_DISCONNECT = 4,
+    SMB2_CREATE = 5,
+    SMB2_CLOSE = 6,
+    SMB2_READ = 8,
+    SMB2_WRITE = 9,
+    SMB2_IOCTL = 11,
+};
+
+#define SMB2_DIALECT_202 0x0202
+#define SMB2_DIALECT_210 0x0210
+#define SMB2_DIALECT_300 0x0300
+#define SMB2_DIALECT_302 0x0302
+#define SMB2_DIALECT_311 0x0311
+
+#define SMB2_NEGOTIATE_SIGNING_ENABLED 0x0001
+#define SMB2_NEGOTIATE_SIGNING_REQUIRED 0x0002
+#define SMB2_GLOBAL_CAP_DFS 0x00000001u
+#define SMB2_GLOBAL_CAP_LARGE_MTU 0x00000004u
+#define SMB2_GLOBAL_CAP_ENCRYPTION 0x00000040u
+
+#define SMB2_SESSION_FLAG_IS_GUEST 0x0001
+#define SMB2_SESSION_FLAG_IS_NULL 0x0002
+#define SMB2_SESSION_FLAG_ENCRYPT_DATA 0x0004
+#define SMB2_SHAREFLAG_ENCRYPT_DATA 0x00008000u
+
+/* 2.2.3.1.2 / 2.2.3.1.7 */
+#define SMB2_ENCRYPTION_AES128_CCM 0x0001
+#define SMB2_ENCRYPTION_AES128_GCM 0x0002
+#define SMB2_ENCRYPTION_AES256_CCM 0x0003
+#define SMB2_ENCRYPTION_AES256_GCM 0x0004
+#define SMB2_SIGNING_HMAC_SHA256 0x0000
+#define SMB2_SIGNING_AES_CMAC 0x0001
+#define SMB2_SIGNING_AES_GMAC 0x0002
+
+/* NTSTATUS values the client acts on (MS-ERREF 2.3). */
+#define STATUS_SUCCESS 0x00000000u
+#define STATUS_PENDING 0x00000103u
+#define STATUS_BUFFER_OVERFLOW 0x80000005u
+#define STATUS_MORE_PROCESSING_REQUIRED 0xC0000016u
+#define STATUS_INVALID_PARAMETER 0xC000000Du
+#define STATUS_ACCESS_DENIED 0xC0000022u
+#define STATUS_OBJECT_NAME_NOT_FOUND 0xC0000034u
+#define STATUS_NO_SUCH_USER 0xC0000064u
+#define STATUS_WRONG_PASSWORD 0xC000006Au
+#define STATUS_LOGON_FAILURE 0xC000006Du
+#define STATUS_ACCOUNT_RESTRICTION 0xC000006Eu
+#define STATUS_PASSWORD_EXPIRED 0xC0000071u
+#define STATUS_ACCOUNT_DISABLED 0xC0000072u
+#define STATUS_PIPE_DISCONNECTED 0xC00000B0u
+#define STATUS_NOT_SUPPORTED 0xC00000BBu
+#define STATUS_NETWORK_NAME_DELETED 0xC00000C9u
+#define STATUS_BAD_NETWORK_NAME 0xC00000CCu
+#define STATUS_PIPE_BROKEN 0xC000014Bu
+#define STATUS_USER_SESSION_DELETED 0xC0000203u
+#define STATUS_NETWORK_SESSION_EXPIRED 0xC000035Cu
+#define STATUS_ACCOUNT_LOCKED_OUT 0xC0000234u
+#define STATUS_INSUFFICIENT_RESOURCES 0xC000009Au
+
+/* One response, copied out of its frame (body points into raw). */
+struct smb2_msg {
+    uint8_t *raw; /* the whole SMB2 message, header included (owned) */
+    size_t raw_len;
+    uint32_t status;
+    uint16_t command;
+    uint16_t credits;
+    uint32_t flags;
+    uint64_t message_id;
+    uint64_t session_id;
+    uint32_t tree_id;
+    bool was_encrypted;
+    struct cursor body; /* after the 64-byte header; offsets in it count from the header */
+};
+void smb2_msg_clear(struct smb2_msg *m);
+
+/* One request to send (alone or in a compound chain). */
+struct smb2_req {
+    uint16_t command;
+    uint32_t tree_id;
+    bool related;      /* SMB2_FLAGS_RELATED_OPERATIONS: reuse the previous one's ids */
+    uint16_t credit_charge;
+    struct buf body;   /* the command's fixed part and buffer */
+};
+void smb2_req_init(struct smb2_req *r, uint16_t command, uint32_t tree_id);
+void smb2_req_clear(struct smb2_req *r);
+
+struct smb2_options {
+    int timeout_ms;          /* every wait: connect, send, receive */
+    uint16_t max_dialect;    /* 0 = 3.1.1 */
+    uint16_t min_dialect;    /* 0 = 2.0.2 */
+};
+
+struct smb2_file_id {
+    uint8_t id[16];
+};
+
+struct smb2_conn {
+    int fd;
+    int timeout_ms;
+    bool broken; /* transport failed: only smb2_conn_free() is left */
+    char server[300]; /* the name as it goes into the tree connect path */
+
+    /* negotiate (3.2.5.2) */
+    uint16_t dialect;
+    uint16_t server_security_mode;
+    uint32_t server_caps;
+    uint32_t max_transact, max_read, max_write;
+    uint8_t client_guid[16];
+    uint16_t cipher;      /* 0: none negotiated */
+    uint16_t signing_alg;
+    uint8_t preauth[64];  /* connection PreauthIntegrityHashValue (3.1.1) */
+    struct buf server_gss;
+
+    /* sequencing and credits (3.2.4.1.3, 3.2.5.1.4) */
+    uint64_t next_message_id;
+    uint32_t credits;
+
+    /* the session (one per connection here) */
+    uint64_t session_id;
+    uint16_t session_flags;
+    bool signing;     /* sign requests, require signed responses */
+    bool encrypting;  /* send and expect TRANSFORM_HEADER messages */
+    bool anonymous;
+    uint8_t session_key[16];
+    uint8_t signing_key[16];
+    uint8_t enc_key[32], dec_key[32];
+    size_t cipher_key_len;
+    uint8_t session_preauth[64];
+    uint64_t nonce_seq;
+    uint8_t nonce_salt[8];
+
+    /* receive state machine (transport.c) */
+    struct {
+        int state; /* 0: NBSS header, 1: body */
+        uint8_t nbss[4];
+        size_t got, need;
+        uint8_t *frame;
+    } rx;
+
+    unsigned round_trips; /* request batches that waited for an answer */
+};
+
+/* Connects (TCP, nonblocking with deadline) and negotiates. host is a name
+ * or address; port in host order. -ENETUNREACH when nothing answers. */
+int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt, bool want_signing,
+                 struct smb2_conn **ret);
+void smb2_conn_free(struct smb2_conn *c);
+
+/* Sends n requests as one compound chain and waits for all n answers.
+ * rsps[i] is filled for each; a transport, signing or framing problem is a
+ * negative errno and marks the connection broken. NTSTATUS is data. */
+int smb2_transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps);
+
+/* The same with one frame per request, all sent before any answer is read:
+ * for requests a server will not take in one compound (Samba refuses
+ * pending operations such as pipe READs anywhere but last in a chain). */
+int smb2_pipeline(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps);
+
+/* Maps an NTSTATUS the caller did not expect to a negative errno. */
+int smb2_status_to_errno(uint32_t status);
+
+/* ---- commands (one file each) ---- */
+int smb2_negotiate(struct smb2_conn *c, const struct smb2_options *opt, bool want_signing);
+int smb2_negotiate_decode(struct smb2_conn *c, const struct smb2_msg *m);
+int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id);
+int smb2_logoff(struct smb2_conn *c);
+int smb2_tree_connect(struct smb2_conn *c, const char *share, uint32_t *ret_tree_id);
+int smb2_tree_connect_decode(const struct smb2_msg *m, uint32_t *ret_share_flags);
+/* The two halves of smb2_tree_connect(), for compounding (initialises q). */
+int smb2_tree_connect_encode(struct smb2_conn *c, struct smb2_req *q, const char *share);
+int smb2_tree_connect_finish(struct smb2_conn *c, const struct smb2_msg *m, uint32_t *ret_tree_id);
+int smb2_tree_disconnect(struct smb2_conn *c, uint32_t tree_id);
+
+#define SMB2_PIPE_ACCESS 0x0012019Fu /* read/write data, EA, attributes, READ_CONTROL, SYNCHRONIZE */
+void smb2_create_encode(struct smb2_req *r, const char *name_utf8, uint32_t access);
+int smb2_create_decode(const struct smb2_msg *m, struct smb2_file_id *ret);
+int smb2_create(struct smb2_conn *c, uint32_t tree_id, const char *name, uint32_t access,
+                struct smb2_file_id *ret);
+void smb2_close_encode(struct smb2_req *r, const struct smb2_file_id *fid);
+int smb2_close(struct smb2_conn *c, uint32_t tree_id, const struct smb2_file_id *fid);
+
+void smb2_write_encode(struct smb2_req *r, const struct smb2_file_id *fid, const uint8_t *data, size_t len);
+int smb2_write_decode(const struct smb2_msg *m, uint32_t *ret_count);
+int smb2_write(struct smb2_conn *c, uint32_t tree_id, const struct smb2_file_id *fid, const uint8_t *data,
+               size_t len);
+void smb2_read_encode(struct smb2_req *r, const struct smb2_file_id *fid, uint32_t max);
+/* Appends the data read to out; *ret_more = STATUS_BUFFER_OVERFLOW (message continues). */
+int smb2_read_decode(const struct smb2_msg *m, struct buf *out, bool *ret_more);
+int smb2_read(struct smb2_conn *c, uint32_t tree_id, const struct smb2_file_id *fid, uint32_t max, struct buf *out,
+              bool *ret_more);
+
+#define FSCTL_PIPE_TRANSCEIVE 0x0011C017u
+void smb2_ioctl_encode(struct smb2_req *r, uint32_t ctl, const struct smb2_file_id *fid, const uint8_t *in,
+                       size_t in_len, uint32_t max_out);
+int smb2_ioctl_decode(const struct smb2_msg *m, struct buf *out, bool *ret_more);
+
+/* ---- crypto.c ---- */
+/* SP800-108 counter-mode KDF with HMAC-SHA256 (MS-SMB2 3.1.4.2). */
+void smb2_kdf(const uint8_t *key, size_t key_len, const char *label, size_t label_len, const uint8_t *ctx,
+              size_t ctx_len, uint8_t *out, size_t out_len);
+void smb2_preauth_update(uint8_t hash[64], const uint8_t *msg, size_t len);
+/* Derives signing/encryption keys from the session key (3.2.5.3.1). */
+void smb2_derive_keys(struct smb2_conn *c, const uint8_t *session_key, size_t key_len);
+/* Signs msg[0..len) in place (the header's signature field). */
+void smb2_sign(const struct smb2_conn *c, uint8_t *msg, size_t len);
+int smb2_verify(const struct smb2_conn *c, uint8_t *msg, size_t len);
+/* Wraps frame[SMB2_TRANSFORM_SIZE..) (plaintext already there) in a TRANSFORM_HEADER. */
+int smb2_encrypt(struct smb2_conn *c, uint8_t *frame, size_t len);
+/* Decrypts in place; the plaintext starts at frame + SMB2_TRANSFORM_SIZE. */
+int smb2_decrypt(const struct smb2_conn *c, uint8_t *frame, size_t len, size_t *ret_plain_len);
+
+/* ---- parsing entry points shared with the fuzz targets ---- */
+/* Splits a received (decrypted) frame into messages, checking each header. */
+int smb2_parse_frame(const uint8_t *frame, size_t len, struct smb2_msg *out, size_t max, size_t *ret_n);
+int smb2_parse_header(const uint8_t *p, size_t len, struct smb2_msg *m);
+
+#endif

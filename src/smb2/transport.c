@@ -1,0 +1,528 @@
+/*
+ * SMB2 over direct TCP (MS-SMB2 2.1): framing, compounding (3.2.4.1.4),
+ * message ids and credits (3.2.4.1.3, 3.2.5.1.4), signing and encryption
+ * of what we send, and a receive state machine (NBSS header → frame →
+ * transform → messages) whose every wait has a deadline.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/crypto.h"
+#include "smb2/smb2.h"
+
+/* The largest frame accepted: the NBSS limit (2.1) is 2^24-1. */
+#define SMB2_MAX_FRAME (16u * 1024 * 1024)
+#define CREDITS_WANTED 64
+
+void smb2_msg_clear(struct smb2_msg *m) {
+    if (!m)
+        return;
+    free(m->raw);
+    memset(m, 0, sizeof(*m));
+}
+
+void smb2_req_init(struct smb2_req *r, uint16_t command, uint32_t tree_id) {
+    memset(r, 0, sizeof(*r));
+    r->command = command;
+    r->tree_id = tree_id;
+    r->credit_charge = 1;
+    buf_init(&r->body);
+}
+
+void smb2_req_clear(struct smb2_req *r) {
+    if (r)
+        buf_free(&r->body);
+}
+
+static int64_t now_ms(void) {
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for events on fd until deadline; EINTR restarts with the time left. */
+static int wait_fd(int fd, short events, int64_t deadline) {
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = events};
+        int64_t left = deadline - now_ms();
+        int k;
+
+        if (left <= 0)
+            return -ETIMEDOUT;
+        k = poll(&p, 1, left > 60000 ? 60000 : (int) left);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (k > 0)
+            return 0;
+    }
+}
+
+int smb2_status_to_errno(uint32_t status) {
+    switch (status) {
+    case STATUS_SUCCESS:
+        return 0;
+    case STATUS_LOGON_FAILURE:
+    case STATUS_NO_SUCH_USER:
+    case STATUS_WRONG_PASSWORD:
+    case STATUS_ACCOUNT_RESTRICTION:
+    case STATUS_PASSWORD_EXPIRED:
+    case STATUS_ACCOUNT_DISABLED:
+    case STATUS_ACCOUNT_LOCKED_OUT:
+        return -EKEYREJECTED;
+    case STATUS_ACCESS_DENIED:
+        return -EACCES;
+    case STATUS_BAD_NETWORK_NAME:
+    case STATUS_OBJECT_NAME_NOT_FOUND:
+        return -ENOENT;
+    case STATUS_NOT_SUPPORTED:
+        return -EOPNOTSUPP;
+    case STATUS_INSUFFICIENT_RESOURCES:
+        return -ENOMEM;
+    case STATUS_PIPE_DISCONNECTED:
+    case STATUS_PIPE_BROKEN:
+    case STATUS_NETWORK_NAME_DELETED:
+    case STATUS_USER_SESSION_DELETED:
+    case STATUS_NETWORK_SESSION_EXPIRED:
+        return -ECONNRESET;
+    case STATUS_INVALID_PARAMETER:
+        return -EINVAL;
+    default:
+        return -EPROTO;
+    }
+}
+
+int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt, bool want_signing,
+                 struct smb2_conn **ret) {
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *ai = NULL;
+    char portstr[8];
+    struct smb2_conn *c;
+    int64_t deadline;
+    int r, one = 1;
+
+    c = calloc(1, sizeof(*c));
+    if (!c)
+        return -ENOMEM;
+    c->fd = -1;
+    c->timeout_ms = opt && opt->timeout_ms > 0 ? opt->timeout_ms : 20000;
+    c->credits = 1;
+    buf_init(&c->server_gss);
+    snprintf(c->server, sizeof(c->server), "%s", host);
+    if ((r = crypto_random(c->client_guid, 16)) < 0 || (r = crypto_random(c->nonce_salt, 8)) < 0)
+        goto fail;
+    deadline = now_ms() + c->timeout_ms;
+
+    snprintf(portstr, sizeof(portstr), "%u", port);
+    r = getaddrinfo(host, portstr, &hints, &ai);
+    if (r != 0) {
+        ai = NULL;
+        r = r == EAI_MEMORY ? -ENOMEM : -ENETUNREACH;
+        goto fail;
+    }
+    r = -ENETUNREACH;
+    for (struct addrinfo *a = ai; a; a = a->ai_next) {
+        int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+        int err = 0;
+        socklen_t elen = sizeof(err);
+
+        if (fd < 0)
+            continue;
+        if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS) {
+            close(fd);
+            continue;
+        }
+        if (wait_fd(fd, POLLOUT, deadline) < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err) {
+            close(fd);
+            continue; /* refused, unreachable or silent: try the next address */
+        }
+        c->fd = fd;
+        break;
+    }
+    freeaddrinfo(ai);
+    ai = NULL;
+    if (c->fd < 0)
+        goto fail; /* -ENETUNREACH: ERROR_BAD_NETPATH at the API */
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if ((r = smb2_negotiate(c, opt, want_signing)) < 0)
+        goto fail;
+    *ret = c;
+    return 0;
+fail:
+    if (ai)
+        freeaddrinfo(ai);
+    smb2_conn_free(c);
+    return r;
+}
+
+void smb2_conn_free(struct smb2_conn *c) {
+    if (!c)
+        return;
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->rx.frame);
+    buf_free(&c->server_gss);
+    explicit_bzero(c, sizeof(*c));
+    free(c);
+}
+
+static int send_all(struct smb2_conn *c, const uint8_t *p, size_t n, int64_t deadline) {
+    while (n > 0) {
+        ssize_t k = send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+        int r;
+
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                return errno == EPIPE ? -ECONNRESET : -errno;
+            if ((r = wait_fd(c->fd, POLLOUT, deadline)) < 0)
+                return r;
+            continue;
+        }
+        p += k, n -= (size_t) k;
+    }
+    return 0;
+}
+
+/* The receive state machine: NBSS header (4 bytes), then the frame it announces. */
+static int recv_frame(struct smb2_conn *c, int64_t deadline, uint8_t **ret, size_t *ret_len) {
+    for (;;) {
+        uint8_t *dst;
+        size_t want;
+        ssize_t k;
+        int r;
+
+        if (c->rx.state == 0) {
+            dst = c->rx.nbss + c->rx.got;
+            want = 4 - c->rx.got;
+        } else {
+            dst = c->rx.frame + c->rx.got;
+            want = c->rx.need - c->rx.got;
+        }
+        k = recv(c->fd, dst, want, MSG_DONTWAIT);
+        if (k == 0)
+            return -ECONNRESET; /* the server closed the connection */
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                return -errno;
+            if ((r = wait_fd(c->fd, POLLIN, deadline)) < 0)
+                return r;
+            continue;
+        }
+        c->rx.got += (size_t) k;
+        if (c->rx.state == 0 && c->rx.got == 4) {
+            size_t len = (size_t) c->rx.nbss[1] << 16 | (size_t) c->rx.nbss[2] << 8 | c->rx.nbss[3];
+
+            if (c->rx.nbss[0] != 0 || len < SMB2_HDR_SIZE || len > SMB2_MAX_FRAME)
+                return -EBADMSG;
+            c->rx.frame = malloc(len);
+            if (!c->rx.frame)
+                return -ENOMEM;
+            c->rx.need = len;
+            c->rx.got = 0;
+            c->rx.state = 1;
+        } else if (c->rx.state == 1 && c->rx.got == c->rx.need) {
+            *ret = c->rx.frame;
+            *ret_len = c->rx.need;
+            c->rx.frame = NULL;
+            c->rx.state = 0;
+            c->rx.got = c->rx.need = 0;
+            return 0;
+        }
+    }
+}
+
+int smb2_parse_header(const uint8_t *p, size_t len, struct smb2_msg *m) {
+    struct cursor c;
+    uint8_t proto[4];
+    uint16_t size, charge, cmd, credits;
+    uint32_t status, flags, next, reserved, tid;
+    uint64_t mid, sid;
+    int r;
+
+    cur_init(&c, p, len);
+    if ((r = cur_get_bytes(&c, proto, 4)) < 0 || (r = cur_get_u16(&c, &size)) < 0 ||
+        (r = cur_get_u16(&c, &charge)) < 0 || (r = cur_get_u32(&c, &status)) < 0 ||
+        (r = cur_get_u16(&c, &cmd)) < 0 || (r = cur_get_u16(&c, &credits)) < 0 ||
+        (r = cur_get_u32(&c, &flags)) < 0 || (r = cur_get_u32(&c, &next)) < 0 || (r = cur_get_u64(&c, &mid)) < 0 ||
+        (r = cur_get_u32(&c, &reserved)) < 0 || (r = cur_get_u32(&c, &tid)) < 0 || (r = cur_get_u64(&c, &sid)) < 0)
+        return r;
+    if (memcmp(proto, "\xfeSMB", 4) != 0 || size != SMB2_HDR_SIZE || !(flags & SMB2_FLAGS_SERVER_TO_REDIR))
+        return -EBADMSG;
+    m->status = status;
+    m->command = cmd;
+    m->credits = credits;
+    m->flags = flags;
+    m->message_id = mid;
+    m->session_id = sid;
+    m->tree_id = (flags & SMB2_FLAGS_ASYNC_COMMAND) ? 0 : tid;
+    (void) reserved, (void) charge;
+    return 0;
+}
+
+int smb2_parse_frame(const uint8_t *frame, size_t len, struct smb2_msg *out, size_t max, size_t *ret_n) {
+    size_t off = 0, n = 0;
+    int r;
+
+    for (;;) {
+        struct smb2_msg m = {0};
+        uint32_t next;
+        size_t mlen;
+
+        if (len - off < SMB2_HDR_SIZE)
+            goto bad;
+        if ((r = smb2_parse_header(frame + off, len - off, &m)) < 0)
+            goto fail;
+        next = get_le32(frame + off + 20);
+        if (next == 0)
+            mlen = len - off;
+        else if (next < SMB2_HDR_SIZE || (next & 7) || next > len - off)
+            goto bad; /* a chain must move forward, aligned, inside the frame */
+        else
+            mlen = next;
+        if (n == max)
+            goto bad;
+        m.raw = malloc(mlen);
+        if (!m.raw) {
+            r = -ENOMEM;
+            goto fail;
+        }
+        memcpy(m.raw, frame + off, mlen);
+        m.raw_len = mlen;
+        cur_init(&m.body, m.raw, mlen);
+        cur_seek(&m.body, SMB2_HDR_SIZE);
+        out[n++] = m;
+        if (next == 0)
+            break;
+        off += next;
+    }
+    *ret_n = n;
+    return 0;
+bad:
+    r = -EBADMSG;
+fail:
+    for (size_t i = 0; i < n; i++)
+        smb2_msg_clear(&out[i]);
+    return r;
+}
+
+/* Session-level errors a server may send unsigned (3.2.5.1.3). */
+static bool unsigned_allowed(uint32_t status) {
+    return status == STATUS_USER_SESSION_DELETED || status == STATUS_NETWORK_SESSION_EXPIRED ||
+           status == STATUS_PENDING;
+}
+
+static int build_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct buf *f, uint64_t *mids,
+                       size_t *ret_start) {
+    size_t start, prev = 0;
+    uint32_t charge_total = 0;
+
+    buf_put_zero(f, 4); /* NBSS */
+    if (c->encrypting)
+        buf_put_zero(f, SMB2_TRANSFORM_SIZE);
+    start = f->len;
+    for (size_t i = 0; i < n; i++) {
+        struct smb2_req *q = &reqs[i];
+        uint16_t charge = c->dialect >= SMB2_DIALECT_210 ? q->credit_charge : 0;
+        size_t h;
+        uint32_t flags = 0;
+
+        charge_total += q->credit_charge ? q->credit_charge : 1;
+        if (i > 0) {
+            buf_align(f, start, 8);
+            buf_set_u32(f, prev + 20, (uint32_t) (f->len - prev)); /* NextCommand */
+        }
+        h = f->len;
+        if (q->related && i > 0)
+            flags |= SMB2_FLAGS_RELATED_OPERATIONS;
+        mids[i] = c->next_message_id;
+        c->next_message_id += q->credit_charge ? q->credit_charge : 1;
+        buf_put_bytes(f, "\xfeSMB", 4);
+        buf_put_u16(f, SMB2_HDR_SIZE);
+        buf_put_u16(f, charge);
+        buf_put_u32(f, 0); /* ChannelSequence/Reserved */
+        buf_put_u16(f, q->command);
+        buf_put_u16(f, CREDITS_WANTED);
+        buf_put_u32(f, flags);
+        buf_put_u32(f, 0); /* NextCommand, set when the next one is added */
+        buf_put_u64(f, mids[i]);
+        buf_put_u32(f, 0xFEFF); /* Reserved (ProcessId) */
+        buf_put_u32(f, q->tree_id);
+        buf_put_u64(f, c->session_id);
+        buf_put_zero(f, 16);
+        buf_put_bytes(f, q->body.data, q->body.len);
+        prev = h;
+    }
+    if (charge_total > c->credits)
+        return -EPROTO; /* the server granted too few credits for this chain */
+    c->credits -= charge_total;
+    *ret_start = start;
+    return buf_error(f);
+}
+
+/* Frames, signs, encrypts and sends reqs[0..n) as one compound chain. */
+static int send_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, uint64_t *mids, int64_t deadline) {
+    struct buf f;
+    size_t start, off;
+    int r;
+
+    buf_init(&f);
+    if ((r = build_chain(c, reqs, n, &f, mids, &start)) < 0)
+        goto out;
+    /* Sign each message over its own bytes, padding included (3.2.4.1.1). */
+    off = start;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t next = get_le32(f.data + off + 20);
+        size_t mlen = next ? next : f.len - off;
+
+        if (c->signing && !c->encrypting && c->session_id && reqs[i].command != SMB2_SESSION_SETUP)
+            smb2_sign(c, f.data + off, mlen);
+        off += mlen;
+    }
+    if (n == 1 && reqs[0].command <= SMB2_SESSION_SETUP) {
+        /* negotiate.c and session_setup.c hash exactly what was sent. */
+        buf_free(&reqs[0].body);
+        buf_put_bytes(&reqs[0].body, f.data + start, f.len - start);
+        if ((r = buf_error(&reqs[0].body)) < 0)
+            goto out;
+    }
+    if (c->encrypting && (r = smb2_encrypt(c, f.data + 4, f.len - 4)) < 0)
+        goto out;
+    if (f.len - 4 > SMB2_MAX_FRAME) {
+        r = -EMSGSIZE;
+        goto out;
+    }
+    f.data[0] = 0;
+    f.data[1] = (uint8_t) ((f.len - 4) >> 16);
+    f.data[2] = (uint8_t) ((f.len - 4) >> 8);
+    f.data[3] = (uint8_t) (f.len - 4);
+    r = send_all(c, f.data, f.len, deadline);
+out:
+    buf_free(&f);
+    return r;
+}
+
+/* Sends, then waits for the n answers: compound (one chain) or pipelined
+ * (one frame per request, all sent before any answer is read). */
+static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps, bool pipelined) {
+    uint64_t mids[8];
+    size_t got = 0;
+    int64_t deadline;
+    uint8_t *frame = NULL;
+    int r;
+
+    if (c->broken)
+        return -ENOTCONN;
+    if (n == 0 || n > 8)
+        return -EINVAL;
+    memset(rsps, 0, n * sizeof(*rsps));
+    deadline = now_ms() + c->timeout_ms;
+    if (pipelined) {
+        for (size_t i = 0; i < n; i++)
+            if ((r = send_chain(c, &reqs[i], 1, &mids[i], deadline)) < 0)
+                goto fail;
+    } else if ((r = send_chain(c, reqs, n, mids, deadline)) < 0)
+        goto fail;
+    c->round_trips++;
+
+    while (got < n) {
+        struct smb2_msg ms[8];
+        size_t len = 0, plain_len = 0, k = 0;
+        const uint8_t *plain;
+        bool encrypted;
+
+        if ((r = recv_frame(c, deadline, &frame, &len)) < 0)
+            goto fail;
+        encrypted = len >= 4 && memcmp(frame, "\xfdSMB", 4) == 0;
+        if (encrypted) {
+            if ((r = smb2_decrypt(c, frame, len, &plain_len)) < 0)
+                goto fail;
+            plain = frame + SMB2_TRANSFORM_SIZE;
+        } else {
+            if (c->encrypting) {
+                r = -EBADMSG; /* 3.2.5.1.1: everything must come encrypted now */
+                goto fail;
+            }
+            plain = frame, plain_len = len;
+        }
+        if ((r = smb2_parse_frame(plain, plain_len, ms, 8, &k)) < 0)
+            goto fail;
+        free(frame);
+        frame = NULL;
+        for (size_t j = 0; j < k; j++) {
+            struct smb2_msg *m = &ms[j];
+            size_t i;
+
+            m->was_encrypted = encrypted;
+            if (m->message_id == UINT64_MAX) { /* an oplock break: never asked for, ignored */
+                smb2_msg_clear(m);
+                continue;
+            }
+            for (i = 0; i < n && mids[i] != m->message_id; i++)
+                ;
+            if (i == n || rsps[i].raw) {
+                r = -EBADMSG;
+                goto fail_ms;
+            }
+            c->credits += m->credits;
+            if (c->credits > 8192)
+                c->credits = 8192;
+            if (c->signing && !encrypted && m->command != SMB2_SESSION_SETUP) {
+                if (m->flags & SMB2_FLAGS_SIGNED) {
+                    if ((r = smb2_verify(c, m->raw, m->raw_len)) < 0)
+                        goto fail_ms;
+                } else if (!unsigned_allowed(m->status)) {
+                    r = -EBADMSG;
+                    goto fail_ms;
+                }
+            }
+            if (m->status == STATUS_PENDING && (m->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
+                /* Interim response (3.2.5.1.5): the server is alive; wait on. */
+                deadline = now_ms() + c->timeout_ms;
+                smb2_msg_clear(m);
+                continue;
+            }
+            if (m->command != reqs[i].command) {
+                r = -EBADMSG;
+                goto fail_ms;
+            }
+            rsps[i] = *m;
+            memset(m, 0, sizeof(*m));
+            got++;
+            continue;
+        fail_ms:
+            for (size_t x = j; x < k; x++)
+                smb2_msg_clear(&ms[x]);
+            goto fail;
+        }
+    }
+    return 0;
+fail:
+    free(frame);
+    for (size_t i = 0; i < n; i++)
+        smb2_msg_clear(&rsps[i]);
+    c->broken = true;
+    return r;
+}
+
+int smb2_transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps) {
+    return transact(c, reqs, n, rsps, false);
+}
+
+int smb2_pipeline(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps) {
+    return transact(c, reqs, n, rsps, true);
+}

@@ -1,0 +1,89 @@
+/* SMB2 TREE_CONNECT and TREE_DISCONNECT (MS-SMB2 2.2.9-2.2.12). */
+#include <errno.h>
+#include <stdio.h>
+
+#include "common/utf16.h"
+#include "smb2/smb2.h"
+
+int smb2_tree_connect_decode(const struct smb2_msg *m, uint32_t *ret_share_flags) {
+    struct cursor b = m->body;
+    uint16_t size;
+    uint8_t type;
+    uint32_t flags;
+    int r;
+
+    if ((r = cur_get_u16(&b, &size)) < 0 || (r = cur_get_u8(&b, &type)) < 0 || (r = cur_skip(&b, 1)) < 0 ||
+        (r = cur_get_u32(&b, &flags)) < 0)
+        return r;
+    if (size != 16)
+        return -EBADMSG;
+    *ret_share_flags = flags;
+    return 0;
+}
+
+int smb2_tree_connect_encode(struct smb2_conn *c, struct smb2_req *q, const char *share) {
+    char path[340];
+    size_t units;
+    int r;
+
+    /* The server part of the path is what we dialled: its name, not a lookup. */
+    if (snprintf(path, sizeof(path), "\\\\%s\\%s", c->server, share) >= (int) sizeof(path))
+        return -ENAMETOOLONG;
+    smb2_req_init(q, SMB2_TREE_CONNECT, 0);
+    buf_put_u16(&q->body, 9);
+    buf_put_u16(&q->body, 0);
+    buf_put_u16(&q->body, SMB2_HDR_SIZE + 8);
+    buf_put_u16(&q->body, 0);
+    if ((r = utf16_put_utf8(&q->body, path, &units)) < 0)
+        return r;
+    buf_set_u16(&q->body, 6, (uint16_t) (units * 2));
+    return buf_error(&q->body);
+}
+
+int smb2_tree_connect_finish(struct smb2_conn *c, const struct smb2_msg *m, uint32_t *ret_tree_id) {
+    uint32_t share_flags;
+    int r;
+
+    if (m->status != STATUS_SUCCESS)
+        return m->status == STATUS_BAD_NETWORK_NAME ? -ENXIO : smb2_status_to_errno(m->status);
+    if ((r = smb2_tree_connect_decode(m, &share_flags)) < 0)
+        return r;
+    if ((share_flags & SMB2_SHAREFLAG_ENCRYPT_DATA) && !c->encrypting) {
+        /* 3.2.5.5: a share that requires encryption makes us encrypt from now on. */
+        if (c->dialect < SMB2_DIALECT_300 || c->cipher == 0 || c->anonymous)
+            return -EACCES;
+        c->encrypting = true;
+    }
+    *ret_tree_id = m->tree_id;
+    return 0;
+}
+
+int smb2_tree_connect(struct smb2_conn *c, const char *share, uint32_t *ret_tree_id) {
+    struct smb2_req q;
+    struct smb2_msg m = {0};
+    int r;
+
+    if ((r = smb2_tree_connect_encode(c, &q, share)) >= 0 && (r = smb2_transact(c, &q, 1, &m)) >= 0)
+        r = smb2_tree_connect_finish(c, &m, ret_tree_id);
+    smb2_req_clear(&q);
+    smb2_msg_clear(&m);
+    return r;
+}
+
+int smb2_tree_disconnect(struct smb2_conn *c, uint32_t tree_id) {
+    struct smb2_req q;
+    struct smb2_msg m = {0};
+    int r;
+
+    smb2_req_init(&q, SMB2_TREE_DISCONNECT, tree_id);
+    buf_put_u16(&q.body, 4);
+    buf_put_u16(&q.body, 0);
+    r = buf_error(&q.body);
+    if (r >= 0)
+        r = smb2_transact(c, &q, 1, &m);
+    if (r >= 0)
+        r = smb2_status_to_errno(m.status);
+    smb2_req_clear(&q);
+    smb2_msg_clear(&m);
+    return r;
+}

@@ -1,0 +1,237 @@
+/* NTLMv2 against MS-NLMP 4.2.4 (the published example: User/Domain/Password,
+ * ServerChallenge 0123456789abcdef, ClientChallenge aa…, Time 0,
+ * RandomSessionKey 55…), plus hostile CHALLENGE_MESSAGEs and SPNEGO. */
+#include <string.h>
+
+#include "auth/auth.h"
+#include "auth/ntlm.h"
+#include "common/crypto.h"
+#include "tap.h"
+
+static size_t unhex(const char *h, uint8_t *out) {
+    size_t n = 0;
+
+    for (; h[0] && h[1]; h += 2) {
+        while (*h == ' ')
+            h++;
+        if (!h[0] || !h[1])
+            break;
+        sscanf(h, "%2hhx", &out[n++]);
+    }
+    return n;
+}
+
+/* MS-NLMP 4.2.4.3: the CHALLENGE_MESSAGE of the example. */
+static const char challenge_hex[] =
+    "4e544c4d53535000020000000c000c003800000033828ae20123456789abcdef"
+    "00000000000000002400240044000000060070170000000f5300650072007600"
+    "6500720002000c0044006f006d00610069006e0001000c005300650072007600"
+    "6500720000000000";
+/* Its AV pairs (MsvAvNbDomainName "Domain", MsvAvNbComputerName "Server", EOL). */
+static const char target_info_hex[] =
+    "02000c0044006f006d00610069006e0001000c00530065007200760065007200"
+    "00000000";
+
+static const uint8_t server_chal[8] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+static const uint8_t client_chal[8] = {0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa};
+
+static void ntowfv2_matches_msnlmp_4_2_4_1_1(void) {
+    uint8_t got[16], want[16];
+
+    REQUIRE(ntlm_ntowfv2("User", "Domain", "Password", got) == 0);
+    unhex("0c868a403bfd7a93a3001ef22ef02e3f", want);
+    CHECK(memcmp(got, want, 16) == 0);
+}
+
+static void ntowfv2_upper_cases_the_user_only(void) {
+    uint8_t a[16], b[16];
+
+    REQUIRE(ntlm_ntowfv2("user", "Domain", "Password", a) == 0);
+    REQUIRE(ntlm_ntowfv2("USER", "Domain", "Password", b) == 0);
+    CHECK(memcmp(a, b, 16) == 0);
+    REQUIRE(ntlm_ntowfv2("User", "DOMAIN", "Password", b) == 0);
+    CHECK(memcmp(a, b, 16) != 0);
+}
+
+static void v2_response_matches_msnlmp_4_2_4_2(void) {
+    uint8_t key[16], lm[24], base[16], ti[64], want[64];
+    size_t ti_len = unhex(target_info_hex, ti);
+    struct buf nt;
+
+    buf_init(&nt);
+    REQUIRE(ntlm_ntowfv2("User", "Domain", "Password", key) == 0);
+    REQUIRE(ntlm_v2_response(key, server_chal, client_chal, 0, ti, ti_len, &nt, lm, base) == 0);
+    /* 4.2.4.2.1 LMv2 response */
+    unhex("86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa", want);
+    CHECK(memcmp(lm, want, 24) == 0);
+    /* 4.2.4.2.2 NTProofStr, then temp = 0101 Z6 Time ClientChallenge Z4 AvPairs Z4 */
+    unhex("68cd0ab851e51c96aabc927bebef6a1c", want);
+    REQUIRE(nt.len == 16 + 28 + ti_len + 4);
+    CHECK(memcmp(nt.data, want, 16) == 0);
+    CHECK(nt.data[16] == 1 && nt.data[17] == 1);
+    CHECK(memcmp(nt.data + 32, client_chal, 8) == 0);
+    CHECK(memcmp(nt.data + 44, ti, ti_len) == 0);
+    /* 4.2.4.1.2 SessionBaseKey */
+    unhex("8de40ccadbc14a82f15cb0ad0de95ca3", want);
+    CHECK(memcmp(base, want, 16) == 0);
+    buf_free(&nt);
+}
+
+static void authenticate_message_matches_msnlmp_4_2_4_3(void) {
+    uint8_t chal[200], want[64];
+    size_t chal_len = unhex(challenge_hex, chal);
+    struct ntlm_client_inputs in = {.now = 0, .workstation = "COMPUTER"};
+    struct auth_identity id = {.user = "User", .domain = "Domain", .password = "Password"};
+    struct buf out;
+    void *st = NULL;
+    const uint8_t *key;
+    size_t key_len;
+    uint32_t off;
+
+    memcpy(in.client_challenge, client_chal, 8);
+    memset(in.exported_session_key, 0x55, 16);
+    buf_init(&out);
+    REQUIRE(auth_mech_ntlmssp.start(&id, "Server", &st) == 0);
+    ntlm_client_set_inputs(st, &in);
+    REQUIRE(auth_mech_ntlmssp.step(st, NULL, 0, &out) == 1);
+    CHECK(out.len == 40 && memcmp(out.data, "NTLMSSP\0\1\0\0\0", 12) == 0);
+    buf_free(&out);
+    REQUIRE(auth_mech_ntlmssp.step(st, chal, chal_len, &out) == 0);
+    REQUIRE(out.len > 88);
+    CHECK(get_le32(out.data + 8) == 3);
+    /* LmChallengeResponse (no MsvAvTimestamp in this challenge: LMv2 is sent) */
+    unhex("86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa", want);
+    off = get_le32(out.data + 16);
+    REQUIRE(get_le16(out.data + 12) == 24 && off + 24 <= out.len);
+    CHECK(memcmp(out.data + off, want, 24) == 0);
+    /* NtChallengeResponse starts with NTProofStr */
+    unhex("68cd0ab851e51c96aabc927bebef6a1c", want);
+    off = get_le32(out.data + 24);
+    REQUIRE(off + 16 <= out.len);
+    CHECK(memcmp(out.data + off, want, 16) == 0);
+    /* 4.2.4.2.3 EncryptedRandomSessionKey */
+    unhex("c5dad2544fc9799094ce1ce90bc9d03e", want);
+    off = get_le32(out.data + 56);
+    REQUIRE(get_le16(out.data + 52) == 16 && off + 16 <= out.len);
+    CHECK(memcmp(out.data + off, want, 16) == 0);
+    /* User name "User" in UTF-16 */
+    off = get_le32(out.data + 40);
+    REQUIRE(get_le16(out.data + 36) == 8 && off + 8 <= out.len);
+    CHECK(memcmp(out.data + off, "U\0s\0e\0r\0", 8) == 0);
+    /* ExportedSessionKey = the RandomSessionKey (KEY_EXCH negotiated) */
+    REQUIRE(auth_mech_ntlmssp.session_key(st, &key, &key_len) == 0);
+    CHECK(key_len == 16 && key[0] == 0x55 && key[15] == 0x55);
+    buf_free(&out);
+    auth_mech_ntlmssp.free(st);
+}
+
+static void mic_is_sent_when_the_server_gives_a_timestamp(void) {
+    /* The example challenge with MsvAvTimestamp added before EOL. */
+    uint8_t chal[256];
+    size_t n = unhex(challenge_hex, chal);
+    struct ntlm_challenge ch;
+    struct auth_identity id = {.user = "User", .domain = "Domain", .password = "Password"};
+    struct buf out, ti;
+    void *st = NULL;
+    uint32_t nt_off;
+    uint8_t zero[16] = {0};
+
+    /* grow the target info by a 12-byte MsvAvTimestamp pair */
+    memmove(chal + n - 4 + 12, chal + n - 4, 4);
+    put_le16(chal + n - 4, 7);
+    put_le16(chal + n - 2, 8);
+    put_le64(chal + n, 0x01d0000000000000ull);
+    n += 12;
+    put_le16(chal + 40, 0x24 + 12);
+    put_le16(chal + 42, 0x24 + 12);
+    REQUIRE(ntlm_parse_challenge(chal, n, &ch) == 0);
+    CHECK(ch.has_timestamp && ch.timestamp == 0x01d0000000000000ull);
+
+    buf_init(&out);
+    buf_init(&ti);
+    REQUIRE(auth_mech_ntlmssp.start(&id, "Server", &st) == 0);
+    REQUIRE(auth_mech_ntlmssp.step(st, NULL, 0, &out) == 1);
+    buf_free(&out);
+    REQUIRE(auth_mech_ntlmssp.step(st, chal, n, &out) == 0);
+    CHECK(memcmp(out.data + 72, zero, 16) != 0);                      /* a MIC */
+    CHECK(memcmp(out.data + get_le32(out.data + 16), zero, 16) == 0); /* LM = Z(24) */
+    /* the echoed AV pairs carry MsvAvFlags = MIC present */
+    REQUIRE(ntlm_target_info_with_mic_flag(ch.target_info, ch.target_info_len, &ti) == 0);
+    nt_off = get_le32(out.data + 24);
+    REQUIRE(get_le16(out.data + 20) == 16 + 28 + ti.len + 4);
+    CHECK(memcmp(out.data + nt_off + 44, ti.data, ti.len) == 0);
+    buf_free(&out);
+    buf_free(&ti);
+    auth_mech_ntlmssp.free(st);
+}
+
+static void challenge_truncated_anywhere_is_rejected(void) {
+    uint8_t chal[200];
+    size_t n = unhex(challenge_hex, chal);
+    struct ntlm_challenge ch;
+
+    for (size_t len = 0; len < n; len++)
+        if (ntlm_parse_challenge(chal, len, &ch) == 0) {
+            TAP_FAIL("accepted a challenge cut at %zu of %zu bytes", len, n);
+            return;
+        }
+    CHECK(ntlm_parse_challenge(chal, n, &ch) == 0);
+}
+
+static void challenge_target_info_outside_message_is_rejected(void) {
+    uint8_t chal[200];
+    size_t n = unhex(challenge_hex, chal);
+    struct ntlm_challenge ch;
+
+    put_le32(chal + 44, 0xfffffff0u);
+    CHECK(ntlm_parse_challenge(chal, n, &ch) < 0);
+}
+
+static void challenge_av_pair_overrunning_its_list_is_rejected(void) {
+    uint8_t chal[200];
+    size_t n = unhex(challenge_hex, chal);
+    struct ntlm_challenge ch;
+
+    put_le16(chal + 0x44 + 2, 0x0100); /* first AV pair claims 256 bytes */
+    CHECK(ntlm_parse_challenge(chal, n, &ch) < 0);
+}
+
+static void challenge_of_wrong_type_is_rejected(void) {
+    uint8_t chal[200];
+    size_t n = unhex(challenge_hex, chal);
+    struct ntlm_challenge ch;
+
+    chal[8] = 3;
+    CHECK(ntlm_parse_challenge(chal, n, &ch) < 0);
+}
+
+static void spnego_resp_yields_state_and_token(void) {
+    /* a1 { 30 { a0 { 0a 01 01 } a2 { 04 03 'abc' } } } */
+    static const uint8_t t[] = {0xa1, 0x0e, 0x30, 0x0c, 0xa0, 0x03, 0x0a, 0x01, 0x01,
+                                0xa2, 0x05, 0x04, 0x03, 'a',  'b',  'c'};
+    const uint8_t *tok;
+    size_t tok_len;
+    int state;
+
+    REQUIRE(spnego_parse_resp(t, sizeof(t), &state, &tok, &tok_len) == 0);
+    CHECK(state == 1);
+    CHECK(tok_len == 3 && memcmp(tok, "abc", 3) == 0);
+    for (size_t len = 0; len < sizeof(t); len++)
+        CHECK(spnego_parse_resp(t, len, &state, &tok, &tok_len) < 0);
+}
+
+static void spnego_length_beyond_input_is_rejected(void) {
+    static const uint8_t t[] = {0xa1, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x30, 0x00};
+    const uint8_t *tok;
+    size_t tok_len;
+    int state;
+
+    CHECK(spnego_parse_resp(t, sizeof(t), &state, &tok, &tok_len) < 0);
+}
+
+TAP_MAIN(CASE(ntowfv2_matches_msnlmp_4_2_4_1_1), CASE(ntowfv2_upper_cases_the_user_only),
+         CASE(v2_response_matches_msnlmp_4_2_4_2), CASE(authenticate_message_matches_msnlmp_4_2_4_3),
+         CASE(mic_is_sent_when_the_server_gives_a_timestamp), CASE(challenge_truncated_anywhere_is_rejected),
+         CASE(challenge_target_info_outside_message_is_rejected),
+         CASE(challenge_av_pair_overrunning_its_list_is_rejected), CASE(challenge_of_wrong_type_is_rejected),
+         CASE(spnego_resp_yields_state_and_token), CASE(spnego_length_beyond_input_is_rejected))
