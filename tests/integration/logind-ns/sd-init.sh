@@ -11,6 +11,7 @@
 set -eu
 tag=$1
 if [ "${2:-}" != stage2 ]; then
+    self=$(readlink -f "$0")
     mount -t tmpfs -o mode=755 tmpfs /run
     mkdir -p /run/wtsnet-host-tmp
     mount --bind /tmp /run/wtsnet-host-tmp
@@ -22,7 +23,9 @@ if [ "${2:-}" != stage2 ]; then
     cg=$v2${here%/}/$tag
     mkdir -p "$cg"
     echo $$ >"$cg/cgroup.procs"
-    exec unshare -C "$0" "$tag" stage2
+    # A work tree under /tmp (a CI clone) is now reached through the bind mount.
+    case $self in /tmp/*) self=/run/wtsnet-host-tmp/${self#/tmp/} ;; esac
+    exec unshare -C "$self" "$tag" stage2
 fi
 umount -R -l /sys/fs/cgroup
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
