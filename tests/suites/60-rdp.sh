@@ -29,8 +29,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wtsnet=$BUILD/tools/wtsnet
-test_rdp=$BUILD/tests/integration/rdp/test-rdp
+wtsnet=$(ns_path "$BUILD/tools/wtsnet") # run inside the namespace
+test_rdp=$(ns_path "$BUILD/tests/integration/rdp/test-rdp")
 alice=${RDP_USERS[0]} bob=${RDP_USERS[1]}
 expect="$alice=127.0.0.1=1024x768x32 $bob=127.0.0.2=800x600x16"
 n=0
