@@ -316,14 +316,23 @@ static int verb_show(HANDLE server, int argc, char **argv, const struct options 
     return EXIT_SUCCESS;
 }
 
-static int verb_logoff(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
+/* logoff and disconnect: one call on one session, reported alike. */
+struct session_action {
+    const char *failure;  /* "cannot log off" */
+    const char *json_key; /* "logged_off" */
+    const char *done;     /* "logged off" */
+    const char *pending;  /* "is being logged off" (--no-wait) */
+    BOOL (*call)(HANDLE server, DWORD id, BOOL wait);
+};
+
+static int run_session_action(const struct session_action *a, HANDLE server, char **argv, const struct options *o,
+                              struct ctx *c) {
     char what[64];
     DWORD id;
 
-    (void) argc;
-    parse_session_id(argv[1], &id); /* checked by check_logoff */
-    snprintf(what, sizeof(what), "cannot log off session %s", argv[1]);
-    if (!WTSLogoffSession(server, id, o->wait ? TRUE : FALSE))
+    parse_session_id(argv[1], &id); /* checked by check_session_arg */
+    snprintf(what, sizeof(what), "%s session %s", a->failure, argv[1]);
+    if (!a->call(server, id, o->wait ? TRUE : FALSE))
         return report_failure(c, what);
     if (o->json) {
         fputc('{', c->out);
@@ -332,34 +341,27 @@ static int verb_logoff(HANDLE server, int argc, char **argv, const struct option
             json_write_string(c->out, c->label);
             fputc(',', c->out);
         }
-        fprintf(c->out, "\"id\":\"%s\",\"logged_off\":%s}\n", argv[1], o->wait ? "true" : "false");
+        fprintf(c->out, "\"id\":\"%s\",\"%s\":%s}\n", argv[1], a->json_key, o->wait ? "true" : "false");
     } else
         fprintf(c->out, "%s%sSession %s %s.\n", c->label ? c->label : "", c->label ? ": " : "", argv[1],
-                o->wait ? "logged off" : "is being logged off");
+                o->wait ? a->done : a->pending);
     return EXIT_SUCCESS;
 }
 
-static int verb_disconnect(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
-    char what[64];
-    DWORD id;
+static int verb_logoff(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
+    static const struct session_action logoff = {"cannot log off", "logged_off", "logged off", "is being logged off",
+                                                 WTSLogoffSession};
 
     (void) argc;
-    parse_session_id(argv[1], &id); /* checked by check_disconnect */
-    snprintf(what, sizeof(what), "cannot disconnect session %s", argv[1]);
-    if (!WTSDisconnectSession(server, id, o->wait ? TRUE : FALSE))
-        return report_failure(c, what);
-    if (o->json) {
-        fputc('{', c->out);
-        if (c->label) {
-            fputs("\"server\":", c->out);
-            json_write_string(c->out, c->label);
-            fputc(',', c->out);
-        }
-        fprintf(c->out, "\"id\":\"%s\",\"disconnected\":%s}\n", argv[1], o->wait ? "true" : "false");
-    } else
-        fprintf(c->out, "%s%sSession %s %s.\n", c->label ? c->label : "", c->label ? ": " : "", argv[1],
-                o->wait ? "disconnected" : "is being disconnected");
-    return EXIT_SUCCESS;
+    return run_session_action(&logoff, server, argv, o, c);
+}
+
+static int verb_disconnect(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
+    static const struct session_action disconnect = {"cannot disconnect", "disconnected", "disconnected",
+                                                     "is being disconnected", WTSDisconnectSession};
+
+    (void) argc;
+    return run_session_action(&disconnect, server, argv, o, c);
 }
 
 static int verb_help(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c);

@@ -458,35 +458,11 @@ BOOL WINAPI WTSQuerySessionInformationW(HANDLE hServer, DWORD SessionId, WTS_INF
     return TRUE;
 }
 
-BOOL WINAPI WTSLogoffSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
-    struct session_provider *p;
-    struct logoff_policy policy;
-    struct wts_server *s;
-    uint32_t id;
-    int r;
+enum session_action { SESSION_LOGOFF, SESSION_DISCONNECT };
 
-    r = open_provider(hServer, &s, &p);
-    if (r < 0)
-        return fail(r);
-    logoff_policy_from_env(&policy);
-    r = resolve_session_id(p, SessionId, &id);
-    if (r >= 0)
-        r = p->ops->logoff(p, id, bWait != FALSE, &policy);
-    server_release(s);
-    return r < 0 ? fail(r) : TRUE;
-}
-
-/* For calls that only need a live handle before they answer. */
-static int check_handle(HANDLE h) {
-    struct wts_server *s;
-    int r = server_acquire(h, &s);
-
-    if (r >= 0)
-        server_release(s);
-    return r;
-}
-
-BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
+/* Logoff and disconnect share their checks, policy and error path. */
+static BOOL act_on_session(HANDLE hServer, DWORD SessionId, BOOL bWait, enum session_action action) {
+    int (*op)(struct session_provider *, uint32_t, bool, const struct logoff_policy *);
     struct session_provider *p;
     struct logoff_policy policy;
     struct wts_server *s;
@@ -500,10 +476,29 @@ BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
     r = resolve_session_id(p, SessionId, &id);
     /* Only a session whose client can be detached (xrdp) can be disconnected:
      * a Linux login session has no disconnected state to move to. */
+    op = action == SESSION_LOGOFF ? p->ops->logoff : p->ops->disconnect;
     if (r >= 0)
-        r = p->ops->disconnect ? p->ops->disconnect(p, id, bWait != FALSE, &policy) : -EOPNOTSUPP;
+        r = op ? op(p, id, bWait != FALSE, &policy) : -EOPNOTSUPP;
     server_release(s);
     return r < 0 ? fail(r) : TRUE;
+}
+
+BOOL WINAPI WTSLogoffSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
+    return act_on_session(hServer, SessionId, bWait, SESSION_LOGOFF);
+}
+
+BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait) {
+    return act_on_session(hServer, SessionId, bWait, SESSION_DISCONNECT);
+}
+
+/* For calls that only need a live handle before they answer. */
+static int check_handle(HANDLE h) {
+    struct wts_server *s;
+    int r = server_acquire(h, &s);
+
+    if (r >= 0)
+        server_release(s);
+    return r;
 }
 
 BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask, DWORD *pEventFlags) {
