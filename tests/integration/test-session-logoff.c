@@ -13,6 +13,7 @@
  *   test-session-logoff own-wait OUT       run inside an ssh session as its (non-root) user:
  *   test-session-logoff own-nowait OUT     ends WTS_CURRENT_SESSION; TAP goes to OUT, since the
  *                                          terminal goes away
+ *   test-session-logoff end ID…            no TAP: ends what is left of the suite's sessions
  *
  * The session's processes are found the provider-neutral way: /proc/PID/sessionid
  * (logind names ssh sessions by that same audit id). Processes that have
@@ -322,6 +323,11 @@ int main(int argc, char **argv) {
         own_wait = strcmp(mode, "own-wait") == 0;
         RUN(CASE(current_session_is_this_processs_audit_session),
             CASE(logging_off_ones_own_session_ends_every_other_member));
+    }
+    if (strcmp(mode, "end") == 0) {
+        for (int i = 2; i < argc; i++)
+            (void) WTSLogoffSession(WTS_CURRENT_SERVER_HANDLE, (DWORD) strtoul(argv[i], NULL, 10), TRUE);
+        return 0;
     }
     if (argc < 3)
         usage();
