@@ -200,6 +200,14 @@ static int scan_process(pid_t pid, void *userdata) {
     return 0;
 }
 
+/* After the listing, looks for processes born since (audit_kill.c), so a
+ * session whose only process keeps handing over to a new child is seen
+ * even when the listing passed before the child was born. */
+static bool scan_again(void *userdata) {
+    (void) userdata;
+    return true;
+}
+
 /* Start times in /proc are clock ticks after boot (CLOCK_BOOTTIME). */
 static uint64_t boot_realtime_usec(void) {
     struct timespec boot;
@@ -552,7 +560,9 @@ static int full_scan(struct session_list *ret, struct audit_cache_meta **ret_met
         r = -ENOMEM;
         goto out;
     }
-    r = audit_proc_each(s.proc_fd, dents, DENTS_SIZE, scan_process, &s);
+    r = audit_proc_each(s.proc_fd, dents, DENTS_SIZE, scan_process, scan_again, &s);
+    if (r == -EAGAIN)
+        r = 0; /* processes kept being born: a listing is a moment's view anyway */
     if (r < 0)
         goto out;
 
@@ -822,7 +832,12 @@ static int audit_logoff(struct session_provider *p, uint32_t id, bool wait, cons
     if (r < 0)
         return r;
 
-    r = audit_kill_pass(&k, 0); /* pin and count, no signal */
+    /* Pin and count, no signal; the owner is read from a live member. */
+    for (int tries = 0; tries < 3; tries++) {
+        r = audit_kill_pass(&k, 0);
+        if (r < 0 || k.found > 0 || k.unpinned == 0)
+            break;
+    }
     if (r >= 0 && k.found == 0)
         r = -E_NO_SESSION;
     if (r >= 0)
@@ -834,7 +849,7 @@ static int audit_logoff(struct session_provider *p, uint32_t id, bool wait, cons
 
     start = now_monotonic_usec();
     r = audit_kill_pass(&k, SIGTERM); /* the first signals */
-    if (r < 0 || k.found == 0)
+    if (r < 0)
         goto out;
     if (!wait) {
         audit_kill_unpin(&k);

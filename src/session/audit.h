@@ -78,8 +78,11 @@ int audit_proc_read_u32(int proc_fd, pid_t pid, const char *leaf, uint32_t *ret)
 
 /* Calls fn for each process directory of the /proc opened as proc_fd, with
  * dents as getdents64 buffer, until fn returns non-zero (negative: that
- * error is returned). */
-int audit_proc_each(int proc_fd, char *dents, size_t dents_size, int (*fn)(pid_t pid, void *userdata), void *userdata);
+ * error is returned). Then, while again (if given) returns true, for the
+ * processes created since, until a look finds none; -EAGAIN when new ones
+ * kept coming (audit_kill.c explains why this makes a listing exact). */
+int audit_proc_each(int proc_fd, char *dents, size_t dents_size, int (*fn)(pid_t pid, void *userdata),
+                    bool (*again)(void *userdata), void *userdata);
 
 /* --- logoff engine (audit_kill.c) ---
  *
@@ -114,7 +117,10 @@ struct audit_kill {
     size_t found;   /* live members pinned and verified */
     size_t refused; /* of which the kernel refused to signal (EPERM) */
     size_t signalled;
-    size_t unpinned; /* members seen but not pinned (out of descriptors) */
+    size_t unpinned; /* members seen but not pinned (out of descriptors), or
+                        a pass that could not be proven complete */
+    bool owner_known;
+    uint32_t owner; /* loginuid, read from the first member pinned alive */
 };
 
 int audit_kill_init(struct audit_kill *k, uint32_t sid, pid_t spare);
@@ -126,7 +132,7 @@ int audit_kill_scan(struct audit_kill *k, pid_t *pids, size_t cap, size_t *ret_n
 
 /* Stage 2: pins one candidate and checks, after pinning, that the pinned
  * process is alive and a member. 1 and *ret_fd set when it is; 0 when it is
- * gone or foreign (nothing kept); negative on error. */
+ * gone, exited or foreign (nothing kept); negative on error. */
 int audit_kill_pin(struct audit_kill *k, pid_t pid, int *ret_fd, uint64_t *ret_start_ticks);
 
 /* Stage 3: signals a pinned process. 1 sent, 0 it is gone, -EPERM refused. */
@@ -134,7 +140,8 @@ int audit_kill_signal(int pidfd, int sig);
 
 /* One pass over /proc: pins, verifies and signals every member (SIGTERM at
  * most once per process), keeping up to pins_cap pidfds to wait on.
- * sig 0 only pins and counts. */
+ * sig 0 only pins and counts. found 0 and unpinned 0 prove that no member
+ * was alive at the pass's end, pid wraps aside (audit_kill.c). */
 int audit_kill_pass(struct audit_kill *k, int sig);
 
 /* Waits (poll on the pinned pidfds, EINTR survived) until every pinned
@@ -143,7 +150,8 @@ int audit_kill_wait(struct audit_kill *k, uint64_t until_usec);
 
 void audit_kill_unpin(struct audit_kill *k);
 
-/* The loginuid of the session, read from a pinned, live member. */
+/* The loginuid of the session, read from a member while it was pinned and
+ * alive (loginuid is one per audit session id). -ESRCH when none was. */
 int audit_kill_owner(struct audit_kill *k, uint32_t *ret_uid);
 
 /* The rest of a logoff after the first SIGTERM pass, started at start_usec:

@@ -9,12 +9,24 @@
  * read, so those reads were of that very process. Signals then go through
  * pidfd_send_signal(2), which reaches the pinned process or nobody.
  *
- * A session grows only by fork() from a member, so passes over /proc with
- * SIGTERM (each process once), a grace period, then SIGKILL, repeated until
- * two passes in a row find no member, end even a session that forks all
- * the time: a process with SIGKILL pending never returns to user space to
- * fork again. Two empty passes, because a pid wrap during one pass could
- * hide a fresh child behind the directory cursor.
+ * A session grows only by fork() from a live member, so passes over /proc
+ * with SIGTERM (each process once), a grace period, then SIGKILL, repeated
+ * until passes find no member, end even a session that forks all the time:
+ * a process with SIGKILL pending never returns to user space to fork again.
+ *
+ * When may a pass conclude "no member"? Listing /proc is not atomic, and a
+ * session may be one process that forks its successor and exits, thousands
+ * of times a second. A new process gets a pid above those in use (until
+ * pid_max wraps) and getdents continues upward, so a listing sees children
+ * born while it runs; but not those born after it reached the end, and a
+ * fork makes its child visible only at its very end, possibly after a
+ * later pid of another process. So after the listing a pass keeps looking
+ * from a little before the end (the last TAIL_ENTRIES entries) for entries
+ * it has not seen, until none has come for QUIET_USEC, far longer than the
+ * end of a fork takes. A member alive then was seen alive, so a pass that
+ * finds no live member proves the session empty, and nothing can join an
+ * empty session. Two such passes in a row are required, because a pid wrap
+ * during one could put a child behind the listing's cursor.
  *
  * Once the workspace exists nothing here allocates, locks or uses stdio:
  * only system calls and the allocation-free parsers, so the same code runs
@@ -30,13 +42,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/wintime.h"
 
-#define DENTS_SIZE 32768
+/* Small getdents batches: the newest pids are listed just before they are
+ * looked at, which matters for a session that forks and exits at speed
+ * (the listing is a snapshot, see above). */
+#define DENTS_SIZE 2048
 #define PINS_CAP 256    /* pidfds waited on at once; more are found again by the next pass */
 #define TERMED_CAP 8192 /* processes remembered as having had SIGTERM; a power of two */
+/* Looking for late arrivals after a listing: from this many entries before
+ * its end, until nothing new has come for QUIET_USEC, for LATE_MAX_USEC at
+ * most (then the pass proves nothing). */
+#define TAIL_ENTRIES 64
+#define QUIET_USEC 1000
+#define LATE_MAX_USEC (200 * 1000)
 
 static int pidfd_open_(pid_t pid) {
     return (int) syscall(SYS_pidfd_open, pid, 0);
@@ -144,9 +166,42 @@ static int pid_from_name(const char *name, pid_t *ret) {
     return 0;
 }
 
-int audit_proc_each(int proc_fd, char *dents, size_t dents_size, int (*fn)(pid_t pid, void *userdata),
-                    void *userdata) {
-    if (lseek(proc_fd, 0, SEEK_SET) < 0)
+/* The last entries processed, with the cookie (the d_off of the entry
+ * before) that makes a listing resume at each: where a look for late
+ * arrivals starts, and which pids it has seen already. */
+struct tail {
+    struct {
+        pid_t pid;
+        off_t cookie;
+    } e[TAIL_ENTRIES];
+    size_t n, oldest;
+};
+
+static bool tail_has(const struct tail *t, pid_t pid) {
+    for (size_t i = 0; i < t->n; i++)
+        if (t->e[i].pid == pid)
+            return true;
+    return false;
+}
+
+static void tail_add(struct tail *t, pid_t pid, off_t cookie) {
+    size_t at = t->n < TAIL_ENTRIES ? t->n++ : (t->oldest++ % TAIL_ENTRIES);
+
+    t->e[at].pid = pid;
+    t->e[at].cookie = cookie;
+}
+
+static off_t tail_start(const struct tail *t) {
+    return t->n == 0 ? 0 : t->e[t->n < TAIL_ENTRIES ? 0 : t->oldest % TAIL_ENTRIES].cookie;
+}
+
+/* One listing from cookie start to the end. The first lists everything;
+ * later ones only what the tail has not seen. */
+static int list_from(int proc_fd, char *dents, size_t dents_size, off_t start, bool first, struct tail *t,
+                     int (*fn)(pid_t pid, void *userdata), void *userdata, bool *ret_new) {
+    off_t prev_cookie = start;
+
+    if (lseek(proc_fd, start, SEEK_SET) < 0)
         return -errno;
     for (;;) {
         ssize_t n = getdents64(proc_fd, dents, dents_size);
@@ -156,19 +211,54 @@ int audit_proc_each(int proc_fd, char *dents, size_t dents_size, int (*fn)(pid_t
         if (n == 0)
             return 0;
         for (ssize_t at = 0; at < n;) {
-            struct dirent64 *d = (struct dirent64 *) (dents + at);
+            const struct dirent64 *d = (const struct dirent64 *) (dents + at);
+            off_t cookie = prev_cookie;
             pid_t pid;
             int r;
 
-            if (d->d_reclen == 0 || d->d_reclen > n - at)
+            if (d->d_reclen < offsetof(struct dirent64, d_name) + 1 || d->d_reclen > n - at)
                 return -EIO;
             at += d->d_reclen;
-            if (pid_from_name(d->d_name, &pid) < 0)
+            prev_cookie = d->d_off;
+            if (pid_from_name(d->d_name, &pid) < 0 || (!first && tail_has(t, pid)))
                 continue;
+            tail_add(t, pid, cookie);
+            *ret_new = true;
             r = fn(pid, userdata);
             if (r != 0)
-                return r < 0 ? r : 0;
+                return r;
         }
+    }
+}
+
+int audit_proc_each(int proc_fd, char *dents, size_t dents_size, int (*fn)(pid_t pid, void *userdata),
+                    bool (*again)(void *userdata), void *userdata) {
+    struct timespec pause = {0, 100 * 1000};
+    struct tail t = {.n = 0};
+    uint64_t began, quiet_since;
+    bool got = false;
+    int r;
+
+    r = list_from(proc_fd, dents, dents_size, 0, true, &t, fn, userdata, &got);
+    if (r != 0 || !again)
+        return r < 0 ? r : 0;
+    /* Then the late arrivals (see the top of this file), from a little
+     * before the end on, until none has come for a while. */
+    began = quiet_since = now_monotonic_usec();
+    for (;;) {
+        uint64_t now = now_monotonic_usec();
+        bool got_new = false;
+
+        if (!again(userdata) || now - quiet_since >= QUIET_USEC)
+            return 0;
+        if (now - began >= LATE_MAX_USEC)
+            return -EAGAIN; /* new processes kept coming: nothing proven */
+        nanosleep(&pause, NULL);
+        r = list_from(proc_fd, dents, dents_size, tail_start(&t), false, &t, fn, userdata, &got_new);
+        if (r != 0)
+            return r < 0 ? r : 0;
+        if (got_new)
+            quiet_since = now_monotonic_usec();
     }
 }
 
@@ -184,12 +274,26 @@ static int each_unspared(pid_t pid, void *userdata) {
     return is_spared(e->k, pid) ? 0 : e->fn(e->k, pid, e->userdata);
 }
 
-/* Calls fn for every process in /proc but the spared, until fn returns
- * non-zero. /proc lists thread-group leaders only: one entry a process. */
-static int for_each_pid(struct audit_kill *k, int (*fn)(struct audit_kill *, pid_t, void *), void *userdata) {
-    struct each_member e = {k, fn, userdata};
+static bool none_found_yet(void *userdata) {
+    const struct each_member *e = userdata;
 
-    return audit_proc_each(k->proc_fd, k->dents, k->dents_size, each_unspared, &e);
+    return e->k->found == 0;
+}
+
+/* Calls fn for every process in /proc but the spared, until fn returns
+ * non-zero; then, as long as no live member was found, for pids created
+ * since, until there are none (that proves a pass empty). /proc lists
+ * thread-group leaders only: one entry a process. */
+static int for_each_pid(struct audit_kill *k, int (*fn)(struct audit_kill *, pid_t, void *), void *userdata,
+                        bool exact) {
+    struct each_member e = {k, fn, userdata};
+    int r = audit_proc_each(k->proc_fd, k->dents, k->dents_size, each_unspared, exact ? none_found_yet : NULL, &e);
+
+    if (r == -EAGAIN) {
+        k->unpinned++; /* not proven empty; the next pass tries again */
+        r = 0;
+    }
+    return r;
 }
 
 struct scan_out {
@@ -213,7 +317,7 @@ int audit_kill_scan(struct audit_kill *k, pid_t *pids, size_t cap, size_t *ret_n
 
     if (cap == 0)
         return -EINVAL;
-    r = for_each_pid(k, scan_one, &o);
+    r = for_each_pid(k, scan_one, &o, false);
     if (r < 0)
         return r;
     *ret_n = o.n;
@@ -233,7 +337,7 @@ static bool has_exited(int pidfd) {
 int audit_kill_pin(struct audit_kill *k, pid_t pid, int *ret_fd, uint64_t *ret_start_ticks) {
     struct audit_proc_stat st;
     char buf[1024];
-    uint32_t sid;
+    uint32_t sid, owner = 0;
     ssize_t n;
     int fd;
 
@@ -248,8 +352,14 @@ int audit_kill_pin(struct audit_kill *k, pid_t pid, int *ret_fd, uint64_t *ret_s
     n = audit_proc_read(k->proc_fd, pid, "stat", buf, sizeof(buf));
     if (n < 0 || audit_parse_stat(buf, (size_t) n, &st) < 0)
         goto not_member;
+    if (!k->owner_known && audit_proc_read_u32(k->proc_fd, pid, "loginuid", &owner) < 0)
+        goto not_member;
     if (has_exited(fd))
         goto not_member;
+    if (!k->owner_known) {
+        k->owner = owner; /* read while it ran: it is this member's */
+        k->owner_known = true;
+    }
     *ret_fd = fd;
     if (ret_start_ticks)
         *ret_start_ticks = st.start_ticks;
@@ -267,23 +377,23 @@ int audit_kill_signal(int pidfd, int sig) {
     return -errno;
 }
 
-/* Open addressing on (pid, start time): each process gets SIGTERM once,
- * since some programs read a second SIGTERM as "quit now, skip cleanup". */
-static bool termed_test_and_set(struct audit_kill *k, pid_t pid, uint64_t start) {
-    size_t mask = k->termed_cap - 1;
+/* Open addressing on (pid, start time). 1 when it was there already, 0 when
+ * added, -ENOSPC when the table is full. */
+static int ident_test_and_set(struct audit_ident *table, size_t cap, pid_t pid, uint64_t start) {
+    size_t mask = cap - 1;
     size_t i = ((size_t) (uint32_t) pid * 2654435761u) & mask;
 
-    for (size_t probes = 0; probes < k->termed_cap; probes++, i = (i + 1) & mask) {
-        struct audit_ident *e = &k->termed[i];
+    for (size_t probes = 0; probes < cap; probes++, i = (i + 1) & mask) {
+        struct audit_ident *e = &table[i];
 
         if (e->pid == pid && e->start_ticks == start)
-            return true;
+            return 1;
         if (e->pid == 0) {
             *e = (struct audit_ident){pid, start};
-            return false;
+            return 0;
         }
     }
-    return false; /* full: signal again rather than miss a process */
+    return -ENOSPC;
 }
 
 static int pass_one(struct audit_kill *k, pid_t pid, void *userdata) {
@@ -300,9 +410,11 @@ static int pass_one(struct audit_kill *k, pid_t pid, void *userdata) {
         return 0;
     }
     if (r <= 0)
-        return r < 0 ? r : 0;
+        return r; /* gone, foreign, or an error */
     k->found++;
-    if (sig != 0 && !(sig == SIGTERM && termed_test_and_set(k, pid, start))) {
+    /* SIGTERM once per process: some programs read a second one as "quit
+     * now, skip the cleanup". A full table means signalling again. */
+    if (sig != 0 && !(sig == SIGTERM && ident_test_and_set(k->termed, k->termed_cap, pid, start) == 1)) {
         r = audit_kill_signal(fd, sig);
         if (r == 0) { /* exited since it was pinned */
             k->found--;
@@ -327,19 +439,14 @@ static int pass_one(struct audit_kill *k, pid_t pid, void *userdata) {
 int audit_kill_pass(struct audit_kill *k, int sig) {
     audit_kill_unpin(k);
     k->found = k->refused = k->signalled = k->unpinned = 0;
-    return for_each_pid(k, pass_one, &sig);
+    return for_each_pid(k, pass_one, &sig, true);
 }
 
 int audit_kill_owner(struct audit_kill *k, uint32_t *ret_uid) {
-    for (size_t i = 0; i < k->pins_n; i++) {
-        uint32_t uid;
-
-        if (audit_proc_read_u32(k->proc_fd, k->pins[i].pid, "loginuid", &uid) < 0 || has_exited(k->pins[i].fd))
-            continue;
-        *ret_uid = uid;
-        return 0;
-    }
-    return -ESRCH;
+    if (!k->owner_known)
+        return -ESRCH;
+    *ret_uid = k->owner;
+    return 0;
 }
 
 int audit_kill_wait(struct audit_kill *k, uint64_t until_usec) {

@@ -200,10 +200,15 @@ start_session wtsaualice 127.0.0.2 "trap '' TERM HUP; exec sleep 600" && F=$SID
 wait_member "$F" sleep
 WTSNET_LOGOFF_GRACE_MS=1500 bash tests/lib/tap-count.sh "$label/eintr" "$I/test-session-logoff" eintr "$F"
 
-# --- a session that never stops forking ---
-start_session wtsaualice 127.0.0.1 "exec $I/forker $D/out/forker.count" && G=$SID
-for _ in $(seq 50); do [ "$(stat -c %s "$D/out/forker.count" 2>/dev/null || echo 0)" -ge 50 ] && break; sleep 0.1; done
-WTSNET_LOGOFF_GRACE_MS=500 bash tests/lib/tap-count.sh "$label/forking" "$I/test-session-logoff" forking "$G" "$D/out/forker.count"
+# --- a session that never stops forking: every 2 ms, and at full speed ---
+for speed in slow fast; do
+    count=$D/out/forker-$speed.count
+    arg=; [ $speed = fast ] && arg=fast
+    start_session wtsaualice 127.0.0.1 "exec $I/forker $count $arg" && G=$SID
+    for _ in $(seq 50); do [ "$(stat -c %s "$count" 2>/dev/null || echo 0)" -ge 50 ] && break; sleep 0.1; done
+    WTSNET_LOGOFF_GRACE_MS=300 bash tests/lib/tap-count.sh "$label/forking-$speed" \
+        "$I/test-session-logoff" forking "$G" "$count"
+done
 
 # --- PID reuse, on the engine itself ---
 bash tests/lib/tap-count.sh "$label/pid-reuse" "$I/test-audit-pidreuse"
