@@ -18,6 +18,10 @@
  * The session's processes are found the provider-neutral way: /proc/PID/sessionid
  * (logind names ssh sessions by that same audit id). Processes that have
  * exited but are not reaped yet (zombies) run no code and do not count.
+ * Every mode holds for both providers but "nowait": its second case
+ * expects the forced end after WTSNET_LOGOFF_GRACE_MS, which the audit
+ * provider's reaper does, while after logind's TerminateSession systemd
+ * forces it only after the scope's TimeoutStopSec.
  */
 #include <wtsapi32.h>
 
