@@ -117,6 +117,7 @@ struct scan {
     int proc_fd;
     struct acc *slots;
     size_t cap, used;
+    unsigned late_looks;
 };
 
 static struct acc *acc_find(struct scan *s, uint32_t sid, bool insert) {
@@ -136,7 +137,7 @@ static struct acc *acc_find(struct scan *s, uint32_t sid, bool insert) {
 }
 
 static int scan_grow(struct scan *s) {
-    struct scan bigger = {.proc_fd = s->proc_fd, .cap = s->cap ? s->cap * 2 : 64};
+    struct scan bigger = {.proc_fd = s->proc_fd, .cap = s->cap ? s->cap * 2 : 64, .late_looks = s->late_looks};
 
     bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
     if (!bigger.slots)
@@ -200,12 +201,15 @@ static int scan_process(pid_t pid, void *userdata) {
     return 0;
 }
 
-/* After the listing, looks for processes born since (audit_kill.c), so a
- * session whose only process keeps handing over to a new child is seen
- * even when the listing passed before the child was born. */
+/* After the listing, a few looks for processes born since (audit_kill.c),
+ * so that a session whose only process keeps handing over to a new child
+ * is seen even when the listing passed before the child was born. A few,
+ * not until all is quiet: on a busy host that could take long, and a
+ * listing is a moment's view anyway (a logoff's passes do wait for quiet). */
 static bool scan_again(void *userdata) {
-    (void) userdata;
-    return true;
+    struct scan *s = userdata;
+
+    return ++s->late_looks <= 4;
 }
 
 /* Start times in /proc are clock ticks after boot (CLOCK_BOOTTIME). */
