@@ -16,17 +16,18 @@
  *
  * When may a pass conclude "no member"? Listing /proc is not atomic, and a
  * session may be one process that forks its successor and exits, thousands
- * of times a second. A new process gets a pid above those in use (until
- * pid_max wraps) and getdents continues upward, so a listing sees children
- * born while it runs; but not those born after it reached the end, and a
- * fork makes its child visible only at its very end, possibly after a
- * later pid of another process. So after the listing a pass keeps looking
- * from a little before the end (the last TAIL_ENTRIES entries) for entries
- * it has not seen, until none has come for QUIET_USEC, far longer than the
- * end of a fork takes. A member alive then was seen alive, so a pass that
- * finds no live member proves the session empty, and nothing can join an
- * empty session. Two such passes in a row are required, because a pid wrap
- * during one could put a child behind the listing's cursor.
+ * of times a second: by the time the listing gets to a member it may be
+ * gone, its child born at a pid the listing has passed (pids are handed
+ * out in order, but wrap at pid_max; and a fork makes its child visible
+ * only at its very end, maybe after a later pid). So after the listing a
+ * pass keeps listing the pids handed out since it began (the pid
+ * namespace's ns_last_pid says which; without it, those near the top),
+ * until none new has come for QUIET_USEC, far longer than the end of a
+ * fork takes. Every process born during the pass is then looked at, and a
+ * member alive at the end was seen alive: a pass that finds no live member
+ * proves the session empty, and nothing can join an empty session. Two
+ * such passes in a row are required all the same, against a pid counter
+ * that wraps all the way round during one pass.
  *
  * Once the workspace exists nothing here allocates, locks or uses stdio:
  * only system calls and the allocation-free parsers, so the same code runs
@@ -53,10 +54,10 @@
 #define DENTS_SIZE 2048
 #define PINS_CAP 256    /* pidfds waited on at once; more are found again by the next pass */
 #define TERMED_CAP 8192 /* processes remembered as having had SIGTERM; a power of two */
-/* Looking for late arrivals after a listing: from this many entries before
- * its end, until nothing new has come for QUIET_USEC, for LATE_MAX_USEC at
- * most (then the pass proves nothing). */
-#define TAIL_ENTRIES 64
+/* Looking for late arrivals after a listing: until nothing new has come for
+ * QUIET_USEC, for LATE_MAX_USEC at most, and LATE_CAP / 2 new processes at
+ * most (else the pass proves nothing). */
+#define LATE_CAP 4096
 #define QUIET_USEC 1000
 #define LATE_MAX_USEC (200 * 1000)
 
@@ -166,42 +167,58 @@ static int pid_from_name(const char *name, pid_t *ret) {
     return 0;
 }
 
-/* The last entries processed, with the cookie (the d_off of the entry
- * before) that makes a listing resume at each: where a look for late
- * arrivals starts, and which pids it has seen already. */
-struct tail {
-    struct {
-        pid_t pid;
-        off_t cookie;
-    } e[TAIL_ENTRIES];
-    size_t n, oldest;
+static int read_last_pid(int proc_fd, uint32_t *ret) {
+    char buf[16];
+    ssize_t n;
+    int fd = openat(proc_fd, "sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return -errno;
+    n = read(fd, buf, sizeof(buf));
+    close(fd);
+    return n > 0 ? audit_parse_u32(buf, (size_t) n, ret) : -EIO;
+}
+
+/* The pids a look for late arrivals considers, (from, to] with wrap, and
+ * the ones it has handled already (open addressing, 0 = free). */
+struct late {
+    uint32_t from, to;
+    pid_t seen[LATE_CAP];
+    size_t seen_n;
+    bool any;
 };
 
-static bool tail_has(const struct tail *t, pid_t pid) {
-    for (size_t i = 0; i < t->n; i++)
-        if (t->e[i].pid == pid)
-            return true;
-    return false;
+static bool late_in_range(const struct late *l, pid_t pid) {
+    uint32_t p = (uint32_t) pid;
+
+    if (l->from <= l->to)
+        return p > l->from && p <= l->to;
+    return p > l->from || p <= l->to; /* the pid counter wrapped */
 }
 
-static void tail_add(struct tail *t, pid_t pid, off_t cookie) {
-    size_t at = t->n < TAIL_ENTRIES ? t->n++ : (t->oldest++ % TAIL_ENTRIES);
+/* 1 when pid was new to the set (now added), 0 when seen, -ENOSPC when full. */
+static int late_add(struct late *l, pid_t pid) {
+    size_t i = ((size_t) (uint32_t) pid * 2654435761u) % LATE_CAP;
 
-    t->e[at].pid = pid;
-    t->e[at].cookie = cookie;
+    for (size_t probes = 0; probes < LATE_CAP; probes++, i = (i + 1) % LATE_CAP) {
+        if (l->seen[i] == pid)
+            return 0;
+        if (l->seen[i] == 0) {
+            if (l->seen_n + 1 >= LATE_CAP / 2)
+                return -ENOSPC;
+            l->seen[i] = pid;
+            l->seen_n++;
+            return 1;
+        }
+    }
+    return -ENOSPC;
 }
 
-static off_t tail_start(const struct tail *t) {
-    return t->n == 0 ? 0 : t->e[t->n < TAIL_ENTRIES ? 0 : t->oldest % TAIL_ENTRIES].cookie;
-}
-
-/* One listing from cookie start to the end. The first lists everything;
- * later ones only what the tail has not seen. */
-static int list_from(int proc_fd, char *dents, size_t dents_size, off_t start, bool first, struct tail *t,
-                     int (*fn)(pid_t pid, void *userdata), void *userdata, bool *ret_new) {
-    off_t prev_cookie = start;
-
-    if (lseek(proc_fd, start, SEEK_SET) < 0)
+/* One listing of /proc. Without late, every entry goes to fn; with it,
+ * only those in its range not handled yet. *ret_top: the highest pid. */
+static int list_all(int proc_fd, char *dents, size_t dents_size, struct late *l, pid_t *ret_top,
+                    int (*fn)(pid_t pid, void *userdata), void *userdata) {
+    if (lseek(proc_fd, 0, SEEK_SET) < 0)
         return -errno;
     for (;;) {
         ssize_t n = getdents64(proc_fd, dents, dents_size);
@@ -212,18 +229,26 @@ static int list_from(int proc_fd, char *dents, size_t dents_size, off_t start, b
             return 0;
         for (ssize_t at = 0; at < n;) {
             const struct dirent64 *d = (const struct dirent64 *) (dents + at);
-            off_t cookie = prev_cookie;
             pid_t pid;
             int r;
 
             if (d->d_reclen < offsetof(struct dirent64, d_name) + 1 || d->d_reclen > n - at)
                 return -EIO;
             at += d->d_reclen;
-            prev_cookie = d->d_off;
-            if (pid_from_name(d->d_name, &pid) < 0 || (!first && tail_has(t, pid)))
+            if (pid_from_name(d->d_name, &pid) < 0)
                 continue;
-            tail_add(t, pid, cookie);
-            *ret_new = true;
+            if (pid > *ret_top)
+                *ret_top = pid;
+            if (l) {
+                if (!late_in_range(l, pid))
+                    continue;
+                r = late_add(l, pid);
+                if (r < 0)
+                    return r;
+                if (r == 0)
+                    continue;
+                l->any = true;
+            }
             r = fn(pid, userdata);
             if (r != 0)
                 return r;
@@ -234,30 +259,43 @@ static int list_from(int proc_fd, char *dents, size_t dents_size, off_t start, b
 int audit_proc_each(int proc_fd, char *dents, size_t dents_size, int (*fn)(pid_t pid, void *userdata),
                     bool (*again)(void *userdata), void *userdata) {
     struct timespec pause = {0, 100 * 1000};
-    struct tail t = {.n = 0};
+    struct late late;
+    uint32_t last_pid = 0;
+    bool by_last_pid;
     uint64_t began, quiet_since;
-    bool got = false;
+    pid_t top = 0;
     int r;
 
-    r = list_from(proc_fd, dents, dents_size, 0, true, &t, fn, userdata, &got);
+    by_last_pid = again && read_last_pid(proc_fd, &last_pid) == 0;
+    r = list_all(proc_fd, dents, dents_size, NULL, &top, fn, userdata);
     if (r != 0 || !again)
         return r < 0 ? r : 0;
-    /* Then the late arrivals (see the top of this file), from a little
-     * before the end on, until none has come for a while. */
+
+    /* Then the late arrivals (see the top of this file): the pids handed
+     * out since the listing began, per the namespace's last pid; without
+     * that counter, those near the top of the listing. */
+    late.seen_n = 0;
+    memset(late.seen, 0, sizeof(late.seen));
+    late.from = by_last_pid ? last_pid : (top > LATE_CAP / 4 ? (uint32_t) top - LATE_CAP / 4 : 0);
+    late.to = UINT32_MAX;
     began = quiet_since = now_monotonic_usec();
     for (;;) {
         uint64_t now = now_monotonic_usec();
-        bool got_new = false;
 
         if (!again(userdata) || now - quiet_since >= QUIET_USEC)
             return 0;
         if (now - began >= LATE_MAX_USEC)
             return -EAGAIN; /* new processes kept coming: nothing proven */
         nanosleep(&pause, NULL);
-        r = list_from(proc_fd, dents, dents_size, tail_start(&t), false, &t, fn, userdata, &got_new);
+        if (by_last_pid && read_last_pid(proc_fd, &late.to) < 0)
+            return -EAGAIN;
+        late.any = false;
+        r = list_all(proc_fd, dents, dents_size, &late, &top, fn, userdata);
+        if (r == -ENOSPC)
+            return -EAGAIN; /* too many new processes to tell them apart */
         if (r != 0)
             return r < 0 ? r : 0;
-        if (got_new)
+        if (late.any)
             quiet_since = now_monotonic_usec();
     }
 }

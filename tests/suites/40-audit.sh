@@ -189,6 +189,8 @@ for mode in own-wait own-nowait; do
     out=$D/out/$mode.tap
     start_session wtsaubob 127.0.0.2 "exec $I/test-session-logoff $mode $out"
     client_exits $((${#CLIENTS[@]} - 1)) 30
+    # The program outlives its ssh client (it is spared): wait for its last line.
+    for _ in $(seq 300); do grep -q '^# done' "$out" 2>/dev/null && break; sleep 0.1; done
     bash tests/lib/tap-count.sh "$label/$mode" cat "$out"
 done
 
