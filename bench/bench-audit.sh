@@ -80,7 +80,8 @@ for per in "${sizes[@]}"; do
         fi
         sleep 0.5
     done
-    total=$(ls -d /proc/[0-9]* | wc -l)
+    procs=(/proc/[0-9]*)
+    total=${#procs[@]}
     out=$("$build/bench/bench-audit" 10)
     get() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$out"; }
     shell=$(median_of_10 shell_way)
