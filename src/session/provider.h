@@ -123,9 +123,10 @@ struct session_provider {
 
 extern const struct session_provider_ops logind_provider_ops;
 extern const struct session_provider_ops remote_provider_ops; /* session/remote.h */
+extern const struct session_provider_ops audit_provider_ops; /* kernel audit sessions (audit.c) */
 
-/* The provider for this host: WTSNET_PROVIDER=logind|audit forces one,
- * otherwise the first that is available. */
+/* The provider for this host: WTSNET_PROVIDER=logind|audit forces one;
+ * otherwise logind where it runs, else audit (docs/providers.md). */
 int session_provider_open_local(struct session_provider **ret);
 
 /* Naming and state rules shared by every provider (session_names.c). */

@@ -184,10 +184,24 @@ void logoff_policy_from_env(struct logoff_policy *ret) {
         ret->grace_usec = ret->deadline_usec;
 }
 
+/* docs/providers.md: WTSNET_PROVIDER names one; otherwise logind when it
+ * runs (systemd booted, logind's runtime state present), else the kernel's
+ * audit sessions, which every Linux with PAM's pam_loginuid has. */
 int session_provider_open_local(struct session_provider **ret) {
+    static const struct session_provider_ops *const providers[] = {&logind_provider_ops, &audit_provider_ops};
     const char *forced = getenv("WTSNET_PROVIDER");
+    int r = -EOPNOTSUPP;
 
-    if (forced && *forced && strcmp(forced, logind_provider_ops.name) != 0)
+    if (forced && *forced) {
+        for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
+            if (strcmp(forced, providers[i]->name) == 0)
+                return providers[i]->open(NULL, ret);
         return -EOPNOTSUPP;
-    return logind_provider_ops.open(NULL, ret);
+    }
+    for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++) {
+        r = providers[i]->open(NULL, ret);
+        if (r != -E_UNREACHABLE)
+            return r;
+    }
+    return r;
 }

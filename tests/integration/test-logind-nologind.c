@@ -1,10 +1,14 @@
 /*
  * No logind at all: run OUTSIDE the test namespace, on a host whose PID 1
- * is not systemd (tests/suites/30-logind.sh). Every call that needs the
- * session service fails at once with the documented RPC_S_SERVER_UNAVAILABLE.
+ * is not systemd (tests/suites/30-logind.sh). With the logind provider asked
+ * for (WTSNET_PROVIDER=logind; left to itself the library falls back to
+ * kernel audit sessions, tests/integration/test-provider-choice.c), every
+ * call that needs the session service fails at once with the documented
+ * RPC_S_SERVER_UNAVAILABLE.
  */
 #include <wtsapi32.h>
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "live-session.h"
@@ -13,6 +17,7 @@
 static void require_no_logind_here(void) {
     if (access("/run/systemd/system", F_OK) == 0)
         SKIP("this host runs systemd: outside the namespace logind is reachable");
+    setenv("WTSNET_PROVIDER", "logind", 1);
 }
 
 static void enumeration_without_logind_is_rpc_server_unavailable(void) {
