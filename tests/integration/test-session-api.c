@@ -306,17 +306,21 @@ static void current_session_is_the_callers(void) {
     WTSFreeMemory(v);
 }
 
+/* ID is the session's key as its provider names it: an audit id ("12"), or
+ * logind's "c<N>" for a session without one (DWORD 0x80000000 | N, docs/api.md). */
 static int parse_expected(const char *arg, struct expected *e) {
     const char *c1 = strchr(arg, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    bool class_c = arg[0] == 'c';
     char *end;
-    unsigned long id = strtoul(arg, &end, 10);
+    unsigned long id = strtoul(arg + class_c, &end, 10);
 
-    if (!c2 || end != c1 || id == 0 || (size_t) (c2 - c1 - 1) >= sizeof(e->user) || strlen(c2 + 1) >= sizeof(e->host))
+    if (!c2 || end != c1 || (id == 0 && !class_c) || id >= 0x7FFFFFFEul || (size_t) (c2 - c1 - 1) >= sizeof(e->user) ||
+        strlen(c2 + 1) >= sizeof(e->host))
         return -1;
-    e->id = (DWORD) id;
+    e->id = class_c ? (DWORD) (0x80000000ul | id) : (DWORD) id;
     memcpy(e->user, c1 + 1, (size_t) (c2 - c1 - 1));
     snprintf(e->host, sizeof(e->host), "%s", c2 + 1);
-    snprintf(e->station, sizeof(e->station), "SSH#%lu", id);
+    snprintf(e->station, sizeof(e->station), "SSH#%s%lu", class_c ? "c" : "", id);
     return 0;
 }
 

@@ -29,6 +29,40 @@ for t in test-logind-sessions test-logind-logoff test-logind-nobus test-logind-d
     [ -x "$BUILD/tests/integration/$t" ] || fail_whole_suite "$t was not built"
     bash tests/lib/tap-count.sh "$VARIANT/$t" nsenter -t "$NS_PID" -p -m -C -- env "${test_env[@]}" "$bin/$t" {NS_LOCK_FD}>&-
 done
+# The provider-neutral API test (also run against the audit provider by
+# 40-audit.sh), here against logind: two real ssh logins, from 127.0.0.1 and
+# 127.0.0.2. (Its logoff companion finds members by audit session id, which
+# sessions in this namespace lack; test-logind-logoff covers logind's logoff.)
+clients=()
+ssh_login() { # user, source address: a session that lasts until logged off
+    ssh -T -n -b "$2" -i "$NS_DIR/id_ed25519" -p "$NS_SSH_PORT" -o BatchMode=yes -o StrictHostKeyChecking=no \
+        -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$1@127.0.0.1" 'exec sleep 600' </dev/null >/dev/null 2>&1 &
+    clients+=($!)
+}
+session_of() { # user: the logind id of its active sshd session, once it is there
+    local id
+    for _ in $(seq 100); do
+        for id in $(ns_run loginctl list-sessions --no-legend 2>/dev/null | awk -v u="$1" '$3 == u {print $1}'); do
+            [ "$(ns_run loginctl show-session "$id" -p Service -p State --value 2>/dev/null | tr '\n' ' ')" = "sshd active " ] &&
+                { echo "$id"; return 0; }
+        done
+        sleep 0.1
+    done
+    return 1
+}
+ssh_login "${NS_USERS[0]}" 127.0.0.1
+ssh_login "${NS_USERS[1]}" 127.0.0.2
+if a=$(session_of "${NS_USERS[0]}") && b=$(session_of "${NS_USERS[1]}"); then
+    shared=(nsenter -t "$NS_PID" -p -m -C -- env WTSNET_PROVIDER=logind "${test_env[@]}")
+    bash tests/lib/tap-count.sh "$VARIANT/session-api[logind]" "${shared[@]}" "$bin/test-session-api" \
+        --current 0 "$a:${NS_USERS[0]}:127.0.0.1" "$b:${NS_USERS[1]}:127.0.0.2"
+    ns_run loginctl terminate-session "$a" "$b" 2>/dev/null
+else
+    echo "not ok - $VARIANT/logind: the ssh logins for the shared tests did not appear"
+    echo "0 1 0" >>"$TAP_TOTALS"
+fi
+for p in "${clients[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+
 # Outside the namespace: no logind at all (skips itself on a host booted with systemd).
 bash tests/lib/tap-count.sh "$VARIANT/test-logind-nologind" "$BUILD/tests/integration/test-logind-nologind" {NS_LOCK_FD}>&-
 exit 0
