@@ -182,6 +182,10 @@ void smb2_conn_free(struct smb2_conn *c);
  * negative errno and marks the connection broken. NTSTATUS is data. */
 int smb2_transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps);
 
+/* One built request whose answer carries nothing but its status (CLOSE,
+ * LOGOFF, TREE_DISCONNECT): sends it, maps the status, and clears q. */
+int smb2_transact_status(struct smb2_conn *c, struct smb2_req *q);
+
 /* The same with one frame per request, all sent before any answer is read:
  * for requests a server will not take in one compound (Samba refuses
  * pending operations such as pipe READs anywhere but last in a chain). */

@@ -523,6 +523,19 @@ int smb2_transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct s
     return transact(c, reqs, n, rsps, false);
 }
 
+int smb2_transact_status(struct smb2_conn *c, struct smb2_req *q) {
+    struct smb2_msg m = {0};
+    int r = buf_error(&q->body);
+
+    if (r >= 0)
+        r = smb2_transact(c, q, 1, &m);
+    if (r >= 0)
+        r = smb2_status_to_errno(m.status);
+    smb2_req_clear(q);
+    smb2_msg_clear(&m);
+    return r;
+}
+
 int smb2_pipeline(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps) {
     return transact(c, reqs, n, rsps, true);
 }

@@ -72,18 +72,9 @@ int smb2_tree_connect(struct smb2_conn *c, const char *share, uint32_t *ret_tree
 
 int smb2_tree_disconnect(struct smb2_conn *c, uint32_t tree_id) {
     struct smb2_req q;
-    struct smb2_msg m = {0};
-    int r;
 
     smb2_req_init(&q, SMB2_TREE_DISCONNECT, tree_id);
     buf_put_u16(&q.body, 4);
     buf_put_u16(&q.body, 0);
-    r = buf_error(&q.body);
-    if (r >= 0)
-        r = smb2_transact(c, &q, 1, &m);
-    if (r >= 0)
-        r = smb2_status_to_errno(m.status);
-    smb2_req_clear(&q);
-    smb2_msg_clear(&m);
-    return r;
+    return smb2_transact_status(c, &q);
 }
