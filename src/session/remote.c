@@ -257,18 +257,12 @@ static struct remote_provider *to_remote(struct session_provider *p) {
     return (struct remote_provider *) p;
 }
 
+/* WTSNET_REMOTE_TIMEOUT_MS: 1 ms to one hour, else 10 s. */
 static uint64_t timeout_from_env(void) {
-    const char *v = getenv("WTSNET_REMOTE_TIMEOUT_MS");
-    char *end;
-    unsigned long long ms;
+    const uint64_t fallback = UINT64_C(10) * 1000000;
+    uint64_t usec = session_env_msec("WTSNET_REMOTE_TIMEOUT_MS", fallback);
 
-    if (v && *v && v[0] != '-') {
-        errno = 0;
-        ms = strtoull(v, &end, 10);
-        if (!errno && !*end && ms > 0 && ms <= UINT64_C(3600000))
-            return (uint64_t) ms * 1000;
-    }
-    return UINT64_C(10) * 1000000;
+    return usec > 0 && usec <= UINT64_C(3600) * 1000000 ? usec : fallback;
 }
 
 /* Keeps the tail of what ssh wrote to stderr; waits up to wait_usec for

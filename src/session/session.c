@@ -163,7 +163,7 @@ int session_winstation_name(const struct session_record *r, char *buf, size_t si
     return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
 }
 
-static uint64_t env_msec(const char *name, uint64_t fallback_usec) {
+uint64_t session_env_msec(const char *name, uint64_t fallback_usec) {
     const char *v = getenv(name);
     char *end;
     unsigned long long ms;
@@ -178,8 +178,8 @@ static uint64_t env_msec(const char *name, uint64_t fallback_usec) {
 }
 
 void logoff_policy_from_env(struct logoff_policy *ret) {
-    ret->grace_usec = env_msec("WTSNET_LOGOFF_GRACE_MS", UINT64_C(10) * 1000000);
-    ret->deadline_usec = env_msec("WTSNET_LOGOFF_TIMEOUT_MS", UINT64_C(30) * 1000000);
+    ret->grace_usec = session_env_msec("WTSNET_LOGOFF_GRACE_MS", UINT64_C(10) * 1000000);
+    ret->deadline_usec = session_env_msec("WTSNET_LOGOFF_TIMEOUT_MS", UINT64_C(30) * 1000000);
     if (ret->grace_usec > ret->deadline_usec)
         ret->grace_usec = ret->deadline_usec;
 }
