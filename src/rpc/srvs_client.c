@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,7 +151,7 @@ static int64_t age_of(const struct srvs_session *s) {
 }
 
 static bool same_session_names(const struct srvs_session *a, const struct srvs_session *b) {
-    return srvs_session_matches(a, b->client ? b->client : "", NULL) &&
+    return strcasecmp(strip_unc(a->client ? a->client : ""), strip_unc(b->client ? b->client : "")) == 0 &&
            strcasecmp(a->user ? a->user : "", b->user ? b->user : "") == 0;
 }
 
@@ -248,13 +249,14 @@ struct pool_look {
     bool reconnected;    /* a look ran on a connection opened after the delete */
     char here[INET6_ADDRSTRLEN], me[256];
     unsigned round_trips;
+    uint32_t fault;      /* the last look's, when it ended in -EREMOTEIO */
 };
 
 static int pool_look(void *vctx, int wait_ms, struct srvs_look *ret, uint32_t *werror) {
     struct pool_look *p = vctx;
     struct srvs_status st = {0};
     struct smb_session *s;
-    struct rpc_client *rc;
+    struct rpc_client *rc = NULL;
     struct smb2_conn *conn;
     unsigned before;
     int r, saved;
@@ -274,6 +276,8 @@ static int pool_look(void *vctx, int wait_ms, struct srvs_look *ret, uint32_t *w
         r = enum_on(s, rc, p->a, NULL, NULL, 1, &ret->now, &st);
     conn->timeout_ms = saved;
     ret->answered_ms = srvs_now_ms();
+    if (r == -EREMOTEIO && rc)
+        p->fault = rc->fault;
     *werror = st.werror;
     if (p->reconnected && !auth_identity_is_anonymous(binding_identity(s))) {
         local_address(conn, p->here, sizeof(p->here));
@@ -361,6 +365,8 @@ out:
 
         r = srvs_confirm_deleted(&check, srvs_now_ms() + timeout_ms, pool_look, &p, &st->werror, &looks);
         last_round_trips += p.round_trips;
+        if (r == -EREMOTEIO)
+            st->fault = p.fault;
         if (r < 0 || st->werror != 0)
             *ret_own_ended = false;
     }
