@@ -4,7 +4,9 @@
  * only levels 0 and 1, ignores the filters and prefmaxlen and says
  * ACCESS_DENIED when a delete matches nothing; the answers here are
  * Windows' anyway: levels derived, filters and paging applied in the client,
- * a no-match told apart by enumeration (src/rpc/srvs_client.c).
+ * a no-match told apart by enumeration, and a delete reported done only once
+ * an enumeration no longer lists the deleted sessions, ERROR_TIMEOUT when the
+ * server keeps them past WTSNET_TIMEOUT (src/rpc/srvs_client.c).
  */
 #include <lm.h>
 

@@ -3,11 +3,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 static _Thread_local unsigned last_round_trips;
 
@@ -132,6 +134,101 @@ int srvs_client_session_enum(const struct server_addr *a, const char *client, co
     return r;
 }
 
+/* ---- NetSessionDel: delete, then confirm ---- */
+
+int64_t srvs_now_ms(void) {
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A level-1 `time` as a signed age: Samba's 0xFFFFFFFF for a session begun
+ * this second is its clock rounding to -1 (time(NULL) minus a start rounded
+ * up), not 136 years. */
+static int64_t age_of(const struct srvs_session *s) {
+    return s->time == 0xFFFFFFFFu ? -1 : (int64_t) s->time;
+}
+
+static bool same_session_names(const struct srvs_session *a, const struct srvs_session *b) {
+    return strcasecmp(strip_unc(a->client ? a->client : ""), strip_unc(b->client ? b->client : "")) == 0 &&
+           strcasecmp(a->user ? a->user : "", b->user ? b->user : "") == 0;
+}
+
+bool srvs_deleted_still_listed(const struct srvs_del_check *c, const struct srvs_look *l) {
+    /* Ages are whole seconds of the server's clock (time(NULL) differences):
+     * between two readings at least floor(local gap) seconds pass; a session
+     * begun after the delete was sent is at most ceil(local span) + 1 old
+     * (+1 for a start time rounded either way). */
+    int64_t gap_s = (l->asked_ms - c->before_ms) / 1000;
+    int64_t new_max = (l->answered_ms - c->del_ms + 999) / 1000 + 1;
+    size_t ours = SIZE_MAX;
+
+    /* Our own new connection's session: the youngest one listed under its
+     * address and user (a same-age twin, if any, is still judged below). */
+    if (l->own_client && l->own_user)
+        for (size_t i = 0; i < l->now.n; i++) {
+            const struct srvs_session *s = &l->now.v[i];
+
+            if (srvs_session_matches(s, l->own_client, l->own_user) &&
+                (ours == SIZE_MAX || age_of(s) < age_of(&l->now.v[ours])))
+                ours = i;
+        }
+    for (size_t i = 0; i < l->now.n; i++) {
+        const struct srvs_session *s = &l->now.v[i];
+
+        if (i == ours || !srvs_session_matches(s, c->client, c->user))
+            continue;
+        if (age_of(s) > new_max)
+            return true; /* began before the delete: the server should have ended it */
+        for (size_t j = 0; j < c->before->n; j++) {
+            const struct srvs_session *b = &c->before->v[j];
+
+            if (srvs_session_matches(b, c->client, c->user) && same_session_names(s, b) &&
+                age_of(s) >= age_of(b) + gap_s)
+                return true; /* may be b, still there */
+        }
+    }
+    return false;
+}
+
+static void sleep_ms(int64_t ms) {
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long) (ms % 1000) * 1000000};
+
+    while (ms > 0 && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+int srvs_confirm_deleted(const struct srvs_del_check *c, int64_t deadline_ms, srvs_look_fn look, void *ctx,
+                         uint32_t *werror, unsigned *ret_looks) {
+    int64_t backoff = 10, left;
+    int r = -ETIMEDOUT;
+
+    *ret_looks = 0;
+    /* Samba ends each matching connection asynchronously (MSG_SHUTDOWN to
+     * its smbd): usually gone by the first look, sometimes a few ms later. */
+    while ((left = deadline_ms - srvs_now_ms()) > 0) {
+        struct srvs_look l = {0};
+        bool listed;
+
+        *werror = 0;
+        r = look(ctx, (int) (left < INT32_MAX ? left : INT32_MAX), &l, werror);
+        (*ret_looks)++;
+        listed = r >= 0 && *werror == 0 && srvs_deleted_still_listed(c, &l);
+        srvs_session_list_free(&l.now);
+        if (r >= 0 && *werror == 0 && !listed)
+            return 0;
+        if (listed)
+            r = -ETIMEDOUT; /* what stands if the deadline comes now */
+        left = deadline_ms - srvs_now_ms();
+        sleep_ms(backoff < left ? backoff : left);
+        backoff = backoff * 2 > 250 ? 250 : backoff * 2;
+    }
+    if (r == -ETIMEDOUT)
+        *werror = 0;
+    return r;
+}
+
 /* The address the server sees us at: what it reports as our session's client. */
 static void local_address(struct smb2_conn *c, char *buf, size_t size) {
     struct sockaddr_storage ss;
@@ -146,6 +243,56 @@ static void local_address(struct smb2_conn *c, char *buf, size_t size) {
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *) &ss)->sin6_addr, buf, (socklen_t) size);
 }
 
+/* The real look: the pooled connection (a new one once ours was ended). */
+struct pool_look {
+    const struct server_addr *a;
+    bool reconnected;    /* a look ran on a connection opened after the delete */
+    char here[INET6_ADDRSTRLEN], me[256];
+    unsigned round_trips;
+    uint32_t fault;      /* the last look's, when it ended in -EREMOTEIO */
+};
+
+static int pool_look(void *vctx, int wait_ms, struct srvs_look *ret, uint32_t *werror) {
+    struct pool_look *p = vctx;
+    struct srvs_status st = {0};
+    struct smb_session *s;
+    struct rpc_client *rc = NULL;
+    struct smb2_conn *conn;
+    unsigned before;
+    int r, saved;
+
+    ret->asked_ms = srvs_now_ms();
+    if ((r = binding_acquire(p->a, NULL, &s)) < 0)
+        return r;
+    conn = binding_conn(s);
+    if (binding_is_fresh(s))
+        p->reconnected = true;
+    before = binding_is_fresh(s) ? 0 : conn->round_trips;
+    /* No wait of this look may outlast the confirmation's deadline. */
+    saved = conn->timeout_ms;
+    if (wait_ms < conn->timeout_ms)
+        conn->timeout_ms = wait_ms > 0 ? wait_ms : 1;
+    if ((r = binding_srvsvc(s, &rc)) >= 0)
+        r = enum_on(s, rc, p->a, NULL, NULL, 1, &ret->now, &st);
+    conn->timeout_ms = saved;
+    ret->answered_ms = srvs_now_ms();
+    if (r == -EREMOTEIO && rc)
+        p->fault = rc->fault;
+    *werror = st.werror;
+    if (p->reconnected && !auth_identity_is_anonymous(binding_identity(s))) {
+        local_address(conn, p->here, sizeof(p->here));
+        snprintf(p->me, sizeof(p->me), "%s", binding_identity(s)->user);
+        ret->own_client = p->here, ret->own_user = p->me;
+    }
+    p->round_trips += conn->round_trips - before;
+    binding_release(s); /* a failed transport is dropped: the next look reconnects */
+    return r;
+}
+
+static bool transport_lost(int r) {
+    return r == -ECONNRESET || r == -ENOTCONN || r == -EPIPE;
+}
+
 int srvs_client_session_del(const struct server_addr *a, const char *client, const char *user,
                             struct srvs_status *st, bool *ret_own_ended) {
     struct srvs_session_list l = {0};
@@ -153,7 +300,9 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
     struct rpc_client *rc = NULL;
     const struct auth_identity *me;
     char *wclient = NULL, here[INET6_ADDRSTRLEN];
-    bool matched = false, own = false;
+    bool matched = false, own = false, confirm = false;
+    struct srvs_del_check check = {.before = &l, .client = client, .user = user};
+    int timeout_ms;
     unsigned before;
     int r;
 
@@ -164,12 +313,14 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
     if ((r = binding_acquire(a, NULL, &s)) < 0)
         goto out_free;
     before = binding_is_fresh(s) ? 0 : binding_conn(s)->round_trips;
+    timeout_ms = binding_conn(s)->timeout_ms; /* WTSNET_TIMEOUT, as the connection took it */
     if ((r = binding_srvsvc(s, &rc)) < 0)
         goto out;
     /* 1. Who would be deleted? Samba says ACCESS_DENIED both for "no right"
      *    and for "nothing matched"; an enumeration tells the two apart. */
     if ((r = enum_on(s, rc, a, NULL, NULL, 1, &l, st)) < 0)
         goto out;
+    check.before_ms = srvs_now_ms();
     if (st->werror == 0) {
         me = binding_identity(s);
         local_address(binding_conn(s), here, sizeof(here));
@@ -183,23 +334,42 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
             st->werror = NERR_CLIENT_NAME_NOT_FOUND;
             goto out;
         }
+        confirm = true;
     }
     /* 2. Delete (where we could not enumerate, the server's answer stands). */
     st->werror = 0;
+    check.del_ms = srvs_now_ms();
     r = srvs_session_del(rc, a->unc, wclient, user && *user ? user : NULL, &st->werror);
-    if (own && (r == -ECONNRESET || r == -ENOTCONN || r == -EPIPE ||
-                (r >= 0 && st->werror == WERR_NETNAME_DELETED))) {
-        /* Our own connection was among those ended: the reply died with it. */
+    if (own && (transport_lost(r) || (r >= 0 && st->werror == WERR_NETNAME_DELETED))) {
+        /* Our own connection was among those ended and the reply died with
+         * it -- or the connection died for another reason: only the server's
+         * list, seen over a new connection, can tell (step 3). */
         binding_conn(s)->broken = true;
         st->werror = 0;
         *ret_own_ended = true;
         r = 0;
     }
+    if (r < 0 || st->werror != 0)
+        confirm = false;
 out:
     if (r == -EREMOTEIO && rc)
         st->fault = rc->fault;
     last_round_trips = binding_conn(s)->round_trips - before;
     binding_release(s);
+    /* 3. "Deleted" means gone: the server acts asynchronously, so look until
+     *    its list no longer holds the deleted sessions, for at most
+     *    WTSNET_TIMEOUT after the delete (docs/netapi.md). */
+    if (confirm) {
+        struct pool_look p = {.a = a};
+        unsigned looks;
+
+        r = srvs_confirm_deleted(&check, srvs_now_ms() + timeout_ms, pool_look, &p, &st->werror, &looks);
+        last_round_trips += p.round_trips;
+        if (r == -EREMOTEIO)
+            st->fault = p.fault;
+        if (r < 0 || st->werror != 0)
+            *ret_own_ended = false;
+    }
 out_free:
     srvs_session_list_free(&l);
     free(wclient);
