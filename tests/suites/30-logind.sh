@@ -68,14 +68,18 @@ for p in "${clients[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 # logged off by it. logind itself says which session su made and that it went.
 cli_tap=$(mktemp /tmp/wtsnet-cli-logind.XXXXXX)
 cli_logind_ids() {
-    local wtsnet id dword out n=0 su_pid
+    local wtsnet id dword out n=0 su_pid before
     wtsnet=$(ns_path "$BUILD/tools/wtsnet")
     cli_ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; sed 's/^/# /' <<<"$out"; fi; }
+    # Earlier tests may leave sessions closing: only one that appears now, active, is ours.
+    before=" $(ns_run loginctl list-sessions --no-legend 2>/dev/null | awk '{print $1}' | tr '\n' ' ') "
     ns_run su -l "${NS_USERS[0]}" -c 'exec sleep 600' </dev/null >/dev/null 2>&1 &
     su_pid=$!
     for _ in $(seq 100); do
         for id in $(ns_run loginctl list-sessions --no-legend 2>/dev/null | awk -v u="${NS_USERS[0]}" '$3 == u {print $1}'); do
-            [ "$(ns_run loginctl show-session "$id" -P Service 2>/dev/null)" = su-l ] && break 2
+            [[ $before == *" $id "* ]] && continue
+            [ "$(ns_run loginctl show-session "$id" -p Service -p State --value 2>/dev/null | tr '\n' ' ')" = "su-l active " ] &&
+                break 2
         done
         id=""
         sleep 0.1
