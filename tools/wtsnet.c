@@ -190,8 +190,14 @@ static char *client_of(HANDLE server, DWORD id) {
 static const char *const list_headers[] = {"SERVER", "SESSIONNAME", "USERNAME", "ID", "STATE", "TYPE", "CLIENT", NULL};
 static const char *const list_keys[] = {"server", "name", "user", "id", "state", "type", "client", NULL};
 
+/* JSON also carries logind's id (text keeps qwinsta's columns). */
+static const char *const list_json_keys[] = {"server", "name", "user", "id", "logind_id", "state", "type", "client",
+                                             NULL};
+
 /* The list's table: with a SERVER column ("server" key) when several hosts are asked. */
 static struct table *list_table(bool json, bool labelled) {
+    if (json)
+        return table_new(json, list_json_keys + !labelled, list_json_keys + !labelled);
     return table_new(json, list_headers + !labelled, list_keys + !labelled);
 }
 
@@ -223,6 +229,12 @@ static int verb_list(HANDLE server, int argc, char **argv, const struct options 
         table_add_string(t, s->pSessionName ? s->pSessionName : "");
         table_add_string(t, s->pUserName ? s->pUserName : "");
         table_add_uint(t, s->SessionId);
+        if (o->json) {
+            char logind_id[16];
+
+            format_logind_id(s->SessionId, logind_id, sizeof(logind_id));
+            table_add_string(t, logind_id);
+        }
         table_add_string(t, o->json ? state_json_name(s->State) : state_name(s->State));
         table_add_string(t, s->SessionId == 0 ? "services" : session_type(server, s->SessionId));
         table_add_string(t, client ? client : "");

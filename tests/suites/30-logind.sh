@@ -84,7 +84,7 @@ cli_logind_ids() {
         id=""
         sleep 0.1
     done
-    echo "1..6"
+    echo "1..7"
     case $id in
     c[0-9]*) dword=$((0x80000000 | ${id#c})) ;;
     *) out="no su-l session with a cN id for ${NS_USERS[0]}: '$id'"; cli_ok 1 "su_session_has_a_logind_cN_id"
@@ -101,6 +101,9 @@ cli_logind_ids() {
     out=$(ns_run "$wtsnet" show "$dword" 2>&1)
     grep -Eq "^LogindId +$id\$" <<<"$out"
     cli_ok $? "show_by_win32_id_names_the_same_session"
+    out=$(ns_run "$wtsnet" --json list 2>&1)
+    grep -q "\"id\":$dword,\"logind_id\":\"$id\"," <<<"$out"
+    cli_ok $? "list_json_carries_id_and_logind_id"
     out=$(ns_run "$wtsnet" logoff "$id" 2>&1)
     [ "$out" = "Session $id logged off." ] && ! ns_run loginctl show-session "$id" >/dev/null 2>&1
     cli_ok $? "logoff_by_logind_id_ends_that_session"
