@@ -145,6 +145,16 @@ typedef struct _WTS_SESSION_ADDRESS {
     BYTE Address[20];
 } WTS_SESSION_ADDRESS, *PWTS_SESSION_ADDRESS;
 
+/* An unnamed union member: C11 and C++ have them; GNU C has them in older
+ * modes too (__extension__ keeps -pedantic quiet there). */
+#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L)
+#define WTSNET_ANONYMOUS_UNION union
+#elif defined(__GNUC__)
+#define WTSNET_ANONYMOUS_UNION __extension__ union
+#else
+#error "wtsapi32.h needs unnamed union members (C11, C++, or GNU C)"
+#endif
+
 /* The layout with the two Frames fields, as Microsoft documents it. */
 typedef struct _WTSINFOW {
     WTS_CONNECTSTATE_CLASS State;
@@ -173,7 +183,14 @@ typedef struct _WTSINFOA {
     DWORD IncomingFrames;
     DWORD OutgoingFrames;
     DWORD IncomingCompressedBytes;
-    DWORD OutgoingCompressedBytes;
+    /* Microsoft's wtsapi32.h (and its WTSINFOA page) spells this field
+     * OutgoingCompressedBy, WTSINFOW's OutgoingCompressedBytes; mingw-w64
+     * spells both ...Bytes. Both names name the same DWORD, so code written
+     * for either header compiles; the layout is that of one DWORD. */
+    WTSNET_ANONYMOUS_UNION {
+        DWORD OutgoingCompressedBy;
+        DWORD OutgoingCompressedBytes;
+    };
     CHAR WinStationName[WINSTATIONNAME_LENGTH];
     CHAR Domain[DOMAIN_LENGTH];
     CHAR UserName[USERNAME_LENGTH + 1];

@@ -78,23 +78,56 @@ static const char *state_json_name(WTS_CONNECTSTATE_CLASS s) {
     return (unsigned) s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
 }
 
-/* Parses a session id: a decimal DWORD, or "current"/"self". */
-static int parse_session_id(const char *s, DWORD *ret) {
+/* logind's ids without an audit id ("c1": su, xrdp, …) are 0x80000000 | N as
+ * Win32 ids (docs/api.md, "Session ids"); numeric ones are the same number. */
+#define LOGIND_CLASS_C 0x80000000u
+#define LOGIND_C_MAX 0x7FFFFFFCu /* cN stays below the reserved 0xFFFFFFFD */
+#define RDP_LISTENER_ID 0xFFFFFFFDu
+
+static int parse_decimal(const char *s, unsigned long long max, unsigned long long *ret) {
     char *end;
+    unsigned long long v;
+
+    if (*s < '0' || *s > '9')
+        return -EINVAL;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end || v > max)
+        return -EINVAL;
+    *ret = v;
+    return 0;
+}
+
+/* Parses a session id: a decimal DWORD (the Win32 id, which is also logind's
+ * numeric id), logind's "cN", or "current"/"self". */
+static int parse_session_id(const char *s, DWORD *ret) {
     unsigned long long v;
 
     if (strcmp(s, "current") == 0 || strcmp(s, "self") == 0) {
         *ret = WTS_CURRENT_SESSION;
         return 0;
     }
-    if (!*s || *s == '-' || *s == '+')
-        return -EINVAL;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno || *end || v >= WTS_ANY_SESSION)
+    if (s[0] == 'c') {
+        if (parse_decimal(s + 1, LOGIND_C_MAX, &v) < 0)
+            return -EINVAL;
+        *ret = LOGIND_CLASS_C | (DWORD) v;
+        return 0;
+    }
+    if (parse_decimal(s, WTS_ANY_SESSION - 1, &v) < 0)
         return -EINVAL;
     *ret = (DWORD) v;
     return 0;
+}
+
+/* The id as logind (loginctl) names the session; empty for session 0 and the
+ * RDP listener, which are not logind sessions. */
+static void format_logind_id(DWORD id, char *buf, size_t size) {
+    if (id == 0 || id >= RDP_LISTENER_ID)
+        buf[0] = '\0';
+    else if (id & LOGIND_CLASS_C)
+        snprintf(buf, size, "c%" PRIu32, id & ~LOGIND_CLASS_C);
+    else
+        snprintf(buf, size, "%" PRIu32, id);
 }
 
 /* A query that may fail: the value, or NULL (the caller shows it as unknown). */
@@ -157,8 +190,14 @@ static char *client_of(HANDLE server, DWORD id) {
 static const char *const list_headers[] = {"SERVER", "SESSIONNAME", "USERNAME", "ID", "STATE", "TYPE", "CLIENT", NULL};
 static const char *const list_keys[] = {"server", "name", "user", "id", "state", "type", "client", NULL};
 
+/* JSON also carries logind's id (text keeps qwinsta's columns). */
+static const char *const list_json_keys[] = {"server", "name", "user", "id", "logind_id", "state", "type", "client",
+                                             NULL};
+
 /* The list's table: with a SERVER column ("server" key) when several hosts are asked. */
 static struct table *list_table(bool json, bool labelled) {
+    if (json)
+        return table_new(json, list_json_keys + !labelled, list_json_keys + !labelled);
     return table_new(json, list_headers + !labelled, list_keys + !labelled);
 }
 
@@ -190,6 +229,12 @@ static int verb_list(HANDLE server, int argc, char **argv, const struct options 
         table_add_string(t, s->pSessionName ? s->pSessionName : "");
         table_add_string(t, s->pUserName ? s->pUserName : "");
         table_add_uint(t, s->SessionId);
+        if (o->json) {
+            char logind_id[16];
+
+            format_logind_id(s->SessionId, logind_id, sizeof(logind_id));
+            table_add_string(t, logind_id);
+        }
         table_add_string(t, o->json ? state_json_name(s->State) : state_name(s->State));
         table_add_string(t, s->SessionId == 0 ? "services" : session_type(server, s->SessionId));
         table_add_string(t, client ? client : "");
@@ -220,7 +265,7 @@ static int check_session_arg(const char *verb, int argc, char **argv) {
     DWORD id;
 
     if (argc != 2 || parse_session_id(argv[1], &id) < 0) {
-        fprintf(stderr, "%s: %s takes one session id (a number, or 'current')\n", program, verb);
+        fprintf(stderr, "%s: %s takes one session id (a number, logind's cN, or 'current')\n", program, verb);
         return EXIT_USAGE;
     }
     return 0;
@@ -275,6 +320,8 @@ static int verb_show(HANDLE server, int argc, char **argv, const struct options 
     if (c->label)
         record_add_string(rec, "Server", "server", c->label);
     record_add_uint(rec, "SessionId", "id", ex->Data.WTSInfoExLevel1.SessionId);
+    format_logind_id(ex->Data.WTSInfoExLevel1.SessionId, text, sizeof(text));
+    record_add_string(rec, "LogindId", "logind_id", text);
     record_add_string(rec, "WinStationName", "name", ex->Data.WTSInfoExLevel1.WinStationName);
     name = query(server, id, WTSUserName, NULL); /* untruncated, unlike the fixed field */
     record_add_string(rec, "UserName", "user", name ? name : ex->Data.WTSInfoExLevel1.UserName);
@@ -368,10 +415,10 @@ static int verb_help(HANDLE server, int argc, char **argv, const struct options 
 
 static const struct verb verbs[] = {
     {"list", "", "list the sessions (like qwinsta)", check_list, verb_list},
-    {"show", "ID|current", "every field of one session", check_show, verb_show},
-    {"logoff", "ID|current", "log a session off and wait until it is gone (--no-wait: do not wait)", check_logoff,
+    {"show", "ID|cN|current", "every field of one session", check_show, verb_show},
+    {"logoff", "ID|cN|current", "log a session off and wait until it is gone (--no-wait: do not wait)", check_logoff,
      verb_logoff},
-    {"disconnect", "ID|current", "detach an RDP session's client; the session stays (--no-wait: do not wait)",
+    {"disconnect", "ID|cN|current", "detach an RDP session's client; the session stays (--no-wait: do not wait)",
      check_disconnect, verb_disconnect},
     {"help", "", "this text", NULL, verb_help},
 };

@@ -169,7 +169,7 @@ static void narrow_wtsinfo(const WTSINFOW *w, WTSINFOA *a) {
     a->IncomingFrames = w->IncomingFrames;
     a->OutgoingFrames = w->OutgoingFrames;
     a->IncomingCompressedBytes = w->IncomingCompressedBytes;
-    a->OutgoingCompressedBytes = w->OutgoingCompressedBytes;
+    a->OutgoingCompressedBy = w->OutgoingCompressedBytes; /* the SDK's spelling for WTSINFOA */
     narrow_field(a->WinStationName, sizeof(a->WinStationName), w->WinStationName);
     narrow_field(a->Domain, sizeof(a->Domain), w->Domain);
     narrow_field(a->UserName, sizeof(a->UserName), w->UserName);

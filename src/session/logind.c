@@ -388,7 +388,8 @@ static int logind_client_display(struct session_provider *p, const struct sessio
     return r->kind == SESSION_KIND_RDP ? xrdp_client_display(r, ret) : -EOPNOTSUPP;
 }
 
-/* logind has no disconnect; xorgxrdp detaches an RDP session's client. */
+/* logind has no disconnect; xorgxrdp detaches an RDP session's client, and
+ * the right to ask it is checked first, whatever the session's state (xrdp.c). */
 static int logind_disconnect(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
     struct session_record rec;
     int r;

@@ -642,24 +642,13 @@ static int wait_disconnected(long display, uint64_t deadline_usec) {
     }
 }
 
-int xrdp_disconnect(const struct session_record *r, bool wait, uint64_t deadline_usec) {
-    long display = session_display_number(r->display);
+/* The path of xorgxrdp's disconnect socket for display, beside its display
+ * socket (xrdp's socket dir); -ENOENT when no xorgxrdp serves that display. */
+static int disconnect_socket(long display, struct sockaddr_un *ret) {
     struct unix_table u = {0};
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    struct xrdp_client c;
     bool found = false;
-    int fd, k;
+    int k;
 
-    if (display < 0)
-        return -EOPNOTSUPP;
-    k = display_client(display, false, &c);
-    if (k == -ENOENT)
-        return -EOPNOTSUPP; /* not served by xorgxrdp: nothing can detach it */
-    if (k < 0)
-        return k;
-    if (!c.connected)
-        return 0; /* already disconnected */
-    /* xorgxrdp's disconnect socket sits beside its display socket (xrdp's socket dir). */
     k = sockdiag_unix(&u);
     if (k < 0)
         return k;
@@ -669,19 +658,55 @@ int xrdp_disconnect(const struct session_record *r, bool wait, uint64_t deadline
 
         if (s->state != SOCKDIAG_LISTEN || s->path[0] != '/' || !is_display_socket(s->path, display))
             continue;
-        if ((size_t) (slash - s->path) + 40 < sizeof(sa.sun_path)) {
-            snprintf(sa.sun_path, sizeof(sa.sun_path), "%.*s/xrdp_disconnect_display_%ld", (int) (slash - s->path),
-                     s->path, display);
+        if ((size_t) (slash - s->path) + 40 < sizeof(ret->sun_path)) {
+            snprintf(ret->sun_path, sizeof(ret->sun_path), "%.*s/xrdp_disconnect_display_%ld",
+                     (int) (slash - s->path), s->path, display);
             found = true;
         }
     }
     unix_table_free(&u);
-    if (!found)
+    return found ? 0 : -ENOENT;
+}
+
+/* Whether the caller may send to the socket: the kernel's own rule for a
+ * path socket (write on it, search on its directories), for the caller's
+ * effective ids. Asked before anything else, so that the answer does not
+ * depend on the session's state. */
+static int may_send(const struct sockaddr_un *sa) {
+    if (faccessat(AT_FDCWD, sa->sun_path, W_OK, AT_EACCESS) == 0)
+        return 0;
+    if (errno == EACCES || errno == EPERM)
+        return -EACCES;
+    return -EOPNOTSUPP; /* gone, or xorgxrdp never made it */
+}
+
+int xrdp_disconnect(const struct session_record *r, bool wait, uint64_t deadline_usec) {
+    long display = session_display_number(r->display);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct xrdp_client c;
+    int fd, k;
+
+    if (display < 0)
         return -EOPNOTSUPP;
+    k = disconnect_socket(display, &sa);
+    if (k == -ENOENT)
+        return -EOPNOTSUPP; /* not served by xorgxrdp: nothing can detach it */
+    if (k < 0)
+        return k;
+    /* The socket is the session user's, mode 0660 with xrdp's group. */
+    k = may_send(&sa);
+    if (k < 0)
+        return k;
+    k = display_client(display, false, &c);
+    if (k == -ENOENT)
+        return -EOPNOTSUPP;
+    if (k < 0)
+        return k;
+    if (!c.connected)
+        return 0; /* already disconnected */
     fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
-    /* The socket is the session user's, mode 0660 with xrdp's group: the kernel checks the right. */
     k = sendto(fd, "sig", 4, 0, (struct sockaddr *) &sa, sizeof(sa)) < 0 ? -errno : 0;
     close(fd);
     if (k == -EPERM)

@@ -63,6 +63,60 @@ else
 fi
 for p in "${clients[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 
+# The CLI takes logind's own ids (docs/cli.md, "Session ids"): a `su -l` session
+# (logind "cN", Win32 0x80000000|N) is shown by its cN, shows it back, and is
+# logged off by it. logind itself says which session su made and that it went.
+cli_tap=$(mktemp /tmp/wtsnet-cli-logind.XXXXXX)
+cli_logind_ids() {
+    local wtsnet id dword out n=0 su_pid before
+    wtsnet=$(ns_path "$BUILD/tools/wtsnet")
+    cli_ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; sed 's/^/# /' <<<"$out"; fi; }
+    # Earlier tests may leave sessions closing: only one that appears now, active, is ours.
+    before=" $(ns_run loginctl list-sessions --no-legend 2>/dev/null | awk '{print $1}' | tr '\n' ' ') "
+    ns_run su -l "${NS_USERS[0]}" -c 'exec sleep 600' </dev/null >/dev/null 2>&1 &
+    su_pid=$!
+    for _ in $(seq 100); do
+        for id in $(ns_run loginctl list-sessions --no-legend 2>/dev/null | awk -v u="${NS_USERS[0]}" '$3 == u {print $1}'); do
+            [[ $before == *" $id "* ]] && continue
+            [ "$(ns_run loginctl show-session "$id" -p Service -p State --value 2>/dev/null | tr '\n' ' ')" = "su-l active " ] &&
+                break 2
+        done
+        id=""
+        sleep 0.1
+    done
+    echo "1..7"
+    case $id in
+    c[0-9]*) dword=$((0x80000000 | ${id#c})) ;;
+    *) out="no su-l session with a cN id for ${NS_USERS[0]}: '$id'"; cli_ok 1 "su_session_has_a_logind_cN_id"
+       kill "$su_pid" 2>/dev/null; wait "$su_pid" 2>/dev/null; return ;;
+    esac
+    out="su-l session $id, Win32 id $dword"; cli_ok 0 "su_session_has_a_logind_cN_id"
+    out=$(ns_run "$wtsnet" show "$id" 2>&1)
+    grep -Eq "^SessionId +$dword\$" <<<"$out" && grep -Eq "^LogindId +$id\$" <<<"$out" &&
+        grep -Eq "^WinStationName +su-l#$id\$" <<<"$out" && grep -Eq "^UserName +${NS_USERS[0]}\$" <<<"$out"
+    cli_ok $? "show_by_logind_id_gives_both_ids"
+    out=$(ns_run "$wtsnet" --json show "$id" 2>&1)
+    grep -q "\"id\":$dword,\"logind_id\":\"$id\"," <<<"$out"
+    cli_ok $? "show_json_carries_id_and_logind_id"
+    out=$(ns_run "$wtsnet" show "$dword" 2>&1)
+    grep -Eq "^LogindId +$id\$" <<<"$out"
+    cli_ok $? "show_by_win32_id_names_the_same_session"
+    out=$(ns_run "$wtsnet" --json list 2>&1)
+    grep -q "\"id\":$dword,\"logind_id\":\"$id\"," <<<"$out"
+    cli_ok $? "list_json_carries_id_and_logind_id"
+    out=$(ns_run "$wtsnet" logoff "$id" 2>&1)
+    [ "$out" = "Session $id logged off." ] && ! ns_run loginctl show-session "$id" >/dev/null 2>&1
+    cli_ok $? "logoff_by_logind_id_ends_that_session"
+    out=$(ns_run "$wtsnet" show "$id" 2>&1)
+    grep -q '(error 7022)' <<<"$out"
+    cli_ok $? "the_logged_off_id_is_not_found"
+    kill "$su_pid" 2>/dev/null
+    wait "$su_pid" 2>/dev/null
+}
+cli_logind_ids >"$cli_tap" 2>&1
+bash tests/lib/tap-count.sh "$VARIANT/cli-logind-ids" cat "$cli_tap"
+rm -f "$cli_tap"
+
 # Outside the namespace: no logind at all (skips itself on a host booted with systemd).
 bash tests/lib/tap-count.sh "$VARIANT/test-logind-nologind" "$BUILD/tests/integration/test-logind-nologind" {NS_LOCK_FD}>&-
 exit 0

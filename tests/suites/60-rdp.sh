@@ -104,6 +104,14 @@ client_gone() { # user: the client exits within 5 s
 }
 check disconnected_client_exits client_gone "$bob"
 bash tests/lib/tap-count.sh "$VARIANT/rdp-disconnected" nsenter -t "$NS_PID" -p -m -C -- "$test_rdp" disconnected "$bob"
+# alice (not root) may neither detach nor end bob's session now that it has no client either.
+bash tests/lib/tap-count.sh "$VARIANT/rdp-denied" nsenter -t "$NS_PID" -p -m -C -- runuser -u "$alice" -- \
+    env RDP_EXPECT="$expect" USER="$alice" "$test_rdp" denied "$bob"
+still_disconnected() {
+    ns_run loginctl show-session -P State "$sid_bob" | grep -qx active &&
+        ! ns_run ss -Hx state established | grep -q "/xrdp_display_$disp_bob "
+}
+check denied_calls_leave_the_disconnected_session_as_it_was still_disconnected
 reconnect_bob() {
     ns_run systemctl reset-failed "wtsxr-client-$bob" 2>/dev/null
     RDP_HOST=127.0.0.2 rdp_connect "$bob" /size:800x600 /bpp:16 && rdp_wait_attached "$disp_bob" || return 1

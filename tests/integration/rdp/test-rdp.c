@@ -4,6 +4,8 @@
  *   test-rdp connected      every session in RDP_EXPECT has its client
  *   test-rdp as-user OTHER  run as a session's own user: what it may and may not do
  *   test-rdp disconnected U U's session lives on without a client
+ *   test-rdp denied OTHER   run as a plain user while OTHER's session has no client:
+ *                           neither disconnect nor logoff, and it stays
  * RDP_EXPECT = "user=client-address=WIDTHxHEIGHTxBPP …" (what the suite connected).
  * Expected display numbers come from logind itself, not from the library.
  */
@@ -33,7 +35,7 @@ struct expect {
 static struct expect expected[4];
 static size_t n_expected;
 static const char *other_user; /* as-user: another user whose session must stay */
-static const char *gone_user;  /* disconnected: the user whose client was detached */
+static const char *gone_user;  /* disconnected, denied: the user whose client was detached */
 
 static void load_expectations(void) {
     char *env = getenv("RDP_EXPECT") ? strdup(getenv("RDP_EXPECT")) : NULL, *save = NULL;
@@ -233,6 +235,8 @@ static void own_state_is_readable_without_privilege(void) {
     WTSFreeMemory(state);
 }
 
+/* Not even the session's own user can tie it to its TCP connection (docs/api.md,
+ * "Why a session's own user cannot read its client's address"). */
 static void own_client_address_needs_the_right_to_read_xrdp(void) {
     long display;
     struct expect self = {0};
@@ -276,6 +280,80 @@ static void logoff_of_another_users_rdp_session_is_denied(void) {
     CHECK_EQ_U(GetLastError(), ERROR_ACCESS_DENIED);
 }
 
+static void client_address_of_another_users_session_is_refused_too(void) {
+    long display;
+    struct expect other = {0};
+    DWORD id, bytes = 3;
+    LPSTR buf = (LPSTR) 0x1;
+
+    REQUIRE(other_user);
+    snprintf(other.user, sizeof(other.user), "%s", other_user);
+    id = require_session(&other, &display);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSQuerySessionInformationA(WTS_CURRENT_SERVER_HANDLE, id, WTSClientAddress, &buf, &bytes));
+    CHECK_EQ_U(GetLastError(), ERROR_ACCESS_DENIED);
+    CHECK(buf == (LPSTR) 0x1);
+    CHECK_EQ_U(bytes, 3);
+}
+
+/* denied (a plain user, OTHER's client detached): the answer does not depend on the
+ * session's state — without the right it is ERROR_ACCESS_DENIED, and nothing happens. */
+static DWORD gone_session(void) {
+    struct expect who = {0};
+    long display;
+
+    REQUIRE(gone_user);
+    snprintf(who.user, sizeof(who.user), "%s", gone_user);
+    return require_session(&who, &display);
+}
+
+static DWORD connect_state(DWORD id) {
+    DWORD *state = NULL, bytes = 0, v;
+
+    REQUIRE(WTSQuerySessionInformationA(WTS_CURRENT_SERVER_HANDLE, id, WTSConnectState, (LPSTR *) &state, &bytes));
+    v = *state;
+    WTSFreeMemory(state);
+    return v;
+}
+
+static void disconnect_of_another_users_disconnected_session_is_denied(void) {
+    DWORD id = gone_session();
+
+    REQUIRE(connect_state(id) == WTSDisconnected);
+    for (BOOL wait = FALSE; wait <= TRUE; wait++) {
+        SetLastError(0xdeadbeef);
+        CHECK(!WTSDisconnectSession(WTS_CURRENT_SERVER_HANDLE, id, wait));
+        CHECK_EQ_U(GetLastError(), ERROR_ACCESS_DENIED);
+    }
+}
+
+static void logoff_of_another_users_disconnected_session_is_denied(void) {
+    DWORD id = gone_session();
+
+    REQUIRE(connect_state(id) == WTSDisconnected);
+    for (BOOL wait = FALSE; wait <= TRUE; wait++) {
+        SetLastError(0xdeadbeef);
+        CHECK(!WTSLogoffSession(WTS_CURRENT_SERVER_HANDLE, id, wait));
+        CHECK_EQ_U(GetLastError(), ERROR_ACCESS_DENIED);
+    }
+}
+
+/* Whether a client is attached is public: without one, the address is AF_UNSPEC to anyone. */
+static void client_address_of_a_session_without_client_is_unspec_to_anyone(void) {
+    WTS_CLIENT_ADDRESS *a = NULL;
+    DWORD bytes = 0;
+
+    REQUIRE(WTSQuerySessionInformationA(WTS_CURRENT_SERVER_HANDLE, gone_session(), WTSClientAddress, (LPSTR *) &a,
+                                        &bytes));
+    CHECK_EQ_U(bytes, sizeof(*a));
+    CHECK_EQ_U(a->AddressFamily, WTS_AF_UNSPEC);
+    WTSFreeMemory(a);
+}
+
+static void denied_session_is_still_there_without_a_client(void) {
+    CHECK_EQ_U(connect_state(gone_session()), WTSDisconnected);
+}
+
 /* disconnected: the session stays, without a client. */
 static void detached_session_is_disconnected_and_has_no_client(void) {
     long display;
@@ -311,9 +389,16 @@ int main(int argc, char **argv) {
         CASE(own_client_address_needs_the_right_to_read_xrdp),
         CASE(listener_is_listed_for_a_plain_user_too),
         CASE(logoff_of_another_users_rdp_session_is_denied),
+        CASE(client_address_of_another_users_session_is_refused_too),
     };
     static const struct tap_case disconnected[] = {
         CASE(detached_session_is_disconnected_and_has_no_client),
+    };
+    static const struct tap_case denied[] = {
+        CASE(disconnect_of_another_users_disconnected_session_is_denied),
+        CASE(logoff_of_another_users_disconnected_session_is_denied),
+        CASE(client_address_of_a_session_without_client_is_unspec_to_anyone),
+        CASE(denied_session_is_still_there_without_a_client),
     };
 
     load_expectations();
@@ -327,6 +412,10 @@ int main(int argc, char **argv) {
         gone_user = argv[2];
         return tap_run(disconnected, sizeof(disconnected) / sizeof(disconnected[0]));
     }
-    fprintf(stderr, "usage: %s connected | as-user OTHER_USER | disconnected USER\n", argv[0]);
+    if (argc == 3 && strcmp(argv[1], "denied") == 0) {
+        gone_user = argv[2];
+        return tap_run(denied, sizeof(denied) / sizeof(denied[0]));
+    }
+    fprintf(stderr, "usage: %s connected | as-user OTHER_USER | disconnected USER | denied OTHER_USER\n", argv[0]);
     return 2;
 }
