@@ -73,5 +73,6 @@ int main(int argc, char **argv) {
            worst);
     printf("%s %d - %s: memory grew %ld MiB (at most %ld)\n", grown <= max_mb ? "ok" : "not ok", ++n, name, grown,
            max_mb);
+    fflush(stdout); /* before any sanitizer report at exit */
     return 0;
 }
