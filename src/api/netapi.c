@@ -11,6 +11,7 @@
 
 #include "api/netapi.h"
 #include "api/win32_error.h"
+#include "common/deadline.h"
 #include "common/errors.h"
 #include "common/wstr.h"
 #include "rpc/srvs_client.h"
@@ -81,7 +82,9 @@ NET_API_STATUS NET_API_FUNCTION NetServerGetInfo(LMSTR servername, DWORD level, 
         return ERROR_INVALID_LEVEL;
     if ((r = netapi_server(servername, &a)) < 0)
         return netapi_status(r, NULL);
+    deadline_scope_begin(); /* one deadline for the whole call (docs/netapi.md, "Timeouts") */
     r = srvs_client_server_get_info(&a, &info, &st);
+    deadline_scope_end();
     status = netapi_status(r, &st);
     if (status != NERR_Success)
         goto out;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api/netapi.h"
+#include "common/deadline.h"
 #include "common/errors.h"
 #include "common/wstr.h"
 
@@ -161,7 +162,9 @@ static NET_API_STATUS fetch(LMSTR servername, LMSTR w_client, LMSTR w_user, DWOR
         return netapi_status(r, NULL);
     if (to_utf8(w_client, ret_client) < 0 || to_utf8(w_user, ret_user) < 0)
         return ERROR_INVALID_PARAMETER;
+    deadline_scope_begin(); /* one deadline for the whole call (docs/netapi.md, "Timeouts") */
     r = srvs_client_session_enum(&a, *ret_client, *ret_user, level, ret, &st);
+    deadline_scope_end();
     status = netapi_status(r, &st);
     if (status != NERR_Success)
         srvs_session_list_free(ret);
@@ -260,8 +263,11 @@ NET_API_STATUS NET_API_FUNCTION NetSessionDel(LMSTR servername, LMSTR UncClientN
         return netapi_status(r, NULL);
     if (to_utf8(UncClientName, &client) < 0 || to_utf8(username, &user) < 0)
         status = ERROR_INVALID_PARAMETER;
-    else
+    else {
+        deadline_scope_begin();
         status = netapi_status(srvs_client_session_del(&a, client, user, &st, &own_ended), &st);
+        deadline_scope_end();
+    }
     free(client);
     free(user);
     return status;

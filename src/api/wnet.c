@@ -11,6 +11,7 @@
 
 #include "api/win32_error.h"
 #include "auth/creds.h"
+#include "common/deadline.h"
 #include "common/errors.h"
 #include "common/wstr.h"
 #include "rpc/binding.h"
@@ -96,7 +97,10 @@ static DWORD add_connection(DWORD type, const char *local, const char *remote, c
         goto out;
     }
     /* Authenticate now: wrong credentials fail here, as on Windows. */
-    if ((r = binding_pin(&a, &id)) < 0 || (r = creds_wnet_add(a.key, &id)) < 0)
+    deadline_scope_begin(); /* connecting and authenticating: one deadline */
+    r = binding_pin(&a, &id);
+    deadline_scope_end();
+    if (r < 0 || (r = creds_wnet_add(a.key, &id)) < 0)
         goto fail;
     code = NO_ERROR;
     goto out;
@@ -120,7 +124,9 @@ static DWORD cancel_connection(const char *name) {
     r = creds_wnet_remove(a.key);
     if (r < 0)
         return ERROR_NOT_CONNECTED;
+    deadline_scope_begin(); /* the polite logoff waits no longer than a call */
     (void) binding_drop_server(a.key);
+    deadline_scope_end();
     return NO_ERROR;
 }
 

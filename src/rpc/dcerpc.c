@@ -7,8 +7,17 @@
 static const struct rpc_syntax ndr20 = {
     {0x04, 0x5d, 0x88, 0x8a, 0xeb, 0x1c, 0xc9, 0x11, 0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10, 0x48, 0x60}, 2, 0};
 
-/* The most stub data one response may carry in total: far above any srvsvc answer. */
+/* The most stub data one response may carry in total: far above any srvsvc
+ * answer (131072 sessions, the decoder's own cap, fit in it). A first
+ * fragment whose alloc_hint announces more is refused before anything is
+ * buffered; a server that sends more anyway is cut off at this size. */
 #define RPC_MAX_STUB (16u * 1024 * 1024)
+/* Response fragments one call may take: 16 MiB in the smallest fragments a
+ * bind accepts (1024 bytes, 1000 of stub) is 16778. */
+#define RPC_MAX_FRAGS 17000
+/* Non-final fragments with no stub carry nothing: a few are tolerated, a
+ * stream of them is a server stalling the call. */
+#define RPC_MAX_EMPTY_FRAGS 4
 /* We offer large fragments; the server's answer bounds both directions. */
 #define RPC_OFFER_FRAG 65280
 
@@ -233,18 +242,32 @@ int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t 
      * says how much stub is coming (12.6.2.10): the fragments that must follow
      * are read in one compound instead of one round trip each. */
     {
-        size_t hint = a.len >= 20 ? get_le32(a.data + 16) : 0, queued = 0, next = 0;
+        size_t hint = a.len >= 20 ? get_le32(a.data + 16) : 0, queued = 0, next = 0, frags = 0, empty = 0;
         struct buf more[8];
 
         for (size_t i = 0; i < 8; i++)
             buf_init(&more[i]);
         for (;;) {
+            size_t before = out->len;
+
             if (a.len > rc->max_recv) {
                 r = -EBADMSG;
                 break;
             }
+            if (first && hint > RPC_MAX_STUB) {
+                r = -EMSGSIZE; /* announced larger than any sane answer: not read at all */
+                break;
+            }
             if ((r = rpc_parse_response_frag(a.data, a.len, call_id, first, out, &last, &rc->fault)) < 0 || last)
                 break;
+            if (++frags >= RPC_MAX_FRAGS) {
+                r = -EMSGSIZE;
+                break;
+            }
+            if (out->len == before && ++empty > RPC_MAX_EMPTY_FRAGS) {
+                r = -EBADMSG;
+                break;
+            }
             buf_free(&a);
             if (first && hint > out->len && rc->max_recv > 24) {
                 size_t per = rc->max_recv - 24, left = hint - out->len, k = (left + per - 1) / per;

@@ -37,7 +37,7 @@ int ndr_pull_string(struct cursor *c, char **ret) {
         goto fail;
     r = -EBADMSG;
     /* 14.3.3.4: offset 0 for our strings; actual within max and within the bytes left. */
-    if (off != 0 || actual > max || actual > cur_left(c) / 2)
+    if (off != 0 || actual > max || actual > cur_left(c) / 2 || actual > NDR_MAX_STRING_UNITS)
         goto fail;
     if ((r = cur_get_ptr(c, (size_t) actual * 2, &p)) < 0 || (r = utf16_to_utf8(p, actual, ret)) < 0)
         goto fail;
@@ -54,7 +54,7 @@ int ndr_pull_array_count(struct cursor *c, size_t min_elem_size, uint32_t *ret) 
 
     if ((r = ndr_pull_u32(c, &n)) < 0)
         return r;
-    if (min_elem_size && n > cur_left(c) / min_elem_size) {
+    if (n > NDR_MAX_ARRAY_COUNT || (min_elem_size && n > cur_left(c) / min_elem_size)) {
         *c = save;
         return -EBADMSG; /* more elements than bytes could hold: never allocate for it */
     }

@@ -12,6 +12,11 @@
 
 #include "common/cursor.h"
 
+/* Sane maxima, on top of "no more than the bytes left could hold": what a
+ * count may make a decoder allocate stays small whatever the stub says. */
+#define NDR_MAX_STRING_UNITS 32768u /* a name or comment; MS-SRVS strings are far shorter */
+#define NDR_MAX_ARRAY_COUNT 131072u /* entries in one answer (sessions, shares…) */
+
 int ndr_pull_u16(struct cursor *c, uint16_t *ret);
 int ndr_pull_u32(struct cursor *c, uint32_t *ret);
 /* A unique/full pointer's referent id (0 = NULL). */
@@ -19,7 +24,8 @@ int ndr_pull_ptr(struct cursor *c, uint32_t *ret);
 /* [string] wchar_t*: max_count, offset (must be 0), actual_count, then units.
  * Returns a UTF-8 copy (free()). */
 int ndr_pull_string(struct cursor *c, char **ret);
-/* A conformant array's max_count, checked against what an element needs at least. */
+/* A conformant array's max_count, checked against what an element needs at
+ * least and against NDR_MAX_ARRAY_COUNT (-EBADMSG beyond either). */
 int ndr_pull_array_count(struct cursor *c, size_t min_elem_size, uint32_t *ret);
 
 void ndr_push_u32(struct buf *b, uint32_t v);

@@ -24,10 +24,14 @@ static int read_rest(struct np_pipe *p, struct buf *out, bool more) {
     int r;
 
     while (more) {
+        size_t before = out->len;
+
         if (out->len > 16u * 1024 * 1024)
             return -EMSGSIZE;
         if ((r = smb2_read(p->conn, p->tree_id, &p->fid, NP_MAX_OUT, out, &more)) < 0)
             return r;
+        if (more && out->len == before)
+            return -EPROTO; /* "more follows" with nothing read: it would never end */
     }
     return 0;
 }

@@ -17,11 +17,16 @@
 #include <unistd.h>
 
 #include "common/crypto.h"
+#include "common/deadline.h"
+#include "common/resolve.h"
 #include "smb2/smb2.h"
 
 /* The largest frame accepted: the NBSS limit (2.1) is 2^24-1. */
 #define SMB2_MAX_FRAME (16u * 1024 * 1024)
 #define CREDITS_WANTED 64
+/* Interim responses a request may receive (3.3.4.2: a server going async
+ * sends one); more is a protocol error. See transact(). */
+#define SMB2_MAX_INTERIMS 1
 
 void smb2_msg_clear(struct smb2_msg *m) {
     if (!m)
@@ -43,23 +48,17 @@ void smb2_req_clear(struct smb2_req *r) {
         buf_free(&r->body);
 }
 
-static int64_t now_ms(void) {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits for events on fd until deadline; EINTR restarts with the time left. */
+/* Waits for events on fd until deadline (absolute, deadline_now_ms() terms);
+ * EINTR restarts with the time left, never with the whole timeout again. */
 static int wait_fd(int fd, short events, int64_t deadline) {
     for (;;) {
         struct pollfd p = {.fd = fd, .events = events};
-        int64_t left = deadline - now_ms();
+        int left = deadline_left_ms(deadline);
         int k;
 
         if (left <= 0)
             return -ETIMEDOUT;
-        k = poll(&p, 1, left > 60000 ? 60000 : (int) left);
+        k = poll(&p, 1, left > 60000 ? 60000 : left);
         if (k < 0) {
             if (errno == EINTR)
                 continue;
@@ -106,8 +105,7 @@ int smb2_status_to_errno(uint32_t status) {
 
 int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt, bool want_signing,
                  struct smb2_conn **ret) {
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *ai = NULL;
-    char portstr[8];
+    struct addrinfo *ai = NULL;
     struct smb2_conn *c;
     int64_t deadline;
     int r, one = 1;
@@ -122,13 +120,10 @@ int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt
     snprintf(c->server, sizeof(c->server), "%s", host);
     if ((r = crypto_random(c->client_guid, 16)) < 0 || (r = crypto_random(c->nonce_salt, 8)) < 0)
         goto fail;
-    deadline = now_ms() + c->timeout_ms;
-
-    snprintf(portstr, sizeof(portstr), "%u", port);
-    r = getaddrinfo(host, portstr, &hints, &ai);
-    if (r != 0) {
+    /* The call's deadline (common/deadline.h): resolution counts against it. */
+    deadline = deadline_for(c->timeout_ms);
+    if ((r = resolve_with_deadline(host, port, SOCK_STREAM, deadline, &ai)) < 0) {
         ai = NULL;
-        r = r == EAI_MEMORY ? -ENOMEM : -ENETUNREACH;
         goto fail;
     }
     r = -ENETUNREACH;
@@ -153,7 +148,7 @@ int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt
     freeaddrinfo(ai);
     ai = NULL;
     if (c->fd < 0)
-        goto fail; /* -ENETUNREACH: ERROR_BAD_NETPATH at the API */
+        goto fail; /* -ENETUNREACH: ERROR_BAD_NETPATH at the API (also a silent address) */
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if ((r = smb2_negotiate(c, opt, want_signing)) < 0)
         goto fail;
@@ -416,10 +411,20 @@ out:
     return r;
 }
 
+/* Commands a server may answer with an interim response (3.3.4.2 lets any
+ * request go async; these are the ones we send that may block on a server:
+ * pipe reads and writes, transceive, an open behind an oplock break). */
+static bool may_go_async(uint16_t command) {
+    return command == SMB2_CREATE || command == SMB2_READ || command == SMB2_WRITE || command == SMB2_IOCTL;
+}
+
 /* Sends, then waits for the n answers: compound (one chain) or pipelined
- * (one frame per request, all sent before any answer is read). */
+ * (one frame per request, all sent before any answer is read).
+ * The wait ends at the call's deadline (common/deadline.h), or after the
+ * connection's timeout when no call scope is open: never later. */
 static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps, bool pipelined) {
     uint64_t mids[8];
+    unsigned interims[8] = {0};
     size_t got = 0;
     int64_t deadline;
     uint8_t *frame = NULL;
@@ -430,7 +435,7 @@ static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct
     if (n == 0 || n > 8)
         return -EINVAL;
     memset(rsps, 0, n * sizeof(*rsps));
-    deadline = now_ms() + c->timeout_ms;
+    deadline = deadline_for(c->timeout_ms);
     if (pipelined) {
         for (size_t i = 0; i < n; i++)
             if ((r = send_chain(c, &reqs[i], 1, &mids[i], deadline)) < 0)
@@ -491,8 +496,16 @@ static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct
                 }
             }
             if (m->status == STATUS_PENDING && (m->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
-                /* Interim response (3.2.5.1.5): the server is alive; wait on. */
-                deadline = now_ms() + c->timeout_ms;
+                /* Interim response (3.2.5.1.5): valid only for this request's
+                 * MessageId (matched above), for its command, for a command
+                 * that can go async, and once. It extends nothing: the
+                 * deadline stays where the call put it (it may come unsigned,
+                 * 3.2.5.1.3, so it must not buy a server time). */
+                if (m->command != reqs[i].command || !may_go_async(m->command) ||
+                    ++interims[i] > SMB2_MAX_INTERIMS) {
+                    r = -EBADMSG;
+                    goto fail_ms;
+                }
                 smb2_msg_clear(m);
                 continue;
             }

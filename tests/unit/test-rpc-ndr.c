@@ -1,4 +1,5 @@
 /* DCE/RPC PDUs and the srvsvc NDR coders, offline, including hostile input. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rpc/dcerpc.h"
@@ -93,6 +94,39 @@ static void huge_counts_fail_before_allocating(void) {
     CHECK(ndr_pull_string(&c, &s) < 0 && s == NULL && c.pos == 0);
     cur_init(&c, b.data, b.len);
     CHECK(ndr_pull_array_count(&c, 24, &n) < 0 && c.pos == 0);
+    buf_free(&b);
+}
+
+/* Counts the bytes could hold but no sane answer has: capped all the same. */
+static void counts_beyond_the_sane_maximum_fail(void) {
+    struct buf b;
+    struct cursor c;
+    char *s = NULL;
+    uint32_t n;
+
+    buf_init(&b);
+    buf_put_u32(&b, NDR_MAX_STRING_UNITS + 1);
+    buf_put_u32(&b, 0);
+    buf_put_u32(&b, NDR_MAX_STRING_UNITS + 1);
+    for (uint32_t i = 0; i <= NDR_MAX_STRING_UNITS; i++)
+        buf_put_u16(&b, 'a');
+    cur_init(&c, b.data, b.len);
+    CHECK(ndr_pull_string(&c, &s) < 0 && s == NULL && c.pos == 0);
+    put_le32(b.data, NDR_MAX_STRING_UNITS); /* the largest allowed string fits */
+    put_le32(b.data + 8, NDR_MAX_STRING_UNITS);
+    cur_init(&c, b.data, b.len);
+    CHECK(ndr_pull_string(&c, &s) == 0 && s && strlen(s) == NDR_MAX_STRING_UNITS);
+    free(s);
+    buf_free(&b);
+
+    buf_init(&b);
+    buf_put_u32(&b, NDR_MAX_ARRAY_COUNT + 1);
+    buf_put_zero(&b, (size_t) (NDR_MAX_ARRAY_COUNT + 1) * 4);
+    cur_init(&c, b.data, b.len);
+    CHECK(ndr_pull_array_count(&c, 4, &n) < 0 && c.pos == 0);
+    put_le32(b.data, NDR_MAX_ARRAY_COUNT);
+    cur_init(&c, b.data, b.len);
+    CHECK(ndr_pull_array_count(&c, 4, &n) == 0 && n == NDR_MAX_ARRAY_COUNT);
     buf_free(&b);
 }
 
@@ -298,6 +332,6 @@ static void session_enum_hostile_answers_fail(void) {
 }
 
 TAP_MAIN(CASE(session_enum_decodes_levels_1_and_10), CASE(session_enum_hostile_answers_fail), CASE(server_info_101_decodes_every_field), CASE(server_info_truncated_anywhere_is_an_error),
-         CASE(strings_longer_than_declared_or_offset_are_rejected), CASE(huge_counts_fail_before_allocating),
+         CASE(strings_longer_than_declared_or_offset_are_rejected), CASE(huge_counts_fail_before_allocating), CASE(counts_beyond_the_sane_maximum_fail),
          CASE(a_werror_without_info_is_data), CASE(get_info_request_is_unique_string_then_level),
          CASE(bind_ack_acceptance_and_refusals), CASE(response_fragments_are_checked))
