@@ -1,5 +1,7 @@
 #include "rpc/srvs_client.h"
 
+#include "common/deadline.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -136,13 +138,6 @@ int srvs_client_session_enum(const struct server_addr *a, const char *client, co
 
 /* ---- NetSessionDel: delete, then confirm ---- */
 
-int64_t srvs_now_ms(void) {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A level-1 `time` as a signed age: Samba's 0xFFFFFFFF for a session begun
  * this second is its clock rounding to -1 (time(NULL) minus a start rounded
  * up), not 136 years. */
@@ -207,7 +202,7 @@ int srvs_confirm_deleted(const struct srvs_del_check *c, int64_t deadline_ms, sr
     *ret_looks = 0;
     /* Samba ends each matching connection asynchronously (MSG_SHUTDOWN to
      * its smbd): usually gone by the first look, sometimes a few ms later. */
-    while ((left = deadline_ms - srvs_now_ms()) > 0) {
+    while ((left = deadline_ms - deadline_now_ms()) > 0) {
         struct srvs_look l = {0};
         bool listed;
 
@@ -220,7 +215,7 @@ int srvs_confirm_deleted(const struct srvs_del_check *c, int64_t deadline_ms, sr
             return 0;
         if (listed)
             r = -ETIMEDOUT; /* what stands if the deadline comes now */
-        left = deadline_ms - srvs_now_ms();
+        left = deadline_ms - deadline_now_ms();
         sleep_ms(backoff < left ? backoff : left);
         backoff = backoff * 2 > 250 ? 250 : backoff * 2;
     }
@@ -259,23 +254,21 @@ static int pool_look(void *vctx, int wait_ms, struct srvs_look *ret, uint32_t *w
     struct rpc_client *rc = NULL;
     struct smb2_conn *conn;
     unsigned before;
-    int r, saved;
+    int r;
 
-    ret->asked_ms = srvs_now_ms();
+    ret->asked_ms = deadline_now_ms();
     if ((r = binding_acquire(p->a, NULL, &s)) < 0)
         return r;
     conn = binding_conn(s);
     if (binding_is_fresh(s))
         p->reconnected = true;
     before = binding_is_fresh(s) ? 0 : conn->round_trips;
-    /* No wait of this look may outlast the confirmation's deadline. */
-    saved = conn->timeout_ms;
-    if (wait_ms < conn->timeout_ms)
-        conn->timeout_ms = wait_ms > 0 ? wait_ms : 1;
+    /* wait_ms needs no enforcing here: the confirmation's deadline is the
+     * call's (deadline_for below), and every wait under it stops there. */
+    (void) wait_ms;
     if ((r = binding_srvsvc(s, &rc)) >= 0)
         r = enum_on(s, rc, p->a, NULL, NULL, 1, &ret->now, &st);
-    conn->timeout_ms = saved;
-    ret->answered_ms = srvs_now_ms();
+    ret->answered_ms = deadline_now_ms();
     if (r == -EREMOTEIO && rc)
         p->fault = rc->fault;
     *werror = st.werror;
@@ -320,7 +313,7 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
      *    and for "nothing matched"; an enumeration tells the two apart. */
     if ((r = enum_on(s, rc, a, NULL, NULL, 1, &l, st)) < 0)
         goto out;
-    check.before_ms = srvs_now_ms();
+    check.before_ms = deadline_now_ms();
     if (st->werror == 0) {
         me = binding_identity(s);
         local_address(binding_conn(s), here, sizeof(here));
@@ -338,7 +331,7 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
     }
     /* 2. Delete (where we could not enumerate, the server's answer stands). */
     st->werror = 0;
-    check.del_ms = srvs_now_ms();
+    check.del_ms = deadline_now_ms();
     r = srvs_session_del(rc, a->unc, wclient, user && *user ? user : NULL, &st->werror);
     if (own && (transport_lost(r) || (r >= 0 && st->werror == WERR_NETNAME_DELETED))) {
         /* Our own connection was among those ended and the reply died with
@@ -363,7 +356,7 @@ out:
         struct pool_look p = {.a = a};
         unsigned looks;
 
-        r = srvs_confirm_deleted(&check, srvs_now_ms() + timeout_ms, pool_look, &p, &st->werror, &looks);
+        r = srvs_confirm_deleted(&check, deadline_for(timeout_ms), pool_look, &p, &st->werror, &looks);
         last_round_trips += p.round_trips;
         if (r == -EREMOTEIO)
             st->fault = p.fault;

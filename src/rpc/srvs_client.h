@@ -81,7 +81,6 @@ typedef int (*srvs_look_fn)(void *ctx, int wait_ms, struct srvs_look *ret, uint3
  * failure (-errno, or 0 with *werror set). *ret_looks: how many were made. */
 int srvs_confirm_deleted(const struct srvs_del_check *c, int64_t deadline_ms, srvs_look_fn look, void *ctx,
                          uint32_t *werror, unsigned *ret_looks);
-int64_t srvs_now_ms(void);
 
 /* Case-insensitive match of a session against filters (NULL/"" = any; leading
  * backslashes on either client name are ignored). */

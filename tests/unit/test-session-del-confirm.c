@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/deadline.h"
 #include "rpc/srvs_client.h"
 #include "tap.h"
 
@@ -135,7 +136,7 @@ static int fake_look(void *vctx, int wait_ms, struct srvs_look *ret, uint32_t *w
     struct fake *f = vctx;
 
     f->looks++;
-    ret->asked_ms = srvs_now_ms();
+    ret->asked_ms = deadline_now_ms();
     if (ret->asked_ms + wait_ms > f->deadline_ms + 50 || /* + scheduling */ wait_ms <= 0)
         f->wait_within_deadline = false;
     if (f->resets != 0) {
@@ -156,12 +157,12 @@ static int fake_look(void *vctx, int wait_ms, struct srvs_look *ret, uint32_t *w
         ret->now = LIST({"127.0.0.1", "admin", f->reconnected ? 0 : 30});
     if (f->reconnected)
         ret->own_client = "127.0.0.1", ret->own_user = "admin";
-    ret->answered_ms = srvs_now_ms();
+    ret->answered_ms = deadline_now_ms();
     return 0;
 }
 
 static int confirm(struct fake *f, int64_t within_ms, uint32_t *werror, int64_t *took_ms) {
-    int64_t t0 = srvs_now_ms();
+    int64_t t0 = deadline_now_ms();
     struct srvs_del_check c = {.before = &fake_before, .client = NULL, .user = f->user, .before_ms = t0 - 10,
                                .del_ms = t0 - 5};
     unsigned looks;
@@ -172,7 +173,7 @@ static int confirm(struct fake *f, int64_t within_ms, uint32_t *werror, int64_t 
     f->wait_within_deadline = true;
     *werror = 77;
     r = srvs_confirm_deleted(&c, f->deadline_ms, fake_look, f, werror, &looks);
-    *took_ms = srvs_now_ms() - t0;
+    *took_ms = deadline_now_ms() - t0;
     CHECK_EQ_U(looks, f->looks);
     CHECK(f->wait_within_deadline);
     srvs_session_list_free(&fake_before);
