@@ -62,6 +62,10 @@ else
     echo "0 1 0" >>"$TAP_TOTALS"
 fi
 for p in "${clients[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+clients=()
+# WinPR with wtsnet as its WTS API provider, in this same namespace (issue 16).
+source tests/integration/winpr/in-logind.sh
+winpr_suite
 
 # Outside the namespace: no logind at all (skips itself on a host booted with systemd).
 bash tests/lib/tap-count.sh "$VARIANT/test-logind-nologind" "$BUILD/tests/integration/test-logind-nologind" {NS_LOCK_FD}>&-
