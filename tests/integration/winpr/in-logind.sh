@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # test_env and clients come from 30-logind.sh, which sources this
 # WinPR with wtsnet as its WTS API provider (issue 16), in the logind
 # namespace tests/suites/30-logind.sh has booted: sourced by that suite, which
 # then calls winpr_suite. Makes three real sessions — an ssh login, and two
