@@ -342,7 +342,7 @@ static int verb_show(HANDLE server, int argc, char **argv, const struct options 
     free(client);
     display = query(server, id, WTSClientDisplay, NULL);
     text[0] = '\0';
-    if (display)
+    if (display && display->HorizontalResolution) /* all zeros: no client display */
         snprintf(text, sizeof(text), "%" PRIu32 "x%" PRIu32 ", %" PRIu32 " bpp", display->HorizontalResolution,
                  display->VerticalResolution, bits_per_pixel(display->ColorDepth));
     record_add_string(rec, "ClientDisplay", "client_display", text);

@@ -392,7 +392,25 @@ static int query_value(struct wts_server *s, struct session_provider *p, const s
         }
         client_address(r->remote ? r->remote_host : "", &v.address), size = sizeof(v.address);
         break;
+    case WTSClientBuildNumber:
+    case WTSClientProductId:
+        /* A session without an RDP client has no client build or product: 0, as
+         * Windows answers for its console. An RDP client's are not known (xrdp keeps them). */
+        if (r->kind == SESSION_KIND_RDP)
+            return -EOPNOTSUPP;
+        if (cls == WTSClientProductId)
+            v.us = 0, size = sizeof(USHORT);
+        else
+            v.ul = 0, size = sizeof(ULONG);
+        break;
+    case WTSClientHardwareId:
+        v.ul = 0, size = sizeof(ULONG); /* "reserved for future use", always 0 (Microsoft's WTS_INFO_CLASS) */
+        break;
     case WTSClientDisplay:
+        if (r->kind != SESSION_KIND_RDP) { /* no client display: zeros */
+            memset(&v.display, 0, sizeof(v.display)), size = sizeof(v.display);
+            break;
+        }
         k = client_display(p, r, &v.display);
         if (k < 0)
             return k;

@@ -246,7 +246,7 @@ static void session_info_has_the_ids_names_and_plausible_times(void) {
 }
 
 static void classes_without_a_truthful_answer_are_not_supported(void) {
-    static const WTS_INFO_CLASS classes[] = {WTSInitialProgram, WTSIdleTime, WTSIncomingBytes, WTSClientDisplay};
+    static const WTS_INFO_CLASS classes[] = {WTSInitialProgram, WTSIdleTime, WTSIncomingBytes, WTSClientDirectory};
 
     REQUIRE(n_expected > 0);
     for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
@@ -259,6 +259,36 @@ static void classes_without_a_truthful_answer_are_not_supported(void) {
         CHECK(buf == POISON);
         CHECK_EQ_U(bytes, POISON_COUNT);
     }
+}
+
+/* No RDP client, so nothing of one: zeros, as Windows answers for its console
+ * (and what WinPR's own test asks every session for). */
+static void sessions_without_an_rdp_client_answer_client_classes_with_zeros(void) {
+    static const struct {
+        WTS_INFO_CLASS cls;
+        DWORD size;
+    } classes[] = {{WTSClientBuildNumber, sizeof(ULONG)},
+                   {WTSClientProductId, sizeof(USHORT)},
+                   {WTSClientHardwareId, sizeof(ULONG)},
+                   {WTSClientDisplay, sizeof(WTS_CLIENT_DISPLAY)}};
+    static const unsigned char zeros[sizeof(WTS_CLIENT_DISPLAY)];
+
+    REQUIRE(n_expected > 0);
+    for (size_t e = 0; e < n_expected; e++)
+        for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
+            LPSTR a = NULL;
+            LPWSTR w = NULL;
+            DWORD na = 0, nw = 0;
+
+            CHECK(WTSQuerySessionInformationA(WTS_CURRENT_SERVER_HANDLE, expected[e].id, classes[c].cls, &a, &na));
+            CHECK(WTSQuerySessionInformationW(WTS_CURRENT_SERVER_HANDLE, expected[e].id, classes[c].cls, &w, &nw));
+            CHECK_EQ_U(na, classes[c].size);
+            CHECK_EQ_U(nw, classes[c].size);
+            CHECK(a && memcmp(a, zeros, classes[c].size) == 0);
+            CHECK(w && memcmp(w, zeros, classes[c].size) == 0);
+            WTSFreeMemory(a);
+            WTSFreeMemory(w);
+        }
 }
 
 static DWORD an_id_nobody_has(void) {
@@ -335,6 +365,7 @@ int main(int argc, char **argv) {
         CASE(client_address_is_the_ssh_clients),
         CASE(session_info_has_the_ids_names_and_plausible_times),
         CASE(classes_without_a_truthful_answer_are_not_supported),
+        CASE(sessions_without_an_rdp_client_answer_client_classes_with_zeros),
         CASE(an_unknown_session_is_not_found),
         CASE(session_zero_has_no_user_and_is_never_logged_off),
         CASE(current_session_is_the_callers),

@@ -62,6 +62,10 @@ else
     echo "0 1 0" >>"$TAP_TOTALS"
 fi
 for p in "${clients[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+clients=()
+# WinPR with wtsnet as its WTS API provider, in this same namespace (issue 16).
+source tests/integration/winpr/in-logind.sh
+winpr_suite
 
 # The CLI takes logind's own ids (docs/cli.md, "Session ids"): a `su -l` session
 # (logind "cN", Win32 0x80000000|N) is shown by its cN, shows it back, and is

@@ -1,0 +1,610 @@
+/*
+ * libwtsnet-winpr.so: wtsnet as the WTS API provider of FreeRDP's WinPR 2.
+ *
+ * WinPR's WTS* functions forward to a table of function pointers that a
+ * provider library fills: WinPR loads the library named by WTSAPI_LIBRARY
+ * (dlopen, RTLD_LOCAL), calls its exported InitWtsApi() once and keeps the
+ * returned WtsApiFunctionTable for the life of the process. A NULL slot makes
+ * WinPR's function return FALSE (NULL, or nothing) without touching the last
+ * error. WinPR reads neither dwVersion nor dwFlags (winpr/libwinpr/wtsapi/
+ * wtsapi.c in FreeRDP 2.11); they are set to 1 and 0.
+ *
+ * WinPR's WCHAR is 16 bits (UTF-16) where wtsnet's is wchar_t (UTF-32), so
+ * every result is rebuilt here in WinPR's layouts, field by field, as one
+ * malloc() block that this table's pFreeMemory / pFreeMemoryEx* free.
+ * docs/winpr.md describes the setup and what each slot does.
+ */
+#include <winpr/error.h>
+#include <winpr/wtsapi.h>
+
+#include <dlfcn.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cursor.h"
+#include "common/utf16.h"
+#include "common/wstr.h"
+#include "wtsnet_calls.h"
+
+/* WinPR 2's layouts, as Microsoft's with a 2-byte WCHAR on LP64: the sizes
+ * and offsets this file relies on when it writes WinPR's structures. */
+_Static_assert(sizeof(WCHAR) == 2, "WinPR's WCHAR is UTF-16");
+_Static_assert(sizeof(WTS_SESSION_INFOW) == 24 && sizeof(WTS_SESSION_INFOA) == 24, "WTS_SESSION_INFO");
+_Static_assert(sizeof(WTS_SESSION_INFO_1W) == 56 && sizeof(WTS_SESSION_INFO_1A) == 56, "WTS_SESSION_INFO_1");
+_Static_assert(offsetof(WTSINFOW, WinStationName) == 32 && offsetof(WTSINFOW, ConnectTime) == 176 &&
+                   offsetof(WTSINFOW, _CurrentTime) == 208 && sizeof(WTSINFOW) == 216,
+               "WTSINFOW");
+_Static_assert(offsetof(WTSINFOA, ConnectTime) == 104 && sizeof(WTSINFOA) == 144, "WTSINFOA");
+_Static_assert(offsetof(WTSINFOEXW, Data) == 8 && offsetof(WTSINFOEX_LEVEL1_W, LogonTime) == 160 &&
+                   sizeof(WTSINFOEX_LEVEL1_W) == 224 && sizeof(WTSINFOEXW) == 232,
+               "WTSINFOEXW");
+_Static_assert(offsetof(WTSINFOEX_LEVEL1_A, LogonTime) == 88 && sizeof(WTSINFOEXA) == 160, "WTSINFOEXA");
+_Static_assert(sizeof(WTS_CLIENT_ADDRESS) == 24 && sizeof(WTS_CLIENT_DISPLAY) == 12, "client address, display");
+/* The table: two DWORDs, then 67 pointers in WinPR's order. */
+_Static_assert(offsetof(WtsApiFunctionTable, pStopRemoteControlSession) == 8 &&
+                   sizeof(WtsApiFunctionTable) == 8 + 67 * sizeof(void *),
+               "WtsApiFunctionTable");
+
+/* WinPR's SetLastError, looked up in libwinpr2 itself: libwtsnet (loaded
+ * beside this module) exports the same name, and the caller's GetLastError
+ * is WinPR's. */
+#define WINPR_SONAME "libwinpr2.so.2"
+static VOID (*winpr_set_last_error)(DWORD);
+
+static void set_error(uint32_t error) {
+    winpr_set_last_error(error);
+}
+
+static BOOL fail(uint32_t error) {
+    set_error(error);
+    return FALSE;
+}
+
+/* ---- text: UTF-8 from libwtsnet, UTF-16 (W) or UTF-8 (A) for WinPR ---- */
+
+/* s as UTF-16 with its terminator, in a buf (little-endian units, from common/utf16.c). */
+static int encode16(const char *s, struct buf *b, size_t *ret_units) {
+    size_t units = 0;
+    int r;
+
+    buf_init(b);
+    r = utf16_put_utf8(b, s, &units);
+    buf_put_u16(b, 0);
+    if (r >= 0)
+        r = buf_error(b);
+    if (r < 0) {
+        buf_free(b);
+        return r;
+    }
+    *ret_units = units + 1;
+    return 0;
+}
+
+static void copy_units(WCHAR *dst, const struct buf *b, size_t units) {
+    for (size_t i = 0; i < units; i++)
+        dst[i] = (WCHAR) (b->data[2 * i] | b->data[2 * i + 1] << 8);
+}
+
+/* Bytes the text takes in a result block, terminator included. */
+static int text_size(BOOL wide, const char *s, size_t *ret) {
+    struct buf b;
+    size_t units;
+
+    if (!s) {
+        *ret = 0;
+        return 0;
+    }
+    if (!wide) {
+        *ret = strlen(s) + 1;
+        return 0;
+    }
+    if (encode16(s, &b, &units) < 0)
+        return -1;
+    buf_free(&b);
+    *ret = units * sizeof(WCHAR);
+    return 0;
+}
+
+/* Writes the text at *cursor (sized by text_size), advances it, returns where it went. */
+static void *put_text(BOOL wide, char **cursor, const char *s) {
+    void *at = *cursor;
+    struct buf b;
+    size_t units;
+
+    if (!s)
+        return NULL;
+    if (!wide) {
+        size_t n = strlen(s) + 1;
+
+        memcpy(*cursor, s, n);
+        *cursor += n;
+        return at;
+    }
+    if (encode16(s, &b, &units) < 0) /* sized before: only an allocation can fail */
+        return NULL;
+    copy_units(at, &b, units);
+    buf_free(&b);
+    *cursor += units * sizeof(WCHAR);
+    return at;
+}
+
+/* A fixed WCHAR[cap] field: what fits, never half a surrogate pair, terminated. */
+static void field16(WCHAR *dst, size_t cap, const char *s) {
+    struct buf b;
+    size_t units;
+
+    dst[0] = 0;
+    if (encode16(s, &b, &units) < 0)
+        return;
+    units--; /* without the terminator */
+    if (units > cap - 1)
+        units = cap - 1;
+    copy_units(dst, &b, units);
+    if (units > 0 && dst[units - 1] >= 0xD800 && dst[units - 1] <= 0xDBFF)
+        units--;
+    dst[units] = 0;
+    buf_free(&b);
+}
+
+/* ---- server handles ---- */
+
+static HANDLE open_server(const char *name, BOOL ex) {
+    void *h = NULL;
+    uint32_t e = wn_open_server(name, ex, &h);
+
+    if (e) {
+        set_error(e);
+        return NULL;
+    }
+    return h;
+}
+
+/* WinPR hands a UTF-16 name; an unpaired surrogate is no name at all. */
+static HANDLE open_server_w(LPWSTR pServerName, BOOL ex) {
+    char *name = NULL;
+    HANDLE h;
+    size_t units = 0;
+
+    if (pServerName) {
+        uint8_t *le;
+
+        while (pServerName[units])
+            units++;
+        le = malloc(units * 2 + 1);
+        if (!le) {
+            set_error(ERROR_NOT_ENOUGH_MEMORY);
+            return NULL;
+        }
+        for (size_t i = 0; i < units; i++)
+            le[2 * i] = (uint8_t) pServerName[i], le[2 * i + 1] = (uint8_t) (pServerName[i] >> 8);
+        int r = utf16_to_utf8(le, units, &name);
+        free(le);
+        if (r < 0) {
+            set_error(r == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_PARAMETER);
+            return NULL;
+        }
+    }
+    h = open_server(name, ex);
+    free(name);
+    return h;
+}
+
+static HANDLE WINAPI open_server_w_fn(LPWSTR pServerName) {
+    return open_server_w(pServerName, FALSE);
+}
+static HANDLE WINAPI open_server_ex_w_fn(LPWSTR pServerName) {
+    return open_server_w(pServerName, TRUE);
+}
+static HANDLE WINAPI open_server_a_fn(LPSTR pServerName) {
+    return open_server(pServerName, FALSE);
+}
+static HANDLE WINAPI open_server_ex_a_fn(LPSTR pServerName) {
+    return open_server(pServerName, TRUE);
+}
+static VOID WINAPI close_server_fn(HANDLE hServer) {
+    wn_close_server(hServer);
+}
+
+/* ---- enumeration ---- */
+
+static BOOL enumerate(BOOL wide, HANDLE hServer, DWORD Reserved, DWORD Version, void **ppSessionInfo, DWORD *pCount) {
+    size_t entry = wide ? sizeof(WTS_SESSION_INFOW) : sizeof(WTS_SESSION_INFOA), size;
+    struct wn_session *list = NULL;
+    uint32_t count = 0, e;
+    char *block, *cursor;
+
+    if (!ppSessionInfo || !pCount)
+        return fail(ERROR_INVALID_PARAMETER);
+    e = wn_enumerate(hServer, Reserved, Version, &list, &count);
+    if (e)
+        return fail(e);
+    size = entry * count;
+    for (uint32_t i = 0; i < count; i++) {
+        size_t n;
+
+        if (text_size(wide, list[i].station, &n) < 0)
+            goto oom;
+        size += n;
+    }
+    block = malloc(size ? size : 1);
+    if (!block)
+        goto oom;
+    cursor = block + entry * count;
+    for (uint32_t i = 0; i < count; i++) {
+        void *name = put_text(wide, &cursor, list[i].station);
+
+        if (wide) {
+            WTS_SESSION_INFOW *o = (WTS_SESSION_INFOW *) block + i;
+
+            o->SessionId = list[i].id;
+            o->State = (WTS_CONNECTSTATE_CLASS) list[i].state;
+            o->pWinStationName = name;
+        } else {
+            WTS_SESSION_INFOA *o = (WTS_SESSION_INFOA *) block + i;
+
+            o->SessionId = list[i].id;
+            o->State = (WTS_CONNECTSTATE_CLASS) list[i].state;
+            o->pWinStationName = name;
+        }
+        if (!name) {
+            free(block);
+            goto oom;
+        }
+    }
+    wn_sessions_free(list, count);
+    *ppSessionInfo = block;
+    *pCount = count;
+    return TRUE;
+oom:
+    wn_sessions_free(list, count);
+    return fail(ERROR_NOT_ENOUGH_MEMORY);
+}
+
+static BOOL WINAPI enumerate_sessions_w_fn(HANDLE hServer, DWORD Reserved, DWORD Version,
+                                           PWTS_SESSION_INFOW *ppSessionInfo, DWORD *pCount) {
+    return enumerate(TRUE, hServer, Reserved, Version, (void **) ppSessionInfo, pCount);
+}
+static BOOL WINAPI enumerate_sessions_a_fn(HANDLE hServer, DWORD Reserved, DWORD Version,
+                                           PWTS_SESSION_INFOA *ppSessionInfo, DWORD *pCount) {
+    return enumerate(FALSE, hServer, Reserved, Version, (void **) ppSessionInfo, pCount);
+}
+
+static BOOL enumerate_ex(BOOL wide, HANDLE hServer, DWORD *pLevel, DWORD Filter, void **ppSessionInfo, DWORD *pCount) {
+    size_t entry = wide ? sizeof(WTS_SESSION_INFO_1W) : sizeof(WTS_SESSION_INFO_1A), size;
+    struct wn_session1 *list = NULL;
+    uint32_t count = 0, level, e;
+    char *block, *cursor;
+
+    if (!pLevel || !ppSessionInfo || !pCount)
+        return fail(ERROR_INVALID_PARAMETER);
+    level = *pLevel;
+    e = wn_enumerate_ex(hServer, &level, Filter, &list, &count);
+    if (e)
+        return fail(e);
+    size = entry * count;
+    for (uint32_t i = 0; i < count; i++) {
+        const char *texts[] = {list[i].session_name, list[i].host_name, list[i].user_name, list[i].domain_name,
+                               list[i].farm_name};
+
+        for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+            size_t n;
+
+            if (text_size(wide, texts[t], &n) < 0)
+                goto oom;
+            size += n;
+        }
+    }
+    block = malloc(size ? size : 1);
+    if (!block)
+        goto oom;
+    cursor = block + entry * count;
+    for (uint32_t i = 0; i < count; i++) {
+        const struct wn_session1 *s = &list[i];
+        void *names[5] = {put_text(wide, &cursor, s->session_name), put_text(wide, &cursor, s->host_name),
+                          put_text(wide, &cursor, s->user_name), put_text(wide, &cursor, s->domain_name),
+                          put_text(wide, &cursor, s->farm_name)};
+        const char *want[5] = {s->session_name, s->host_name, s->user_name, s->domain_name, s->farm_name};
+
+        for (size_t t = 0; t < 5; t++)
+            if (want[t] && !names[t]) {
+                free(block);
+                goto oom;
+            }
+        if (wide) {
+            WTS_SESSION_INFO_1W *o = (WTS_SESSION_INFO_1W *) block + i;
+
+            o->ExecEnvId = s->exec_env_id;
+            o->State = (WTS_CONNECTSTATE_CLASS) s->state;
+            o->SessionId = s->id;
+            o->pSessionName = names[0], o->pHostName = names[1], o->pUserName = names[2];
+            o->pDomainName = names[3], o->pFarmName = names[4];
+        } else {
+            WTS_SESSION_INFO_1A *o = (WTS_SESSION_INFO_1A *) block + i;
+
+            o->ExecEnvId = s->exec_env_id;
+            o->State = (WTS_CONNECTSTATE_CLASS) s->state;
+            o->SessionId = s->id;
+            o->pSessionName = names[0], o->pHostName = names[1], o->pUserName = names[2];
+            o->pDomainName = names[3], o->pFarmName = names[4];
+        }
+    }
+    wn_sessions1_free(list, count);
+    *pLevel = level;
+    *ppSessionInfo = block;
+    *pCount = count;
+    return TRUE;
+oom:
+    wn_sessions1_free(list, count);
+    return fail(ERROR_NOT_ENOUGH_MEMORY);
+}
+
+static BOOL WINAPI enumerate_sessions_ex_w_fn(HANDLE hServer, DWORD *pLevel, DWORD Filter,
+                                              PWTS_SESSION_INFO_1W *ppSessionInfo, DWORD *pCount) {
+    return enumerate_ex(TRUE, hServer, pLevel, Filter, (void **) ppSessionInfo, pCount);
+}
+static BOOL WINAPI enumerate_sessions_ex_a_fn(HANDLE hServer, DWORD *pLevel, DWORD Filter,
+                                              PWTS_SESSION_INFO_1A *ppSessionInfo, DWORD *pCount) {
+    return enumerate_ex(FALSE, hServer, pLevel, Filter, (void **) ppSessionInfo, pCount);
+}
+
+/* ---- query ---- */
+
+static void wtsinfo_w(const struct wn_info *i, WTSINFOW *o) {
+    memset(o, 0, sizeof(*o));
+    o->State = (WTS_CONNECTSTATE_CLASS) i->state;
+    o->SessionId = i->session_id;
+    o->IncomingBytes = i->incoming_bytes;
+    o->OutgoingBytes = i->outgoing_bytes;
+    o->IncomingFrames = i->incoming_frames;
+    o->OutgoingFrames = i->outgoing_frames;
+    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
+    o->OutgoingCompressedBytes = i->outgoing_compressed_bytes;
+    field16(o->WinStationName, WINSTATIONNAME_LENGTH, i->station);
+    field16(o->Domain, DOMAIN_LENGTH, i->domain);
+    field16(o->UserName, USERNAME_LENGTH + 1, i->user);
+    o->ConnectTime.QuadPart = i->connect_time;
+    o->DisconnectTime.QuadPart = i->disconnect_time;
+    o->LastInputTime.QuadPart = i->last_input_time;
+    o->LogonTime.QuadPart = i->logon_time;
+    o->_CurrentTime.QuadPart = i->current_time;
+}
+
+static void wtsinfo_a(const struct wn_info *i, WTSINFOA *o) {
+    memset(o, 0, sizeof(*o));
+    o->State = (WTS_CONNECTSTATE_CLASS) i->state;
+    o->SessionId = i->session_id;
+    o->IncomingBytes = i->incoming_bytes;
+    o->OutgoingBytes = i->outgoing_bytes;
+    o->IncomingFrames = i->incoming_frames;
+    o->OutgoingFrames = i->outgoing_frames;
+    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
+    o->OutgoingCompressedBy = i->outgoing_compressed_bytes; /* WinPR's spelling */
+    utf8_copy_truncated(o->WinStationName, WINSTATIONNAME_LENGTH, i->station);
+    utf8_copy_truncated(o->Domain, DOMAIN_LENGTH, i->domain);
+    utf8_copy_truncated(o->UserName, USERNAME_LENGTH + 1, i->user);
+    o->ConnectTime.QuadPart = i->connect_time;
+    o->DisconnectTime.QuadPart = i->disconnect_time;
+    o->LastInputTime.QuadPart = i->last_input_time;
+    o->LogonTime.QuadPart = i->logon_time;
+    o->_CurrentTime.QuadPart = i->current_time;
+}
+
+static void wtsinfoex_w(const struct wn_info *i, WTSINFOEXW *x) {
+    WTSINFOEX_LEVEL1_W *o = &x->Data.WTSInfoExLevel1;
+
+    memset(x, 0, sizeof(*x));
+    x->Level = 1;
+    o->SessionId = i->session_id;
+    o->SessionState = (WTS_CONNECTSTATE_CLASS) i->state;
+    o->SessionFlags = i->flags;
+    field16(o->WinStationName, WINSTATIONNAME_LENGTH + 1, i->station);
+    field16(o->UserName, USERNAME_LENGTH + 1, i->user);
+    field16(o->DomainName, DOMAIN_LENGTH + 1, i->domain);
+    o->LogonTime.QuadPart = i->logon_time;
+    o->ConnectTime.QuadPart = i->connect_time;
+    o->DisconnectTime.QuadPart = i->disconnect_time;
+    o->LastInputTime.QuadPart = i->last_input_time;
+    o->_CurrentTime.QuadPart = i->current_time;
+    o->IncomingBytes = i->incoming_bytes;
+    o->OutgoingBytes = i->outgoing_bytes;
+    o->IncomingFrames = i->incoming_frames;
+    o->OutgoingFrames = i->outgoing_frames;
+    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
+    o->OutgoingCompressedBytes = i->outgoing_compressed_bytes;
+}
+
+static void wtsinfoex_a(const struct wn_info *i, WTSINFOEXA *x) {
+    WTSINFOEX_LEVEL1_A *o = &x->Data.WTSInfoExLevel1;
+
+    memset(x, 0, sizeof(*x));
+    x->Level = 1;
+    o->SessionId = i->session_id;
+    o->SessionState = (WTS_CONNECTSTATE_CLASS) i->state;
+    o->SessionFlags = i->flags;
+    utf8_copy_truncated(o->WinStationName, WINSTATIONNAME_LENGTH + 1, i->station);
+    utf8_copy_truncated(o->UserName, USERNAME_LENGTH + 1, i->user);
+    utf8_copy_truncated(o->DomainName, DOMAIN_LENGTH + 1, i->domain);
+    o->LogonTime.QuadPart = i->logon_time;
+    o->ConnectTime.QuadPart = i->connect_time;
+    o->DisconnectTime.QuadPart = i->disconnect_time;
+    o->LastInputTime.QuadPart = i->last_input_time;
+    o->_CurrentTime.QuadPart = i->current_time;
+    o->IncomingBytes = i->incoming_bytes;
+    o->OutgoingBytes = i->outgoing_bytes;
+    o->IncomingFrames = i->incoming_frames;
+    o->OutgoingFrames = i->outgoing_frames;
+    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
+    o->OutgoingCompressedBytes = i->outgoing_compressed_bytes;
+}
+
+static BOOL query(BOOL wide, HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass, void **ppBuffer,
+                  DWORD *pBytesReturned) {
+    struct wn_value v;
+    size_t size = 0;
+    char *block = NULL, *cursor;
+    uint32_t e;
+
+    /* wtsnet checks these first too; checked here so nothing is allocated for nothing. */
+    if (!ppBuffer || !pBytesReturned)
+        return fail(ERROR_INVALID_USER_BUFFER);
+    e = wn_query(hServer, SessionId, (int) WTSInfoClass, &v);
+    if (e)
+        return fail(e);
+    switch (v.kind) {
+    case WN_TEXT:
+        if (text_size(wide, v.text, &size) < 0 || !(block = malloc(size)))
+            break;
+        cursor = block;
+        if (!put_text(wide, &cursor, v.text)) {
+            free(block);
+            block = NULL;
+        }
+        break;
+    case WN_BYTES:
+        size = v.size;
+        block = malloc(size ? size : 1);
+        if (block)
+            memcpy(block, v.bytes, size);
+        break;
+    case WN_INFO:
+        size = wide ? sizeof(WTSINFOW) : sizeof(WTSINFOA);
+        block = malloc(size);
+        if (block && wide)
+            wtsinfo_w(&v.info, (WTSINFOW *) block);
+        else if (block)
+            wtsinfo_a(&v.info, (WTSINFOA *) block);
+        break;
+    case WN_INFOEX:
+        size = wide ? sizeof(WTSINFOEXW) : sizeof(WTSINFOEXA);
+        block = malloc(size);
+        if (block && wide)
+            wtsinfoex_w(&v.info, (WTSINFOEXW *) block);
+        else if (block)
+            wtsinfoex_a(&v.info, (WTSINFOEXA *) block);
+        break;
+    }
+    wn_value_done(&v);
+    if (!block)
+        return fail(ERROR_NOT_ENOUGH_MEMORY);
+    *ppBuffer = block;
+    *pBytesReturned = (DWORD) size;
+    return TRUE;
+}
+
+static BOOL WINAPI query_session_information_w_fn(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass,
+                                                  LPWSTR *ppBuffer, DWORD *pBytesReturned) {
+    return query(TRUE, hServer, SessionId, WTSInfoClass, (void **) ppBuffer, pBytesReturned);
+}
+static BOOL WINAPI query_session_information_a_fn(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass,
+                                                  LPSTR *ppBuffer, DWORD *pBytesReturned) {
+    return query(FALSE, hServer, SessionId, WTSInfoClass, (void **) ppBuffer, pBytesReturned);
+}
+
+/* ---- actions ---- */
+
+static BOOL WINAPI logoff_session_fn(HANDLE hServer, DWORD SessionId, BOOL bWait) {
+    uint32_t e = wn_logoff(hServer, SessionId, bWait != FALSE);
+
+    return e ? fail(e) : TRUE;
+}
+
+static BOOL WINAPI disconnect_session_fn(HANDLE hServer, DWORD SessionId, BOOL bWait) {
+    uint32_t e = wn_disconnect(hServer, SessionId, bWait != FALSE);
+
+    return e ? fail(e) : TRUE;
+}
+
+static BOOL WINAPI wait_system_event_fn(HANDLE hServer, DWORD EventMask, DWORD *pEventFlags) {
+    uint32_t flags = 0, e = wn_wait_system_event(hServer, EventMask, pEventFlags ? &flags : NULL);
+
+    if (e)
+        return fail(e);
+    if (pEventFlags)
+        *pEventFlags = flags;
+    return TRUE;
+}
+
+/*
+ * Session notifications go to a window (WM_WTSSESSION_CHANGE). A program on
+ * WinPR registering without one (hWnd NULL) has asked for nothing that could
+ * be delivered: accepted, so portable code that registers unconditionally
+ * goes on; nothing is ever sent. A real window: ERROR_NOT_SUPPORTED — no
+ * event would reach it (docs/winpr.md).
+ */
+static BOOL WINAPI register_session_notification_fn(HWND hWnd, DWORD dwFlags) {
+    if (dwFlags != NOTIFY_FOR_THIS_SESSION && dwFlags != NOTIFY_FOR_ALL_SESSIONS)
+        return fail(ERROR_INVALID_PARAMETER);
+    return hWnd ? fail(ERROR_NOT_SUPPORTED) : TRUE;
+}
+
+static BOOL WINAPI unregister_session_notification_fn(HWND hWnd) {
+    return hWnd ? fail(ERROR_NOT_SUPPORTED) : TRUE;
+}
+
+/* ---- memory: every block above is one malloc() ---- */
+
+static VOID WINAPI free_memory_fn(PVOID pMemory) {
+    free(pMemory);
+}
+
+static BOOL free_memory_ex(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory) {
+    /* Only session lists come from here; process lists are not provided. */
+    if (!pMemory || WTSTypeClass != WTSTypeSessionInfoLevel1)
+        return fail(ERROR_INVALID_PARAMETER);
+    free(pMemory);
+    return TRUE;
+}
+
+static BOOL WINAPI free_memory_ex_w_fn(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG NumberOfEntries) {
+    (void) NumberOfEntries; /* one block, whatever the count */
+    return free_memory_ex(WTSTypeClass, pMemory);
+}
+static BOOL WINAPI free_memory_ex_a_fn(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG NumberOfEntries) {
+    (void) NumberOfEntries;
+    return free_memory_ex(WTSTypeClass, pMemory);
+}
+
+/*
+ * Every slot wtsnet implements; the others stay NULL. Deliberately NULL:
+ * pShutdownSystem — WinPR's own test calls WTSShutdownSystem(…,
+ * WTS_WSD_SHUTDOWN), and a library that only lists and logs off sessions
+ * must never power a machine down by accident.
+ */
+static WtsApiFunctionTable table = {
+    .dwVersion = 1,
+    .dwFlags = 0,
+    .pOpenServerW = open_server_w_fn,
+    .pOpenServerA = open_server_a_fn,
+    .pOpenServerExW = open_server_ex_w_fn,
+    .pOpenServerExA = open_server_ex_a_fn,
+    .pCloseServer = close_server_fn,
+    .pEnumerateSessionsW = enumerate_sessions_w_fn,
+    .pEnumerateSessionsA = enumerate_sessions_a_fn,
+    .pEnumerateSessionsExW = enumerate_sessions_ex_w_fn,
+    .pEnumerateSessionsExA = enumerate_sessions_ex_a_fn,
+    .pQuerySessionInformationW = query_session_information_w_fn,
+    .pQuerySessionInformationA = query_session_information_a_fn,
+    .pDisconnectSession = disconnect_session_fn,
+    .pLogoffSession = logoff_session_fn,
+    .pShutdownSystem = NULL,
+    .pWaitSystemEvent = wait_system_event_fn,
+    .pFreeMemory = free_memory_fn,
+    .pRegisterSessionNotification = register_session_notification_fn,
+    .pUnRegisterSessionNotification = unregister_session_notification_fn,
+    .pFreeMemoryExW = free_memory_ex_w_fn,
+    .pFreeMemoryExA = free_memory_ex_a_fn,
+};
+
+/* WinPR's INIT_WTSAPI_FN. NULL when libwtsnet or WinPR's SetLastError cannot
+ * be reached: WinPR then answers every WTS call with FALSE, as without a provider. */
+__attribute__((visibility("default"))) PWtsApiFunctionTable CDECL InitWtsApi(void);
+PWtsApiFunctionTable CDECL InitWtsApi(void) {
+    void *winpr = dlopen(WINPR_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+
+    if (winpr)
+        *(void **) &winpr_set_last_error = dlsym(winpr, "SetLastError");
+    if (!winpr_set_last_error || wn_init())
+        return NULL;
+    return &table;
+}
