@@ -58,7 +58,7 @@ for srv in "${servers[@]}"; do
             echo "0 1 0" >>"$TAP_TOTALS"; echo "[$name] not ok - the relay did not start"; relay_stop; continue
         fi
         EXPECT=$expect EXPECT_DIALECT=${dialect:-0} EXPECT_VALIDATED=${validated:-0} \
-            bash tests/lib/tap-count.sh "$name" "$BUILD/tests/integration/test-downgrade"
+            bash tests/lib/tap-count.sh "$name" timeout 120 "$BUILD/tests/integration/test-downgrade"
         relay_stop
         # The relay says what it altered: a refusal counts only if it met the tampering.
         if [ "$mode" = pass ]; then
