@@ -35,7 +35,7 @@ check example_reports_a_refused_logoff_with_the_win32_error refused
 exports_only_win32_names() {
     local syms foreign
     syms=$(nm -D --defined-only "$libdir/libwtsnet.so" | awk '{print $3}') || return 1
-    grep -qx WTSOpenServerW <<<"$syms" || { echo "WTSOpenServerW is not exported"; return 1; }
+    grep -q "^WTSOpenServerW\(@\|$\)" <<<"$syms" || { echo "WTSOpenServerW is not exported"; return 1; }
     foreign=$(grep -v '^WTSNET_' <<<"$syms" | grep -vE '^(WTS|Net|GetLastError|SetLastError|FormatMessage|LocalFree|WNet)')
     [ -z "$foreign" ] || { echo "exported: $foreign"; return 1; }
 }
