@@ -14,7 +14,7 @@
 # line "<pattern> <reason>" whose pattern, a shell glob, matches
 # "NAME:case name" (e.g. "*/test-foo:needs_a_tpm* no TPM in CI").
 # With $TAP_RAN set, the test-* programs named in CMD are appended to it as
-# "$VARIANT name" (run-all.sh checks that every built test program ran).
+# "$VARIANT path" (run-all.sh checks that every built test program ran).
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 name=$1
@@ -26,7 +26,7 @@ trap 'rm -f "$out"' EXIT
 
 if [ -n "${TAP_RAN:-}" ]; then
     for a; do
-        case ${a##*/} in test-*) echo "${VARIANT:-} ${a##*/}" >>"$TAP_RAN" ;; esac
+        case ${a##*/} in test-*) echo "${VARIANT:-} $a" >>"$TAP_RAN" ;; esac
     done
 fi
 
