@@ -12,7 +12,7 @@ allow=$tmp/allowlist
 printf '# test allow-list\nself/listed:needs_a_thing* the machine has no thing\nself/noreason:x\n' >"$allow"
 
 n=0
-echo "1..20"
+echo "1..21"
 # expect TOTALS CASE-NAME: the totals line the last run appended must be TOTALS.
 expect() {
     local want=$1 name=$2 got
@@ -91,6 +91,16 @@ CI_SELF=true count self/noreason "$tmp/skips"
 expect "1 1 0" "an allow-list line without a reason allows nothing"
 count self/unlisted "$tmp/skips"
 expect "1 0 1" "outside CI a skip is a skip"
+
+# 10-unit.sh runs what meson defines, not what exists: a program missing
+# from the build is a failure (meson here is a stand-in naming one program).
+mkdir -p "$tmp/bin" "$tmp/build/tests/unit"
+printf '#!/bin/sh\necho %s\n' "'[{\"type\": \"executable\", \"filename\": [\"$tmp/build/tests/unit/test-gone\"]}]'" >"$tmp/bin/meson"
+chmod +x "$tmp/bin/meson"
+: >"$tmp/totals"
+(cd "$here/../.." && PATH=$tmp/bin:$PATH BUILD=$tmp/build VARIANT=self TAP_TOTALS=$tmp/totals TAP_RAN= \
+    bash tests/suites/10-unit.sh) >"$tmp/out" 2>&1
+expect "0 1 0" "a unit test program meson defines but that was not built is a failure"
 
 # run-suite.sh: a suite's exit status and what it leaves behind.
 suite() { # NAME BODY: a suite script
