@@ -12,7 +12,7 @@ allow=$tmp/allowlist
 printf '# test allow-list\nself/listed:needs_a_thing* the machine has no thing\nself/noreason:x\n' >"$allow"
 
 n=0
-echo "1..21"
+echo "1..22"
 # expect TOTALS CASE-NAME: the totals line the last run appended must be TOTALS.
 expect() {
     local want=$1 name=$2 got
@@ -91,6 +91,11 @@ CI_SELF=true count self/noreason "$tmp/skips"
 expect "1 1 0" "an allow-list line without a reason allows nothing"
 count self/unlisted "$tmp/skips"
 expect "1 0 1" "outside CI a skip is a skip"
+
+# tap.sh: a failed shell case whose output looks like TAP counts once, as failed.
+: >"$tmp/totals"
+(. "$here/tap.sh"; TAP_TOTALS=$tmp/totals tap_check self/shell "a shell case" sh -c 'printf "ok 1\n1..1\n"; exit 1') >"$tmp/out" 2>&1
+expect "0 1 0" "a failed shell case is one failure, whatever its output says"
 
 # 10-unit.sh runs what meson defines, not what exists: a program missing
 # from the build is a failure (meson here is a stand-in naming one program).

@@ -10,7 +10,8 @@
 TAP_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 tap_ok() { bash "$TAP_LIB/tap-count.sh" "$1" printf '1..1\nok 1 - %s\n' "$2"; }
-tap_fail() { bash "$TAP_LIB/tap-count.sh" "$1" printf '1..1\nnot ok 1 - %s\n# %s\n' "$2" "${3:-}"; }
+# (every line of WHY becomes a TAP comment: a line of it that began "ok" must not count)
+tap_fail() { bash "$TAP_LIB/tap-count.sh" "$1" printf '1..1\nnot ok 1 - %s\n%s\n' "$2" "$(printf '%s\n' "${3:-}" | sed 's/^/# /')"; }
 tap_skip() { bash "$TAP_LIB/tap-count.sh" "$1" printf '1..1\nok 1 - %s # SKIP %s\n' "$2" "$3"; }
 
 tap_check() {
@@ -20,7 +21,7 @@ tap_check() {
     if "$@" >"$log" 2>&1; then
         tap_ok "$label" "$name"
     else
-        tap_fail "$label" "$name" "$(tail -n 20 "$log" | sed '2,$s/^/# /')"
+        tap_fail "$label" "$name" "$(tail -n 20 "$log")"
     fi
     rm -f "$log"
 }
