@@ -9,10 +9,10 @@
 # Needs root (unix users), smbd and python3.
 set -u
 . tests/lib/samba-env.sh
+. tests/lib/tap.sh
 if [ "$VARIANT" = plain ]; then port=14480 relay=14481; else port=14482 relay=14483; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v smbd >/dev/null || ! command -v python3 >/dev/null; then
-    echo "ok - downgrade suite # SKIP needs root, samba and python3"
-    echo "0 0 1" >>"$TAP_TOTALS"; exit 0
+    tap_skip "$VARIANT/downgrade" suite "needs root, samba and python3"; exit 0
 fi
 dir=$(mktemp -d /tmp/wtsnet-downgrade-XXXXXX)
 chmod 755 "$dir"
@@ -46,7 +46,7 @@ for srv in "${servers[@]}"; do
     [ -n "$lines" ] && IFS=';' read -r -a extra <<<"$lines"
     samba_conf "$dir" "$port" "${extra[@]}"
     if ! samba_start "$dir" "$port"; then
-        echo "0 1 0" >>"$TAP_TOTALS"; echo "not ok - smbd did not start ($label)"; samba_stop; continue
+        tap_fail "$VARIANT/downgrade[$label]" smbd_starts; samba_stop; continue
     fi
     for c in $cases; do
         IFS=: read -r mode expect dialect validated <<<"$c"
@@ -55,7 +55,7 @@ for srv in "${servers[@]}"; do
             --lifetime 120 >"$dir/relay.log" 2>&1 &
         RELAY_PID=$!
         if ! samba_wait_port "$relay"; then
-            echo "0 1 0" >>"$TAP_TOTALS"; echo "[$name] not ok - the relay did not start"; relay_stop; continue
+            tap_fail "$name" the_relay_starts; relay_stop; continue
         fi
         EXPECT=$expect EXPECT_DIALECT=${dialect:-0} EXPECT_VALIDATED=${validated:-0} \
             bash tests/lib/tap-count.sh "$name" timeout 120 "$BUILD/tests/integration/test-downgrade"
@@ -65,8 +65,8 @@ for srv in "${servers[@]}"; do
             ! grep -q tampered "$dir/relay.log"
         else
             grep -q "^tampered $mode" "$dir/relay.log"
-        fi && { echo "[$name] ok - the relay did what the case says"; echo "1 0 0" >>"$TAP_TOTALS"; } \
-           || { echo "[$name] not ok - the relay did not do what the case says"; cat "$dir/relay.log"; echo "0 1 0" >>"$TAP_TOTALS"; }
+        fi && tap_ok "$name" the_relay_did_what_the_case_says \
+           || tap_fail "$name" the_relay_did_what_the_case_says "$(cat "$dir/relay.log")"
     done
     samba_stop
 done
