@@ -385,9 +385,17 @@ static int read_file(int dirfd, const char *path, size_t max, char **ret, size_t
     char *buf = NULL;
     int fd, r = 0;
 
-    fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+
+    /* The utmp path is a setting (WTSNET_AUDIT_UTMP): a symlink there is not
+     * followed, and a FIFO or device neither blocks the open nor is read. */
+    fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return -errno;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -EINVAL;
+    }
     for (;;) {
         ssize_t n;
 
@@ -433,7 +441,7 @@ static int read_file(int dirfd, const char *path, size_t max, char **ret, size_t
  * records of other sessions match nothing. Where a session has several
  * (terminal multiplexers add their own), the earliest is the login. */
 static void overlay_utmp(int proc_fd, struct session_list *l) {
-    const char *path = getenv("WTSNET_AUDIT_UTMP");
+    const char *path = secure_getenv("WTSNET_AUDIT_UTMP");
     uint64_t *best = NULL;
     char *buf = NULL;
     size_t len = 0;

@@ -494,7 +494,7 @@ static int call_failed(struct remote_provider *rp, const sd_bus_error *e, int r)
 
 static int remote_open(const char *target, struct session_provider **ret) {
     struct remote_provider *rp;
-    const char *config = getenv("WTSNET_SSH_CONFIG");
+    const char *config = secure_getenv("WTSNET_SSH_CONFIG");
     int r;
 
     if (!target)
