@@ -163,7 +163,7 @@ out:
 
 int creds_default(struct auth_identity *ret) {
     const char *env = secure_getenv(CREDS_ENV), *xdg = secure_getenv("XDG_CONFIG_HOME"), *home = secure_getenv("HOME");
-    char path[4096];
+    char path[4096], pwtext[4096];
     int r;
 
     if (env && *env)
@@ -172,8 +172,11 @@ int creds_default(struct auth_identity *ret) {
         r = snprintf(path, sizeof(path), "%s/wtsnet/credentials", xdg);
     else {
         if (!home || *home != '/') {
-            struct passwd *pw = getpwuid(geteuid());
+            /* getpwuid_r: getpwuid's static buffer is shared by every thread. */
+            struct passwd pwbuf, *pw = NULL;
 
+            if (getpwuid_r(geteuid(), &pwbuf, pwtext, sizeof(pwtext), &pw) != 0)
+                pw = NULL;
             home = pw ? pw->pw_dir : NULL;
         }
         if (!home)
