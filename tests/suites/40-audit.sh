@@ -211,6 +211,19 @@ bash tests/lib/tap-count.sh "$label/denied" "${AS_BOB[@]}" "$I/test-session-logo
 # As root a logoff of this host would succeed: handles from failed opens
 # (malformed names) must not act here (issue 10, item 1).
 bash tests/lib/tap-count.sh "$label/failed-open" "$I/test-session-logoff" typo "$C" "$D/out/sigwatch.log"
+# The CLI too: a bad or empty --server is an error, and session C is not touched.
+cli_bad_server() {
+    local err=$D/out/cli-bad-server.err status
+    "$BUILD/tools/wtsnet" -s "bad name with spaces" logoff "$C" >/dev/null 2>"$err"; status=$?
+    [ $status -eq 1 ] && grep -q "cannot open server 'bad name with spaces': .*(error 87)" "$err" || return 1
+    "$BUILD/tools/wtsnet" -s $'host\nname' logoff "$C" >/dev/null 2>"$err"; status=$?
+    [ $status -eq 1 ] && grep -qF "cannot open server 'host\nname'" "$err" || return 1
+    "$BUILD/tools/wtsnet" -s "" logoff "$C" >/dev/null 2>&1; status=$?
+    [ $status -eq 2 ] || return 1
+    sleep 0.3
+    [ ! -s "$D/out/sigwatch.log" ] && wait_member "$C" sigwatch
+}
+tap "the CLI refuses a bad or empty --server and touches no session" cli_bad_server
 # Control: a logoff that may, does signal it (so the check above could fail).
 WTSNET_LOGOFF_GRACE_MS=1000 bash tests/lib/tap-count.sh "$label/wait-sigwatch" "$I/test-session-logoff" wait "$C"
 tap "sigwatch recorded the SIGTERM of a permitted logoff" grep -qx 15 "$D/out/sigwatch.log"
