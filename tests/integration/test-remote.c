@@ -540,16 +540,26 @@ static void a_dead_sshs_reused_pid_is_never_signalled(void) {
     REQUIRE(sigaction(SIGCHLD, &dfl, NULL) == 0);
     REQUIRE(kill(ssh, 0) < 0 && errno == ESRCH);
 
-    memset(&args, 0, sizeof(args));
-    args.exit_signal = SIGCHLD;
-    args.set_tid = (uint64_t) (uintptr_t) &ssh;
-    args.set_tid_size = 1;
-    victim = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
-    if (victim == 0) {
-        for (;;)
-            pause(); /* SIGTERM's default action ends it */
+    /* The pid is free once the kernel has reaped ssh; a busy machine may
+     * still need a moment (EEXIST meanwhile). */
+    victim = -1;
+    for (int i = 0; i < 100 && victim < 0; i++) {
+        memset(&args, 0, sizeof(args));
+        args.exit_signal = SIGCHLD;
+        args.set_tid = (uint64_t) (uintptr_t) &ssh;
+        args.set_tid_size = 1;
+        victim = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+        if (victim == 0) {
+            for (;;)
+                pause(); /* SIGTERM's default action ends it */
+        }
+        if (victim < 0 && errno != EEXIST)
+            break;
+        if (victim < 0)
+            usleep(20000);
     }
     if (victim < 0) {
+        printf("# clone3 set_tid=%d: %s\n", (int) ssh, strerror(errno));
         WTSCloseServer(h);
         SKIP("clone3 set_tid could not take the pid");
     }
