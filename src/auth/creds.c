@@ -117,9 +117,12 @@ int creds_load_file(const char *path, struct auth_identity *ret) {
     size_t got = 0;
     int fd, r;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* Named by a setting or in $HOME: a symlink planted there is refused, not
+     * followed (ELOOP), and opening a FIFO or device does not block (the
+     * regular-file check below then refuses it). */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
-        return -errno;
+        return errno == ELOOP ? -EACCES : -errno;
     if (fstat(fd, &st) < 0) {
         r = -errno;
         goto out;
@@ -159,8 +162,8 @@ out:
 }
 
 int creds_default(struct auth_identity *ret) {
-    const char *env = getenv(CREDS_ENV), *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    char path[4096];
+    const char *env = secure_getenv(CREDS_ENV), *xdg = secure_getenv("XDG_CONFIG_HOME"), *home = secure_getenv("HOME");
+    char path[4096], pwtext[4096];
     int r;
 
     if (env && *env)
@@ -169,8 +172,11 @@ int creds_default(struct auth_identity *ret) {
         r = snprintf(path, sizeof(path), "%s/wtsnet/credentials", xdg);
     else {
         if (!home || *home != '/') {
-            struct passwd *pw = getpwuid(geteuid());
+            /* getpwuid_r: getpwuid's static buffer is shared by every thread. */
+            struct passwd pwbuf, *pw = NULL;
 
+            if (getpwuid_r(geteuid(), &pwbuf, pwtext, sizeof(pwtext), &pw) != 0)
+                pw = NULL;
             home = pw ? pw->pw_dir : NULL;
         }
         if (!home)

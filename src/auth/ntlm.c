@@ -69,7 +69,7 @@ int ntlm_ntowfv2(const char *user, const char *domain, const char *password, uin
     uint8_t nt_hash[16];
     int r;
 
-    buf_init(&pw);
+    buf_init_secret(&pw); /* a long password grows it: no stale copy may stay behind */
     buf_init(&ud);
     if ((r = utf16_put_utf8(&pw, password ? password : "", NULL)) < 0 ||
         (r = utf16_put_utf8_upper(&ud, user ? user : "", NULL)) < 0 ||
@@ -79,10 +79,8 @@ int ntlm_ntowfv2(const char *user, const char *domain, const char *password, uin
     crypto_hmac_md5(nt_hash, 16, &(struct iov_piece){ud.data, ud.len}, 1, ret);
     r = 0;
 out:
-    if (pw.data)
-        explicit_bzero(pw.data, pw.len);
     explicit_bzero(nt_hash, sizeof(nt_hash));
-    buf_free(&pw);
+    buf_free(&pw); /* wipes it */
     buf_free(&ud);
     return r;
 }

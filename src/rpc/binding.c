@@ -78,7 +78,7 @@ int server_addr_parse(const char *name, struct server_addr *ret) {
         a.local = true;
         snprintf(a.host, sizeof(a.host), "127.0.0.1");
         snprintf(a.unc, sizeof(a.unc), "127.0.0.1");
-        env = getenv(SMB_LOCAL_PORT_ENV);
+        env = secure_getenv(SMB_LOCAL_PORT_ENV);
         if (env && *env && parse_port(env, &a.port) < 0)
             return -EINVAL;
         goto done;
@@ -213,7 +213,7 @@ static bool conn_alive(struct smb2_conn *c) {
 }
 
 static int timeout_ms(void) {
-    const char *e = getenv(SMB_TIMEOUT_ENV);
+    const char *e = secure_getenv(SMB_TIMEOUT_ENV);
     long v = e ? strtol(e, NULL, 10) : 0;
 
     return v > 0 && v < 3600 ? (int) v * 1000 : 20000;

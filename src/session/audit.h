@@ -159,4 +159,14 @@ int audit_kill_owner(struct audit_kill *k, uint32_t *ret_uid);
  * 0, -ETIMEDOUT (deadline), -EACCES (only members we may not signal are left). */
 int audit_kill_finish(struct audit_kill *k, uint64_t start_usec, const struct logoff_policy *policy);
 
+/* The set of processes that already had their SIGTERM, handed from the
+ * library to the detached reaper (src/session/audit_reaper.c) so that none
+ * gets a second one: raw, between two builds of this same code. */
+int audit_kill_export_termed(const struct audit_kill *k, int fd);
+int audit_kill_import_termed(struct audit_kill *k, int fd);
+
+/* The reaper program: next to the shared library (a build tree), else
+ * installed in libexecdir. */
+#define AUDIT_REAPER_NAME "wtsnet-audit-reaper"
+
 #endif

@@ -538,3 +538,40 @@ int audit_kill_finish(struct audit_kill *k, uint64_t start_usec, const struct lo
             return k->found > 0 && k->refused == k->found ? -EACCES : -ETIMEDOUT;
     }
 }
+
+/* Whole-buffer I/O for the termed table; EINTR and short counts retried. */
+static int io_all(int fd, void *buf, size_t len, bool writing) {
+    char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        if (n == 0)
+            return -EPIPE;
+        p += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+int audit_kill_export_termed(const struct audit_kill *k, int fd) {
+    uint64_t cap = k->termed_cap;
+    int r = io_all(fd, &cap, sizeof(cap), true);
+
+    return r < 0 ? r : io_all(fd, k->termed, k->termed_cap * sizeof(*k->termed), true);
+}
+
+int audit_kill_import_termed(struct audit_kill *k, int fd) {
+    uint64_t cap;
+    int r = io_all(fd, &cap, sizeof(cap), false);
+
+    if (r < 0)
+        return r;
+    if (cap != k->termed_cap)
+        return -EBADMSG; /* not from this build */
+    return io_all(fd, k->termed, k->termed_cap * sizeof(*k->termed), false);
+}

@@ -164,7 +164,7 @@ int session_winstation_name(const struct session_record *r, char *buf, size_t si
 }
 
 uint64_t session_env_msec(const char *name, uint64_t fallback_usec) {
-    const char *v = getenv(name);
+    const char *v = secure_getenv(name);
     char *end;
     unsigned long long ms;
 
@@ -189,7 +189,7 @@ void logoff_policy_from_env(struct logoff_policy *ret) {
  * audit sessions, which every Linux with PAM's pam_loginuid has. */
 int session_provider_open_local(struct session_provider **ret) {
     static const struct session_provider_ops *const providers[] = {&logind_provider_ops, &audit_provider_ops};
-    const char *forced = getenv("WTSNET_PROVIDER");
+    const char *forced = secure_getenv("WTSNET_PROVIDER");
     int r = -EOPNOTSUPP;
 
     if (forced && *forced) {

@@ -92,17 +92,34 @@ static void ssh_urls_that_could_inject_options_are_invalid_parameter(void) {
         "ssh://ho\nst",
     };
 
+    /* Refused at open: a failed handle (never NULL, which is this host) whose
+     * every call fails with the open's error, and no ssh started. */
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        PWTS_SESSION_INFOA info = NULL;
+        DWORD count = 0;
+        HANDLE h;
+
         SetLastError(0xdeadbeef);
-        CHECK(WTSOpenServerA((LPSTR) bad[i]) == NULL);
+        h = WTSOpenServerA((LPSTR) bad[i]);
+        CHECK(h != WTS_CURRENT_SERVER_HANDLE);
         CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+        CHECK(!WTSEnumerateSessionsA(h, 0, 1, &info, &count));
+        CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+        CHECK(!WTSLogoffSession(h, 1, TRUE));
+        CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+        WTSCloseServer(h);
     }
-    SetLastError(0xdeadbeef);
-    CHECK(WTSOpenServerW((LPWSTR) L"ssh://-oProxyCommand=x") == NULL);
+    HANDLE w = WTSOpenServerW((LPWSTR) L"ssh://-oProxyCommand=x");
+    CHECK(w != WTS_CURRENT_SERVER_HANDLE);
     CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    WTSCloseServer(w);
     SetLastError(0xdeadbeef);
-    CHECK(WTSOpenServerExA((LPSTR) "ssh://-oProxyCommand=x") == NULL);
+    HANDLE x = WTSOpenServerExA((LPSTR) "ssh://-oProxyCommand=x");
+    CHECK(x != WTS_CURRENT_SERVER_HANDLE);
     CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    CHECK(!WTSDisconnectSession(x, 1, TRUE));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    WTSCloseServer(x);
     CHECK(access("/tmp/wtsnet-remote-pwned", F_OK) != 0);
 }
 

@@ -193,11 +193,61 @@ WTSNET_AUDIT_UTMP= with A B -- "$label/api-no-utmp" \
     "$I/test-session-api" --current "$my_sid" "$A:wtsaualice:127.0.0.1" "$B:wtsaubob:127.0.0.2"
 with A -- "$label/provider-choice" "$I/test-provider-choice" "$A"
 
+# --- the CLI escapes what a session record holds (issue 10, item 7): a utmp
+# record for alice's session whose host holds ESC and a newline ---
+member_pid() { # SID COMM
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(cat "$p/sessionid" 2>/dev/null)" = "$1" ] && [ "$(cat "$p/comm" 2>/dev/null)" = "$2" ] &&
+            { basename "$p"; return 0; }
+    done
+    return 1
+}
+evil_utmp() { # FILE PID: one USER_PROCESS record (utmp(5), x86-64/glibc layout, 384 bytes)
+    python3 - "$1" "$2" <<'PY'
+import struct, sys, time
+host = b"evil\x1b[31mhost\nforged-row"
+now = time.time()
+rec = struct.pack("<hxxi32s4s32s256shhiii4I20x", 7, int(sys.argv[2]), b"pts/99", b"ts99", b"wtsaualice", host,
+                  0, 0, 0, int(now), 0, 0, 0, 0, 0)
+assert len(rec) == 384
+open(sys.argv[1], "wb").write(rec)
+PY
+}
+cli_escapes() {
+    local pid out=$D/out/cli-escape.txt json=$D/out/cli-escape.json
+    pid=$(member_pid "$A" sleep) && evil_utmp "$D/utmp" "$pid" || return 1
+    WTSNET_PROVIDER=audit WTSNET_AUDIT_UTMP=$D/utmp "$BUILD/tools/wtsnet" show "$A" >"$out" || return 1
+    WTSNET_PROVIDER=audit WTSNET_AUDIT_UTMP=$D/utmp "$BUILD/tools/wtsnet" --json show "$A" >"$json" || return 1
+    # Text: the escapes, no raw ESC, no forged line; JSON: valid, the exact name back.
+    grep -qF 'evil\x1b[31mhost\nforged-row' "$out" && ! grep -q $'\x1b' "$out" && ! grep -q '^forged-row' "$out" &&
+        python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+assert d["client_name"] == "evil\x1b[31mhost\nforged-row", d' "$json" && ! grep -q $'\x1b' "$json"
+}
+tap "the CLI escapes a session record's control characters (text and JSON)" cli_escapes
+
 # --- denial: bob asks for alice's session; nothing in it may be signalled ---
 login C wtsaualice 127.0.0.1 "exec $I/sigwatch $D/out/sigwatch.log" && C_N=$((${#CLIENTS[@]} - 1))
 [ -n "$C" ] && wait_member "$C" sigwatch
 touch "$D/out/sigwatch.log"
 with C -- "$label/denied" "${AS_BOB[@]}" "$I/test-session-logoff" denied "$C" "$D/out/sigwatch.log"
+# As root a logoff of this host would succeed: handles from failed opens
+# (malformed names) must not act here (issue 10, item 1).
+with C -- "$label/failed-open" "$I/test-session-logoff" typo "$C" "$D/out/sigwatch.log"
+# The CLI too: a bad or empty --server is an error, and session C is not touched.
+cli_bad_server() {
+    local err=$D/out/cli-bad-server.err status
+    "$BUILD/tools/wtsnet" -s "bad name with spaces" logoff "$C" >/dev/null 2>"$err"; status=$?
+    [ $status -eq 1 ] && grep -q "cannot open server 'bad name with spaces': .*(error 87)" "$err" || return 1
+    "$BUILD/tools/wtsnet" -s $'host\nname' logoff "$C" >/dev/null 2>"$err"; status=$?
+    [ $status -eq 1 ] && grep -qF "cannot open server 'host\nname'" "$err" || return 1
+    "$BUILD/tools/wtsnet" -s "" logoff "$C" >/dev/null 2>&1; status=$?
+    [ $status -eq 2 ] || return 1
+    sleep 0.3
+    [ ! -s "$D/out/sigwatch.log" ] && wait_member "$C" sigwatch
+}
+tap "the CLI refuses a bad or empty --server and touches no session" eval '[ -n "$C" ] && cli_bad_server'
 # Control: a logoff that may, does signal it (so the check above could fail).
 WTSNET_LOGOFF_GRACE_MS=1000 with C -- "$label/wait-sigwatch" "$I/test-session-logoff" wait "$C"
 tap "sigwatch recorded the SIGTERM of a permitted logoff" grep -qx 15 "$D/out/sigwatch.log"
