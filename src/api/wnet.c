@@ -5,6 +5,7 @@
 #include <winnetwk.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +15,13 @@
 #include "common/errors.h"
 #include "common/wstr.h"
 #include "rpc/binding.h"
+
+/* Guards nothing but the sequence: an add's "conflicting user?" check, its
+ * authentication and its record, and a cancel's removal and drop, happen as
+ * one step against each other (two threads adding different users for one
+ * server cannot both pass the check). Held across the authentication, which
+ * has its deadline (WTSNET_TIMEOUT). */
+static pthread_mutex_t wnet_change_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static DWORD done(DWORD code) {
     SetLastError(code);
@@ -89,17 +97,22 @@ static DWORD add_connection(DWORD type, const char *local, const char *remote, c
         r = -ENOMEM;
         goto fail;
     }
+    pthread_mutex_lock(&wnet_change_lock);
     if ((r = creds_wnet_lookup(a.key, &old)) < 0)
-        goto fail;
+        goto fail_locked;
     if (r == 1 && !same_user(&old, &id)) {
+        pthread_mutex_unlock(&wnet_change_lock);
         code = ERROR_SESSION_CREDENTIAL_CONFLICT;
         goto out;
     }
     /* Authenticate now: wrong credentials fail here, as on Windows. */
     if ((r = binding_pin(&a, &id)) < 0 || (r = creds_wnet_add(a.key, &id)) < 0)
-        goto fail;
+        goto fail_locked;
+    pthread_mutex_unlock(&wnet_change_lock);
     code = NO_ERROR;
     goto out;
+fail_locked:
+    pthread_mutex_unlock(&wnet_change_lock);
 fail:
     code = win32_error_from_errno(r);
 out:
@@ -117,11 +130,12 @@ static DWORD cancel_connection(const char *name) {
         return ERROR_INVALID_PARAMETER;
     if (parse_ipc_name(name, &a) < 0)
         return ERROR_NOT_CONNECTED;
+    pthread_mutex_lock(&wnet_change_lock);
     r = creds_wnet_remove(a.key);
-    if (r < 0)
-        return ERROR_NOT_CONNECTED;
-    (void) binding_drop_server(a.key);
-    return NO_ERROR;
+    if (r >= 0)
+        (void) binding_drop_server(a.key);
+    pthread_mutex_unlock(&wnet_change_lock);
+    return r < 0 ? ERROR_NOT_CONNECTED : NO_ERROR;
 }
 
 static int to_utf8(LPCWSTR w, char **ret) {

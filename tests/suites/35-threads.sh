@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Issue 10, "Thread safety": tests/integration/test-threads (16 threads on
+# closed ports, on one pooled connection to a real smbd, through a peer that
+# hangs up and a relay that cuts connections, on one WTS handle of this host)
+# against this variant's build (ASan+UBSan in that variant) and, once per run
+# (VARIANT=plain), against a ThreadSanitizer build of the same tree, which
+# must report no race at all (tests/tsan.supp lists the only suppressions,
+# each with its reason). Needs root for the smbd's unix users; without it the
+# smbd cases skip and say so.
+set -u
+. tests/lib/samba-env.sh
+root=$PWD
+# Fixed ports, distinct from every other suite's (the TSan run shares the plain smbd).
+if [ "$VARIANT" = plain ]; then port=14490; else port=14491; fi
+export WTSNET_TIMEOUT=5                 # every network wait: a hang fails fast
+export WTSNET_TEST_THREADS_LIMIT_S=600  # the program's own bound (alarm), below the outer timeout
+dir=$(mktemp -d /tmp/wtsnet-threads-XXXXXX)
+chmod 755 "$dir"
+cleanup() {
+    samba_stop
+    [ -n "${KEEP_TMP:-}" ] || rm -rf "$dir"
+}
+trap cleanup EXIT
+
+if [ "$(id -u)" -eq 0 ] && command -v smbd >/dev/null; then
+    samba_users
+    samba_conf "$dir" "$port"
+    if samba_start "$dir" "$port"; then
+        export WTSNET_TEST_PORT=$port WTSNET_TEST_ADMIN=$SMBT_ADMIN WTSNET_TEST_ADMIN_PW=$SMBT_ADMIN_PW
+        # The default identity too, so that calls made while WNet entries come and go are the admin's.
+        printf 'username = %s\npassword = %s\n' "$SMBT_ADMIN" "$SMBT_ADMIN_PW" >"$dir/creds"
+        chmod 600 "$dir/creds"
+        export WTSNET_CREDENTIALS_FILE="$dir/creds"
+    else
+        bash tests/lib/tap-count.sh "$VARIANT/threads-smbd" printf '1..1\nnot ok 1 - smbd did not start on port %s\n' "$port"
+    fi
+fi
+
+bash tests/lib/tap-count.sh "$VARIANT/threads" timeout -k 10 700 "$BUILD/tests/integration/test-threads"
+
+# ThreadSanitizer: its own build directory next to the others, only what the
+# threads test needs (the library and the program), once per run.
+if [ "$VARIANT" = plain ]; then
+    tsan=${TSAN_BUILD:-$root/build-tsan}
+    log="$dir/tsan-build.log"
+    if { [ -f "$tsan/build.ninja" ] || meson setup "$tsan" --werror -Db_sanitize=thread >"$log" 2>&1; } &&
+        ninja -C "$tsan" tests/integration/test-threads >>"$log" 2>&1; then
+        # halt_on_error: the first race ends the run (exit 66, counted as a failure by tap-count.sh).
+        TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp" \
+            bash tests/lib/tap-count.sh tsan/threads timeout -k 10 900 "$tsan/tests/integration/test-threads"
+    else
+        tail -n 30 "$log"
+        bash tests/lib/tap-count.sh tsan/threads printf '1..1\nnot ok 1 - the ThreadSanitizer build failed (see above)\n'
+    fi
+fi
+exit 0
