@@ -316,7 +316,7 @@ static void check_session_get_info(struct worker *w, const struct samba_truth *t
         fail_at(w, "NetSessionGetInfo = %u", (unsigned) st);
 }
 
-static int samba_iterations = 6;
+static int samba_iterations = 12;
 
 static void *samba_worker(void *p) {
     struct worker *w = p;

@@ -44,10 +44,12 @@ if [ "$VARIANT" = plain ]; then
     tsan=${TSAN_BUILD:-$root/build-tsan}
     log="$dir/tsan-build.log"
     if { [ -f "$tsan/build.ninja" ] || meson setup "$tsan" --werror -Db_sanitize=thread >"$log" 2>&1; } &&
-        ninja -C "$tsan" tests/integration/test-threads >>"$log" 2>&1; then
+        ninja -C "$tsan" tests/integration/test-threads tests/api/test-wtsapi-contract >>"$log" 2>&1; then
         # halt_on_error: the first race ends the run (exit 66, counted as a failure by tap-count.sh).
-        TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp" \
-            bash tests/lib/tap-count.sh tsan/threads timeout -k 10 900 "$tsan/tests/integration/test-threads"
+        export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp"
+        bash tests/lib/tap-count.sh tsan/threads timeout -k 10 900 "$tsan/tests/integration/test-threads"
+        # The wtsapi32 contract, with its 16-thread last_error_is_per_thread.
+        bash tests/lib/tap-count.sh tsan/wtsapi-contract timeout -k 10 300 "$tsan/tests/api/test-wtsapi-contract"
     else
         tail -n 30 "$log"
         bash tests/lib/tap-count.sh tsan/threads printf '1..1\nnot ok 1 - the ThreadSanitizer build failed (see above)\n'
