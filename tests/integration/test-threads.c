@@ -8,8 +8,10 @@
  *     dropped (WNetCancelConnection2) and re-added under their feet;
  *   - a test double that accepts, reads a little and hangs up, and a relay
  *     we control that cuts connections to the smbd in the middle of calls;
- *   - WTS calls on one handle of this host (whatever provider runs), the
- *     handle closed while the others use it, and open/close churn.
+ *   - WTS calls on one handle of this host (whatever provider runs), with
+ *     sessions the suite holds open and, as root, sessions started and
+ *     killed meanwhile; the handle closed while the others use it; and
+ *     open/close churn.
  *
  * Each thread checks its own results (consistent data, or a proper Win32
  * error in GetLastError / the return value, outputs untouched on failure)
@@ -23,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -35,6 +38,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -618,6 +622,60 @@ static void a_relay_cutting_smb_connections_mid_call_gives_answers_or_clean_erro
 
 /* ---- (d) WTS calls on one handle of this host ---- */
 
+/* Sessions the suite keeps open (WTSNET_TEST_MIN_SESSIONS), and the uid the
+ * churn below may give new ones (WTSNET_TEST_SESSION_UID, root only). */
+static unsigned min_sessions;
+
+/* Sessions come and go while the threads look: a child that sets its
+ * loginuid (what pam_loginuid does; the kernel gives it a new audit session)
+ * and sleeps until killed. Only async-signal-safe calls after fork. */
+static atomic_int session_churn_stop;
+
+static pid_t start_session(const char *uid) {
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        int fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
+
+        if (fd < 0 || write(fd, uid, strlen(uid)) < 0)
+            _exit(1);
+        close(fd);
+        execl("/bin/sleep", "sleep", "30", (char *) NULL);
+        _exit(1);
+    }
+    return pid;
+}
+
+static void *session_churn(void *p) {
+    const char *uid = p;
+
+    for (int i = 0; i < 20 && !atomic_load(&session_churn_stop); i++) {
+        pid_t pid = start_session(uid);
+
+        if (pid < 0)
+            break;
+        usleep(50000);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    return NULL;
+}
+
+/* With times (a bus call on logind): the same id, or gone meanwhile. */
+static void check_session_info(struct worker *w, HANDLE h, DWORD id) {
+    WTSINFOW *info = NULL;
+    DWORD bytes = 0;
+
+    SetLastError(0xdead0000u | (DWORD) w->index);
+    if (WTSQuerySessionInformationW(h, id, WTSSessionInfo, (LPWSTR *) &info, &bytes)) {
+        WCHECK(w, bytes == sizeof(WTSINFOW) && info->SessionId == id, "WTSSessionInfo of %u names %u",
+               (unsigned) id, (unsigned) info->SessionId);
+        WTSFreeMemory(info);
+    } else
+        WCHECK(w, GetLastError() == ERROR_CTX_WINSTATION_NOT_FOUND, "WTSSessionInfo of %u: error %u", (unsigned) id,
+               (unsigned) GetLastError());
+}
+
 static void check_one_enumeration(struct worker *w, HANDLE h) {
     PWTS_SESSION_INFOW v = (PWTS_SESSION_INFOW) POISON;
     DWORD n = 0, services = 0;
@@ -652,11 +710,15 @@ static void check_one_enumeration(struct worker *w, HANDLE h) {
         } else
             WCHECK(w, GetLastError() == ERROR_CTX_WINSTATION_NOT_FOUND, "WTSWinStationName of %u: error %u",
                    (unsigned) v[i].SessionId, (unsigned) GetLastError());
+        check_session_info(w, h, v[i].SessionId);
     }
     WCHECK(w, services == 1, "session 0 listed %u times", (unsigned) services);
+    WCHECK(w, n - services >= min_sessions, "%u sessions besides 0, the suite made %u", (unsigned) (n - services),
+           min_sessions);
     WTSFreeMemory(v);
     w->ok++;
 }
+
 
 static void *wts_worker(void *p) {
     struct worker *w = p;
@@ -670,12 +732,26 @@ static void *wts_worker(void *p) {
 static void wts_calls_on_one_handle_from_16_threads_agree(void) {
     HANDLE h = WTSOpenServerW((LPWSTR) L"localhost");
     struct worker ws[THREADS];
+    const char *min = getenv("WTSNET_TEST_MIN_SESSIONS"), *uid = getenv("WTSNET_TEST_SESSION_UID");
+    pthread_t churn;
+    bool churning = false;
 
     REQUIRE(h != WTS_CURRENT_SERVER_HANDLE);
+    min_sessions = min ? (unsigned) atoi(min) : 0;
+    if (uid && *uid && geteuid() == 0) {
+        atomic_store(&session_churn_stop, 0);
+        churning = pthread_create(&churn, NULL, session_churn, (void *) uid) == 0;
+    }
     run_threads(wts_worker, h, ws);
     CHECK_EQ_U(total_ok(ws), THREADS * 8);
     run_threads(wts_worker, WTS_CURRENT_SERVER_HANDLE, ws); /* and the process-wide one */
     CHECK_EQ_U(total_ok(ws), THREADS * 8);
+    if (churning) {
+        atomic_store(&session_churn_stop, 1);
+        pthread_join(churn, NULL);
+    }
+    tap_diag("%u sessions kept open by the suite; sessions churned meanwhile: %s", min_sessions,
+             churning ? "yes" : "no");
     WTSCloseServer(h);
 }
 

@@ -16,7 +16,9 @@ export WTSNET_TIMEOUT=5                 # every network wait: a hang fails fast
 export WTSNET_TEST_THREADS_LIMIT_S=600  # the program's own bound (alarm), below the outer timeout
 dir=$(mktemp -d /tmp/wtsnet-threads-XXXXXX)
 chmod 755 "$dir"
+holders=()
 cleanup() {
+    for p in "${holders[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     samba_stop
     [ -n "${KEEP_TMP:-}" ] || rm -rf "$dir"
 }
@@ -34,6 +36,19 @@ if [ "$(id -u)" -eq 0 ] && command -v smbd >/dev/null; then
     else
         bash tests/lib/tap-count.sh "$VARIANT/threads-smbd" printf '1..1\nnot ok 1 - smbd did not start on port %s\n' "$port"
     fi
+fi
+
+# Two login sessions for the WTS cases to find (as root): a process that sets
+# its loginuid, as pam_loginuid does, gets an audit session of its own.
+# Bounded (sleep 900) and killed by PID at the end; the program makes more
+# come and go (WTSNET_TEST_SESSION_UID) while its threads enumerate.
+if [ "$(id -u)" -eq 0 ] && [ -w /proc/self/loginuid ]; then
+    nobody=$(id -u nobody)
+    for _ in 1 2; do
+        sh -c "echo $nobody >/proc/self/loginuid && exec sleep 900" </dev/null >/dev/null 2>&1 &
+        holders+=($!)
+    done
+    export WTSNET_TEST_MIN_SESSIONS=2 WTSNET_TEST_SESSION_UID=$nobody
 fi
 
 bash tests/lib/tap-count.sh "$VARIANT/threads" timeout -k 10 700 "$BUILD/tests/integration/test-threads"
