@@ -169,12 +169,18 @@ done:
  * entry is found, so it cannot be freed between "found" and "locked"; an
  * entry whose connection failed leaves the pool at once (nobody new finds
  * it) and is freed by whoever drops the last reference.
+ *
+ * Threads that waited for a connection attempt share its failure instead of
+ * each trying again in turn: 16 threads against a silent server then fail
+ * after one WTSNET_TIMEOUT, not sixteen.
  */
 
 struct smb_session {
     struct smb_session *next; /* pool_lock */
     unsigned refs;            /* pool_lock */
     bool in_pool;             /* pool_lock */
+    unsigned connect_failures; /* pool_lock: failed connection attempts so far */
+    int connect_error;         /* pool_lock: the latest one's error */
     pthread_mutex_t lock;     /* the connection's state below; held from acquire to release */
     struct server_addr addr;  /* fixed after creation */
     struct auth_identity id;  /* fixed after creation */
@@ -285,6 +291,7 @@ static void session_disconnect(struct smb_session *s) {
 int binding_acquire(const struct server_addr *a, const struct auth_identity *given, struct smb_session **ret) {
     struct auth_identity id = {0};
     struct smb_session *s = NULL;
+    unsigned failures;
     int r;
 
     if (given)
@@ -316,10 +323,18 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
         pool = s;
     }
     s->refs++; /* under pool_lock: s outlives our wait for its lock */
+    failures = s->connect_failures;
     pthread_mutex_unlock(&pool_lock);
     auth_identity_clear(&id);
 
     pthread_mutex_lock(&s->lock);
+    pthread_mutex_lock(&pool_lock);
+    r = s->connect_failures != failures ? s->connect_error : 0;
+    pthread_mutex_unlock(&pool_lock);
+    if (r < 0) { /* an attempt made while we waited failed: its outcome is ours too */
+        binding_release(s);
+        return r;
+    }
     s->fresh = false;
     if (s->conn && !conn_alive(s->conn))
         session_disconnect(s);
@@ -331,6 +346,11 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
         if ((r = session_connect(s)) < 0) {
             if (s->conn)
                 s->conn->broken = true;
+            pthread_mutex_lock(&pool_lock);
+            s->connect_failures++;
+            s->connect_error = r;
+            pool_unlink(s); /* before anyone else finds it */
+            pthread_mutex_unlock(&pool_lock);
             binding_release(s);
             return r;
         }
