@@ -943,23 +943,25 @@ static void on_alarm(int sig) {
 }
 
 int main(void) {
-    static const struct tap_case cases[] = {
+    static const struct tap_case all[] = {
+        /* WTS first: WTSNET_TEST_THREADS_ONLY=wts runs these alone (in the logind namespace). */
+        CASE(wts_calls_on_one_handle_from_16_threads_agree),
+        CASE(closing_a_handle_other_threads_use_is_safe),
+        CASE(opening_and_closing_handles_from_16_threads_is_safe),
         CASE(net_calls_to_closed_ports_fail_cleanly_from_16_threads),
         CASE(a_server_hanging_up_mid_call_fails_every_thread_cleanly),
         CASE(threads_waiting_on_a_silent_server_fail_within_one_timeout),
         CASE(samba_calls_from_16_threads_share_one_pooled_connection),
         CASE(dropping_the_pooled_connection_under_busy_threads_is_safe),
         CASE(a_relay_cutting_smb_connections_mid_call_gives_answers_or_clean_errors),
-        CASE(wts_calls_on_one_handle_from_16_threads_agree),
-        CASE(closing_a_handle_other_threads_use_is_safe),
-        CASE(opening_and_closing_handles_from_16_threads_is_safe),
     };
-    const char *limit = getenv("WTSNET_TEST_THREADS_LIMIT_S");
+    const char *limit = getenv("WTSNET_TEST_THREADS_LIMIT_S"), *only = getenv("WTSNET_TEST_THREADS_ONLY");
+    size_t n = only && strcmp(only, "wts") == 0 ? 3 : sizeof(all) / sizeof(all[0]);
 
     /* The whole program is bounded: a deadlock is a failure, not a hung suite. */
     signal(SIGALRM, on_alarm);
     alarm(limit && atoi(limit) > 0 ? (unsigned) atoi(limit) : 600);
     signal(SIGPIPE, SIG_IGN);
     pthread_barrier_init(&start_line, NULL, THREADS);
-    return tap_run(cases, sizeof(cases) / sizeof(cases[0]));
+    return tap_run(all, n);
 }

@@ -9,6 +9,8 @@
 # smbd cases skip and say so.
 set -u
 . tests/lib/samba-env.sh
+source tests/integration/logind-ns/ns.sh
+NS_TIE_TO_SHELL=1 # the namespace never outlives this script
 root=$PWD
 # Fixed ports, distinct from every other suite's (the TSan run shares the plain smbd).
 if [ "$VARIANT" = plain ]; then port=14490; else port=14491; fi
@@ -17,12 +19,15 @@ export WTSNET_TEST_THREADS_LIMIT_S=600  # the program's own bound (alarm), below
 dir=$(mktemp -d /tmp/wtsnet-threads-XXXXXX)
 chmod 755 "$dir"
 holders=()
+clients=()
 cleanup() {
-    for p in "${holders[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    for p in "${holders[@]}" "${clients[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    ns_cleanup
     samba_stop
     [ -n "${KEEP_TMP:-}" ] || rm -rf "$dir"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 if [ "$(id -u)" -eq 0 ] && command -v smbd >/dev/null; then
     samba_users
@@ -62,6 +67,47 @@ fi
 
 bash tests/lib/tap-count.sh "$VARIANT/threads" timeout -k 10 700 "$BUILD/tests/integration/test-threads"
 
+# The logind provider, whose bus connection the threads of one handle share:
+# the WTS cases inside a namespace booted with systemd + logind (the one
+# 30-logind.sh uses), with two ssh logins to find and query.
+logind_runs=("$VARIANT/threads[logind]:$BUILD/tests/integration/test-threads")
+[ "$VARIANT" = plain ] && logind_runs+=("tsan/threads[logind]:${TSAN_BUILD:-$root/build-tsan}/tests/integration/test-threads")
+logind_fail() {
+    local r
+    for r in "${logind_runs[@]}"; do
+        bash tests/lib/tap-count.sh "${r%%:*}" printf '1..1\nnot ok 1 - %s\n' "$1"
+    done
+}
+ssh_login() { # user, source address: a session that lasts until killed
+    ssh -T -n -b "$2" -i "$NS_DIR/id_ed25519" -p "$NS_SSH_PORT" -o BatchMode=yes -o StrictHostKeyChecking=no \
+        -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$1@127.0.0.1" 'exec sleep 600' </dev/null >/dev/null 2>&1 &
+    clients+=($!)
+}
+logind_sessions() { # how many sshd sessions logind lists
+    ns_run loginctl list-sessions --no-legend 2>/dev/null | grep -c "${NS_USERS[0]}\|${NS_USERS[1]}"
+}
+run_logind() {
+    local r n
+    if [ "$(id -u)" -ne 0 ]; then
+        bash tests/lib/tap-count.sh "$VARIANT/threads[logind]" printf '1..1\nok 1 - logind namespace # SKIP needs root\n'
+        return
+    fi
+    ns_boot || { logind_fail "the logind namespace did not boot"; return; }
+    ns_setup_users || { logind_fail "could not create the namespace's users"; return; }
+    ns_start_sshd || { logind_fail "sshd did not start in the namespace"; return; }
+    ssh_login "${NS_USERS[0]}" 127.0.0.1
+    ssh_login "${NS_USERS[1]}" 127.0.0.2
+    for _ in $(seq 100); do [ "$(logind_sessions)" -ge 2 ] && break; sleep 0.1; done
+    n=$(logind_sessions)
+    [ "$n" -ge 2 ] || { logind_fail "the two ssh logins did not appear ($n)"; return; }
+    for r in "${logind_runs[@]}"; do
+        # (TSAN_OPTIONS, exported above for the TSan build, comes along.)
+        bash tests/lib/tap-count.sh "${r%%:*}" nsenter -t "$NS_PID" -p -m -C -- env -u WTSNET_TEST_SESSION_UID \
+            WTSNET_PROVIDER=logind WTSNET_TEST_THREADS_ONLY=wts WTSNET_TEST_MIN_SESSIONS=2 \
+            WTSNET_TEST_THREADS_LIMIT_S=300 timeout -k 10 400 "$(ns_path "${r#*:}")" {NS_LOCK_FD}>&-
+    done
+}
+
 # ThreadSanitizer: its own build directory next to the others, only what the
 # threads test needs (the library and the program), once per run.
 if [ "$VARIANT" = plain ]; then
@@ -77,6 +123,8 @@ if [ "$VARIANT" = plain ]; then
     else
         tail -n 30 "$log"
         bash tests/lib/tap-count.sh tsan/threads printf '1..1\nnot ok 1 - the ThreadSanitizer build failed (see above)\n'
+        logind_runs=("${logind_runs[0]}") # and its logind run cannot happen either: counted above
     fi
 fi
+run_logind
 exit 0
