@@ -20,10 +20,29 @@ dir=$(mktemp -d /tmp/wtsnet-threads-XXXXXX)
 chmod 755 "$dir"
 holders=()
 clients=()
+# samba-dcerpcd and its rpcd_* workers detach from smbd and outlive it (issue
+# 10, item 8): ours are those started with our configuration file. By PID.
+samba_helpers() {
+    local d c
+    for d in /proc/[0-9]*; do
+        c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+        case $c in *"--configfile=$dir/smb.conf "*) echo "${d#/proc/}" ;; esac
+    done
+}
+stop_samba_helpers() {
+    local pids
+    mapfile -t pids < <(samba_helpers)
+    [ "${#pids[@]}" -gt 0 ] || return 0
+    kill "${pids[@]}" 2>/dev/null
+    for _ in $(seq 30); do [ -z "$(samba_helpers)" ] && return 0; sleep 0.1; done
+    mapfile -t pids < <(samba_helpers)
+    [ "${#pids[@]}" -gt 0 ] && kill -KILL "${pids[@]}" 2>/dev/null
+}
 cleanup() {
     for p in "${holders[@]}" "${clients[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     ns_cleanup
     samba_stop
+    stop_samba_helpers
     [ -n "${KEEP_TMP:-}" ] || rm -rf "$dir"
 }
 trap cleanup EXIT
