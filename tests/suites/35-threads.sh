@@ -25,7 +25,7 @@ clients=()
 samba_helpers() {
     local d c
     for d in /proc/[0-9]*; do
-        c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+        c=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
         case $c in *"--configfile=$dir/smb.conf "*) echo "${d#/proc/}" ;; esac
     done
 }
