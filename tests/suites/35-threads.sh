@@ -10,6 +10,7 @@
 set -u
 . tests/lib/samba-env.sh
 source tests/integration/logind-ns/ns.sh
+source tests/integration/remote/hosts.sh
 NS_TIE_TO_SHELL=1 # the namespace never outlives this script
 root=$PWD
 # Fixed ports, distinct from every other suite's (the TSan run shares the plain smbd).
@@ -41,6 +42,7 @@ stop_samba_helpers() {
 cleanup() {
     for p in "${holders[@]}" "${clients[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     ns_cleanup
+    rm_cleanup
     samba_stop
     stop_samba_helpers
     [ -n "${KEEP_TMP:-}" ] || rm -rf "$dir"
@@ -124,6 +126,22 @@ run_logind() {
         bash tests/lib/tap-count.sh "${r%%:*}" nsenter -t "$NS_PID" -p -m -C -- env -u WTSNET_TEST_SESSION_UID \
             WTSNET_PROVIDER=logind WTSNET_TEST_THREADS_ONLY=wts WTSNET_TEST_MIN_SESSIONS=2 \
             WTSNET_TEST_THREADS_LIMIT_S=300 timeout -k 10 400 "$(ns_path "${r#*:}")" {NS_LOCK_FD}>&-
+    done
+    # The remote provider: the same namespace as a remote host (tests/integration/remote/hosts.sh),
+    # its sshd on a port of this suite's own; the program runs here and reaches it over ssh.
+    local name
+    if ! { rm_users_create && rm_new_dir && rm_keys && rm_sshd 127.0.0.1 2490; }; then
+        for r in "${logind_runs[@]}"; do
+            name=${r%%:*}
+            bash tests/lib/tap-count.sh "${name/logind/remote}" printf '1..1\nnot ok 1 - sshd for the remote host did not start\n'
+        done
+        return
+    fi
+    for r in "${logind_runs[@]}"; do
+        name=${r%%:*}
+        bash tests/lib/tap-count.sh "${name/logind/remote}" env -u WTSNET_TEST_SESSION_UID WTSNET_SSH_CONFIG="$RM_DIR/ssh_config_good" \
+            WTSNET_TEST_THREADS_SERVER=ssh://wtsrmuser@127.0.0.1:2490 WTSNET_TEST_THREADS_ONLY=wts \
+            WTSNET_TEST_MIN_SESSIONS=2 WTSNET_TEST_THREADS_LIMIT_S=300 timeout -k 10 400 "${r#*:}"
     done
 }
 
