@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Issue 10, "Thread safety": tests/integration/test-threads (16 threads on
-# closed ports, on one pooled connection to a real smbd, through a peer that
-# hangs up and a relay that cuts connections, on one WTS handle of this host)
-# against this variant's build (ASan+UBSan in that variant) and, once per run
-# (VARIANT=plain), against a ThreadSanitizer build of the same tree, which
-# must report no race at all (tests/tsan.supp lists the only suppressions,
-# each with its reason). Needs root for the smbd's unix users; without it the
-# smbd cases skip and say so.
+# closed ports, a silent peer and one that hangs up, on one pooled connection
+# to a real smbd and through a relay that cuts its connections, on one WTS
+# handle of this host's provider, then of logind and of a remote host in the
+# logind namespace) against this variant's build (ASan+UBSan in that variant)
+# and, once per run (VARIANT=plain), against a ThreadSanitizer build of the
+# same tree, which must report no race at all (tests/tsan.supp lists the only
+# suppressions, each with its reason). Needs root (smbd's unix users, audit
+# sessions, the namespace); without it those cases skip and say so.
+# Ports: smbd 14490 (plain) / 14491 (asan+ubsan), the remote host's sshd 2490.
 set -u
 . tests/lib/samba-env.sh
 source tests/integration/logind-ns/ns.sh
