@@ -24,6 +24,10 @@ struct wts_server {
     char host[256];
 };
 
+/* registry_lock guards the registry and every handle's next, refs and closed;
+ * a handle's own lock guards its provider pointer (the provider locks its own
+ * state: a handle is shared by every thread that holds it). The other fields
+ * are fixed once server_open returns. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct wts_server *registry;
 /* WTS_CURRENT_SERVER_HANDLE: lives as long as the process. */

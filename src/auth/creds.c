@@ -163,7 +163,8 @@ out:
 
 int creds_default(struct auth_identity *ret) {
     const char *env = secure_getenv(CREDS_ENV), *xdg = secure_getenv("XDG_CONFIG_HOME"), *home = secure_getenv("HOME");
-    char path[4096], pwtext[4096];
+    char path[4096], pwbuf[4096];
+    struct passwd pw, *found = NULL;
     int r;
 
     if (env && *env)
@@ -172,12 +173,8 @@ int creds_default(struct auth_identity *ret) {
         r = snprintf(path, sizeof(path), "%s/wtsnet/credentials", xdg);
     else {
         if (!home || *home != '/') {
-            /* getpwuid_r: getpwuid's static buffer is shared by every thread. */
-            struct passwd pwbuf, *pw = NULL;
-
-            if (getpwuid_r(geteuid(), &pwbuf, pwtext, sizeof(pwtext), &pw) != 0)
-                pw = NULL;
-            home = pw ? pw->pw_dir : NULL;
+            /* The _r form: getpwuid's static result would be shared by every thread. */
+            home = getpwuid_r(geteuid(), &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found ? found->pw_dir : NULL;
         }
         if (!home)
             goto anonymous;
@@ -201,7 +198,7 @@ struct wnet_entry {
     struct auth_identity id;
 };
 
-static pthread_mutex_t wnet_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t wnet_lock = PTHREAD_MUTEX_INITIALIZER; /* guards wnet_list and its entries */
 static struct wnet_entry *wnet_list;
 
 int creds_wnet_add(const char *server_key, const struct auth_identity *id) {

@@ -242,7 +242,7 @@ int remote_classify_ssh_error(const char *ssh_stderr) {
 
 struct remote_provider {
     struct session_provider base;
-    pthread_mutex_t lock; /* every call: an sd_bus is not thread-safe */
+    pthread_mutex_t lock; /* every call, and every message on bus: an sd_bus is not thread-safe */
     struct remote_target target;
     char *config;          /* WTSNET_SSH_CONFIG when the handle was opened */
     uint64_t timeout_usec; /* connect and per-call bound */
@@ -812,9 +812,11 @@ static int remote_get(struct session_provider *p, uint32_t id, bool with_times, 
     *ret = rec;
     rec = (struct session_record){0};
 out:
+    /* Under the lock: a message holds a reference on the bus, and sd-bus
+     * counts references without atomics. */
+    sd_bus_message_unref(reply);
     pthread_mutex_unlock(&rp->lock);
     session_record_done(&rec);
-    sd_bus_message_unref(reply);
     sd_bus_error_free(&error);
     free(path);
     return r;
@@ -853,9 +855,9 @@ static int remote_current(struct session_provider *p, uint32_t *ret) {
     }
     r = session_id_from_logind(key, ret) < 0 ? -E_NO_SESSION : 0;
 out:
+    sd_bus_message_unref(reply); /* under the lock: it holds a reference on the bus */
     pthread_mutex_unlock(&rp->lock);
     free(key);
-    sd_bus_message_unref(reply);
     sd_bus_error_free(&error);
     return r;
 }

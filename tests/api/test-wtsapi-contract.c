@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -354,11 +355,53 @@ static void free_memory_ex_rejects_null_and_unknown_types(void) {
     WTSFreeMemory(NULL); /* like free(NULL) */
 }
 
+/* 16 threads, each with its own last error: in every round, half of them set
+ * a value of their own and the other half fail a call (which sets
+ * ERROR_INVALID_HANDLE); all wait for each other, then each reads its own
+ * back. A process-wide last error would hand them each other's values. */
+#define LE_THREADS 16
+#define LE_ROUNDS 200
+static pthread_barrier_t le_barrier;
+
+static void *last_error_worker(void *arg) {
+    uintptr_t i = (uintptr_t) arg, wrong = 0;
+
+    for (DWORD round = 0; round < LE_ROUNDS; round++) {
+        DWORD want;
+
+        if ((round + i) % 2) {
+            want = 0x10000u + (DWORD) i * 1000u + round;
+            SetLastError(want);
+        } else {
+            LPWSTR buf = POISON;
+            DWORD bytes = POISON_COUNT;
+
+            want = ERROR_INVALID_HANDLE;
+            SetLastError(0);
+            (void) WTSQuerySessionInformationW((HANDLE) (0x5000 + i), 1, WTSUserName, &buf, &bytes);
+        }
+        pthread_barrier_wait(&le_barrier); /* every other thread has set or failed by now */
+        if (GetLastError() != want)
+            wrong++;
+        pthread_barrier_wait(&le_barrier);
+    }
+    return (void *) wrong;
+}
+
 static void last_error_is_per_thread(void) {
-    SetLastError(1234);
-    CHECK_EQ_U(GetLastError(), 1234);
-    SetLastError(0);
-    CHECK_EQ_U(GetLastError(), 0);
+    pthread_t t[LE_THREADS];
+    void *wrong;
+
+    REQUIRE(pthread_barrier_init(&le_barrier, NULL, LE_THREADS) == 0);
+    SetLastError(4321);
+    for (uintptr_t i = 0; i < LE_THREADS; i++)
+        REQUIRE(pthread_create(&t[i], NULL, last_error_worker, (void *) i) == 0);
+    for (int i = 0; i < LE_THREADS; i++) {
+        pthread_join(t[i], &wrong);
+        CHECK_EQ_U((uintptr_t) wrong, 0); /* rounds in which thread i read another's value */
+    }
+    CHECK_EQ_U(GetLastError(), 4321); /* and the main thread kept its own */
+    pthread_barrier_destroy(&le_barrier);
 }
 
 static void wtsinfo_has_microsofts_layout_with_the_frame_counters(void) {
