@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "auth/creds.h"
+#include "common/deadline.h"
 #include "rpc/srvsvc.h"
 
 static int parse_port(const char *s, uint16_t *ret) {
@@ -288,6 +289,33 @@ static void session_disconnect(struct smb_session *s) {
     s->srvs_refused_levels = 0; /* per connection: a new one may be another server */
 }
 
+/* Drops a reference taken under pool_lock (s->lock not held). */
+static void session_unref(struct smb_session *s) {
+    bool last;
+
+    pthread_mutex_lock(&pool_lock);
+    last = --s->refs == 0 && !s->in_pool;
+    pthread_mutex_unlock(&pool_lock);
+    if (last)
+        session_free(s); /* unreachable now: out of the pool, no reference left */
+}
+
+/* A connection's lock, waited for no longer than the call's deadline
+ * (common/deadline.h): a call queued behind another on one pooled
+ * connection ends at its own deadline, not at the other call's. */
+static int lock_by_deadline(pthread_mutex_t *m) {
+    int64_t d = deadline_scope();
+    struct timespec at;
+    int r;
+
+    if (d == INT64_MAX)
+        return -pthread_mutex_lock(m);
+    at.tv_sec = (time_t) (d / 1000);
+    at.tv_nsec = (long) (d % 1000) * 1000000L;
+    r = pthread_mutex_clocklock(m, CLOCK_MONOTONIC, &at);
+    return r == 0 ? 0 : -r; /* -ETIMEDOUT at the deadline */
+}
+
 int binding_acquire(const struct server_addr *a, const struct auth_identity *given, struct smb_session **ret) {
     struct auth_identity id = {0};
     struct smb_session *s = NULL;
@@ -327,7 +355,10 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
     pthread_mutex_unlock(&pool_lock);
     auth_identity_clear(&id);
 
-    pthread_mutex_lock(&s->lock);
+    if ((r = lock_by_deadline(&s->lock)) < 0) { /* another call holds it past ours */
+        session_unref(s);
+        return r;
+    }
     pthread_mutex_lock(&pool_lock);
     r = s->connect_failures != failures ? s->connect_error : 0;
     pthread_mutex_unlock(&pool_lock);
@@ -390,8 +421,6 @@ bool binding_is_fresh(const struct smb_session *s) {
 }
 
 void binding_release(struct smb_session *s) {
-    bool last;
-
     if (!s)
         return;
     if (!s->conn || s->conn->broken) {
@@ -402,11 +431,7 @@ void binding_release(struct smb_session *s) {
     /* Unlocked before the reference goes: once refs is 0, binding_drop_server
      * may free s at any moment. */
     pthread_mutex_unlock(&s->lock);
-    pthread_mutex_lock(&pool_lock);
-    last = --s->refs == 0 && !s->in_pool;
-    pthread_mutex_unlock(&pool_lock);
-    if (last)
-        session_free(s); /* unreachable now: out of the pool, no reference left */
+    session_unref(s);
 }
 
 int binding_pin(const struct server_addr *a, const struct auth_identity *id) {
