@@ -124,8 +124,10 @@ run_logind() {
     n=$(logind_sessions)
     [ "$n" -ge 2 ] || { logind_fail "the two ssh logins did not appear ($n)"; return; }
     for r in "${logind_runs[@]}"; do
-        # (TSAN_OPTIONS, exported above for the TSan build, comes along.)
+        # TSAN_OPTIONS, exported above for the TSan build, comes along -- its
+        # suppressions file by the path the namespace sees (/tmp is its own).
         bash tests/lib/tap-count.sh "${r%%:*}" nsenter -t "$NS_PID" -p -m -C -- env -u WTSNET_TEST_SESSION_UID \
+            ${TSAN_OPTIONS:+TSAN_OPTIONS="${TSAN_OPTIONS/suppressions=$root/suppressions=$(ns_path "$root")}"} \
             WTSNET_PROVIDER=logind WTSNET_TEST_THREADS_ONLY=wts WTSNET_TEST_MIN_SESSIONS=2 \
             WTSNET_TEST_THREADS_LIMIT_S=300 timeout -k 10 400 "$(ns_path "${r#*:}")" {NS_LOCK_FD}>&-
     done
