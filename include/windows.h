@@ -155,5 +155,6 @@ HLOCAL WINAPI LocalFree(HLOCAL hMem);
 #endif
 
 #include <winerror.h>
+#include <stringapiset.h>
 
 #endif

@@ -1,5 +1,7 @@
 #include "output.h"
 
+#include <windows.h>
+
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -21,9 +23,10 @@ static char *xstrdup(const char *s) {
     return memcpy(xrealloc(NULL, n), s, n);
 }
 
+/* A value and its JSON type; text cells are strings. */
 struct cell {
     char *text;
-    bool number;
+    enum value_kind kind;
 };
 
 struct table {
@@ -44,48 +47,65 @@ struct table *table_new(bool json, const char *const *headers, const char *const
     return t;
 }
 
-static void table_add(struct table *t, char *text, bool number) {
+static void table_add(struct table *t, char *text, enum value_kind kind) {
     t->cells = xrealloc(t->cells, (t->count + 1) * sizeof(*t->cells));
-    t->cells[t->count++] = (struct cell){text, number};
+    t->cells[t->count++] = (struct cell){text, kind};
 }
 
 /* Text cells are stored escaped, so that widths count what is shown; JSON
  * escapes at print time. */
 void table_add_string(struct table *t, const char *value) {
-    table_add(t, t->json ? xstrdup(value) : text_escape(value), false);
+    table_add(t, t->json ? xstrdup(value) : text_escape(value), VALUE_STRING);
 }
 
-void table_add_uint(struct table *t, uint64_t value) {
+static char *uint_text(uint64_t value) {
     char buf[24];
 
     snprintf(buf, sizeof(buf), "%" PRIu64, value);
-    table_add(t, xstrdup(buf), true);
+    return xstrdup(buf);
+}
+
+/* JSON true/false; text yes/no, as show's Locked field reads. */
+static char *bool_text(bool json, bool value) {
+    return xstrdup(json ? (value ? "true" : "false") : (value ? "yes" : "no"));
+}
+
+void table_add_uint(struct table *t, uint64_t value) {
+    table_add(t, uint_text(value), VALUE_NUMBER);
+}
+
+void table_add_bool(struct table *t, bool value) {
+    table_add(t, bool_text(t->json, value), VALUE_BOOL);
+}
+
+/* One JSON value: strings quoted and escaped, numbers and booleans as they are. */
+static void json_write_value(FILE *f, const char *text, enum value_kind kind) {
+    if (kind == VALUE_STRING)
+        json_write_string(f, text);
+    else
+        fputs(text, f);
 }
 
 /*
  * Strings from servers and session records (user, host, client names) are
  * not trusted to be text: a terminal escape or a newline in one must not
- * reach the terminal or forge a row. One decoder for both forms: it yields
- * a code point and its length, or length 0 for a byte that does not start
- * a valid UTF-8 sequence (overlong forms and surrogates included).
+ * reach the terminal or forge a row. The library's decoder says what is a
+ * character (MultiByteToWideChar, strict): the shortest prefix of at most 4
+ * bytes that is exactly one character is the next one; none (overlong forms,
+ * surrogates, a stray byte, the terminating NUL) yields 0.
  */
 static size_t utf8_next(const unsigned char *s, uint32_t *ret) {
-    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-    uint32_t cp;
+    size_t avail = strnlen((const char *) s, 4);
 
-    if (len == 0)
-        return 0;
-    cp = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0; /* also stops at the terminating NUL */
-        cp = (cp << 6) | (s[i] & 0x3Fu);
+    for (size_t len = 1; len <= avail; len++) {
+        WCHAR w;
+
+        if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, (LPCSTR) s, (int) len, &w, 1) == 1) {
+            *ret = (uint32_t) w;
+            return len;
+        }
     }
-    if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    *ret = cp;
-    return len;
+    return 0;
 }
 
 /* C0, DEL and C1 controls, the line/paragraph separators and the bidi
@@ -192,10 +212,7 @@ void table_print(const struct table *t, FILE *f) {
                     fputc(',', f);
                 json_write_string(f, t->keys[c]);
                 fputc(':', f);
-                if (cell->number)
-                    fputs(cell->text, f);
-                else
-                    json_write_string(f, cell->text);
+                json_write_value(f, cell->text, cell->kind);
             }
             fputc('}', f);
         }
@@ -219,7 +236,7 @@ void table_print(const struct table *t, FILE *f) {
             size_t pad = width[c] - text_width(text);
             bool last = c + 1 == t->columns;
 
-            if (cell && cell->number)
+            if (cell && cell->kind == VALUE_NUMBER)
                 fprintf(f, "%*s%s", (int) pad, "", text);
             else
                 fprintf(f, "%s%*s", text, last ? 0 : (int) pad, "");
@@ -249,7 +266,7 @@ void table_free(struct table *t) {
 struct field {
     const char *label, *key;
     char *text;
-    bool number;
+    enum value_kind kind;
 };
 
 struct record {
@@ -265,20 +282,21 @@ struct record *record_new(bool json) {
     return r;
 }
 
-static void record_add(struct record *r, const char *label, const char *key, char *text, bool number) {
+static void record_add(struct record *r, const char *label, const char *key, char *text, enum value_kind kind) {
     r->fields = xrealloc(r->fields, (r->count + 1) * sizeof(*r->fields));
-    r->fields[r->count++] = (struct field){label, key, text, number};
+    r->fields[r->count++] = (struct field){label, key, text, kind};
 }
 
 void record_add_string(struct record *r, const char *label, const char *key, const char *value) {
-    record_add(r, label, key, r->json ? xstrdup(value) : text_escape(value), false);
+    record_add(r, label, key, r->json ? xstrdup(value) : text_escape(value), VALUE_STRING);
 }
 
 void record_add_uint(struct record *r, const char *label, const char *key, uint64_t value) {
-    char buf[24];
+    record_add(r, label, key, uint_text(value), VALUE_NUMBER);
+}
 
-    snprintf(buf, sizeof(buf), "%" PRIu64, value);
-    record_add(r, label, key, xstrdup(buf), true);
+void record_add_bool(struct record *r, const char *label, const char *key, bool value) {
+    record_add(r, label, key, bool_text(r->json, value), VALUE_BOOL);
 }
 
 void record_print(const struct record *r, FILE *f) {
@@ -291,10 +309,7 @@ void record_print(const struct record *r, FILE *f) {
                 fputc(',', f);
             json_write_string(f, r->fields[i].key);
             fputc(':', f);
-            if (r->fields[i].number)
-                fputs(r->fields[i].text, f);
-            else
-                json_write_string(f, r->fields[i].text);
+            json_write_value(f, r->fields[i].text, r->fields[i].kind);
         }
         fputs("}\n", f);
         return;

@@ -1,4 +1,4 @@
-/* Output for the CLI: aligned tables or JSON, from the same calls. */
+/* Output for the CLI, every verb's: aligned tables or JSON, from the same calls. */
 #ifndef WTSNET_TOOLS_OUTPUT_H
 #define WTSNET_TOOLS_OUTPUT_H
 
@@ -6,11 +6,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The JSON type of a value (text shows each as it reads). */
+enum value_kind { VALUE_STRING, VALUE_NUMBER, VALUE_BOOL };
+
 struct table;
 /* headers: column titles for text; keys: member names for JSON; both NULL-terminated. */
 struct table *table_new(bool json, const char *const *headers, const char *const *keys);
 void table_add_string(struct table *t, const char *value);
 void table_add_uint(struct table *t, uint64_t value);
+void table_add_bool(struct table *t, bool value);
 void table_print(const struct table *t, FILE *f);
 /* Moves every row of src (same columns) to the end of dst. */
 void table_append(struct table *dst, struct table *src);
@@ -21,6 +25,7 @@ struct record;
 struct record *record_new(bool json);
 void record_add_string(struct record *r, const char *label, const char *key, const char *value);
 void record_add_uint(struct record *r, const char *label, const char *key, uint64_t value);
+void record_add_bool(struct record *r, const char *label, const char *key, bool value);
 void record_print(const struct record *r, FILE *f);
 void record_free(struct record *r);
 

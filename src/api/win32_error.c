@@ -125,6 +125,7 @@ static const struct {
     {ERROR_NO_MORE_ITEMS, "No more data is available."},
     {ERROR_MR_MID_NOT_FOUND,
      "The system cannot find message text for message number 0x%1 in the message file for %2."},
+    {ERROR_INVALID_FLAGS, "Invalid flags."},
     {ERROR_NO_UNICODE_TRANSLATION, "No mapping for the Unicode character exists in the target multi-byte code page."},
     {ERROR_CONNECTION_REFUSED, "The remote computer refused the network connection."},
     {ERROR_LOGON_FAILURE, "The user name or password is incorrect."},

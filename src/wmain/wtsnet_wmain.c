@@ -1,11 +1,14 @@
 /*
  * libwtsnet-wmain: a main() for ported programs whose entry point is
- * wmain(int, wchar_t **), as on Windows. It decodes argv from the locale's
- * multibyte encoding (UTF-8 on Linux; C.UTF-8 is used when the environment
- * names none), so wprintf prints them back, and calls wmain. Bytes that are
- * not valid text become U+FFFD rather than stopping the program.
+ * wmain(int, wchar_t **), as on Windows. It decodes argv with
+ * MultiByteToWideChar(CP_ACP), which is UTF-8 (winnls.h), sets a UTF-8
+ * locale (C.UTF-8 when the environment names none) so wprintf prints them
+ * back, and calls wmain. Bytes that are not valid text become U+FFFD rather
+ * than stopping the program.
  *     cc prog.c $(pkg-config --cflags --libs wtsnet-wmain)
  */
+#include <windows.h>
+
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
@@ -16,29 +19,16 @@
 int wmain(int argc, wchar_t *argv[]);
 int main(int argc, char *argv[]);
 
+/* The library's conversion, as a Windows program's would be: each byte that
+ * is not UTF-8 becomes U+FFFD (no MB_ERR_INVALID_CHARS). */
 static wchar_t *widen(const char *s) {
-    size_t n = strlen(s), o = 0;
-    wchar_t *w = malloc((n + 1) * sizeof(wchar_t));
-    mbstate_t st;
+    int n = MultiByteToWideChar(CP_ACP, 0, s, -1, NULL, 0);
+    wchar_t *w = n > 0 ? malloc((size_t) n * sizeof(wchar_t)) : NULL;
 
-    if (!w)
+    if (w && MultiByteToWideChar(CP_ACP, 0, s, -1, w, n) != n) {
+        free(w);
         return NULL;
-    memset(&st, 0, sizeof(st));
-    while (n > 0) {
-        size_t k = mbrtowc(&w[o], s, n, &st);
-
-        if (k == (size_t) -1 || k == (size_t) -2) {
-            w[o++] = 0xFFFD;
-            s++, n--;
-            memset(&st, 0, sizeof(st));
-            continue;
-        }
-        if (k == 0)
-            break;
-        o++;
-        s += k, n -= k;
     }
-    w[o] = L'\0';
     return w;
 }
 

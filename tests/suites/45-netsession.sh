@@ -91,14 +91,14 @@ group=seed-sample
         grep -q 'NT_STATUS_CONNECTION_DISCONNECTED\|NT_STATUS_CONNECTION_RESET\|NT_STATUS_END_OF_FILE' '$dir/smbclient.log'"
 }
 
-# The CLI verb (tools/netsession.c) through its test driver.
+# The CLI verb (tools/verb_net.c) through its test driver.
 group=net-session-cli
 {
     drv="$BUILD/tests/integration/net-session-driver"
     desc="a live smbclient session of $SMBT_USER2 from 127.0.0.2, for the CLI"
     check client_session "$dir/smbclient2.log"
     desc="--json lists $SMBT_USER2 from 127.0.0.2 at --level 10"
-    check bash -c "'$drv' --json session --server 127.0.0.1:$port --level 10 | grep -q '\"client\": \"127.0.0.2\", \"user\": \"$SMBT_USER2\"'"
+    check bash -c "'$drv' --json session --server 127.0.0.1:$port --level 10 | grep -q '\"client\":\"127.0.0.2\",\"user\":\"$SMBT_USER2\"'"
     desc="the table lists it as \\\\127.0.0.2"
     check bash -c "'$drv' session --server 127.0.0.1:$port | grep -q '^\\\\\\\\127.0.0.2 .*$SMBT_USER2'"
     desc="Windows form: \\\\127.0.0.2 /delete ends it"

@@ -119,6 +119,38 @@ static void a_record_escapes_its_values(void) {
     record_free(r);
 }
 
+/* net session's guest field and logoff's result: JSON true/false, unquoted. */
+static void booleans_are_json_literals_and_yes_no_in_text(void) {
+    static const char *const bkeys[] = {"id", "guest", NULL};
+    struct table *t = table_new(true, bkeys, bkeys);
+    struct record *r = record_new(true);
+    char *out;
+
+    table_add_uint(t, 3);
+    table_add_bool(t, true);
+    table_add_uint(t, 4);
+    table_add_bool(t, false);
+    out = captured(print_table, t);
+    CHECK_STREQ(out, "[{\"id\":3,\"guest\":true},{\"id\":4,\"guest\":false}]\n");
+    free(out);
+    table_free(t);
+
+    record_add_string(r, "Id", "id", "3");
+    record_add_bool(r, "Logged off", "logged_off", true);
+    out = captured(print_record, r);
+    CHECK_STREQ(out, "{\"id\":\"3\",\"logged_off\":true}\n");
+    free(out);
+    record_free(r);
+
+    r = record_new(false);
+    record_add_bool(r, "Guest", "guest", false);
+    out = captured(print_record, r);
+    CHECK_STREQ(out, "Guest   no\n");
+    free(out);
+    record_free(r);
+}
+
 TAP_MAIN(CASE(text_escapes_controls_and_keeps_text), CASE(text_shows_invalid_utf8_bytes_as_hex),
          CASE(json_strings_follow_rfc_8259), CASE(a_table_row_cannot_be_forged_or_colour_the_terminal),
-         CASE(a_json_table_escapes_the_same_names), CASE(a_record_escapes_its_values))
+         CASE(a_json_table_escapes_the_same_names), CASE(a_record_escapes_its_values),
+         CASE(booleans_are_json_literals_and_yes_no_in_text))
