@@ -164,18 +164,18 @@ static bool starts_before(pid_t a, pid_t a_ppid, uint64_t a_start, pid_t b, pid_
 
 static int scan_process(pid_t pid, void *userdata) {
     struct scan *s = userdata;
-    struct audit_proc_stat st;
+    struct proc_stat st;
     char buf[1024];
     struct acc *a;
     uint32_t sid;
     ssize_t n;
     int r;
 
-    if (audit_proc_read_u32(s->proc_fd, pid, "sessionid", &sid) < 0 || sid == AUDIT_SID_UNSET ||
+    if (proc_read_u32(s->proc_fd, pid, "sessionid", &sid) < 0 || sid == AUDIT_SID_UNSET ||
         !audit_id_is_addressable(sid))
         return 0; /* gone, outside any session (session 0), or beyond the id range */
-    n = audit_proc_read(s->proc_fd, pid, "stat", buf, sizeof(buf));
-    if (n < 0 || audit_parse_stat(buf, (size_t) n, &st) < 0)
+    n = proc_read(s->proc_fd, pid, "stat", buf, sizeof(buf));
+    if (n < 0 || proc_parse_stat(buf, (size_t) n, &st) < 0)
         return 0;
     if (st.state == 'Z' || st.state == 'X')
         return 0; /* exited: it keeps no session alive */
@@ -184,7 +184,7 @@ static int scan_process(pid_t pid, void *userdata) {
         return r;
     a = acc_find(s, sid, true);
     if (a->members++ == 0) {
-        if (audit_proc_read_u32(s->proc_fd, pid, "loginuid", &a->loginuid) < 0)
+        if (proc_read_u32(s->proc_fd, pid, "loginuid", &a->loginuid) < 0)
             a->loginuid = AUDIT_SID_UNSET;
         a->leader = pid, a->leader_ppid = st.ppid, a->leader_start = st.start_ticks;
         memcpy(a->leader_comm, st.comm, sizeof(a->leader_comm));
@@ -452,7 +452,7 @@ static void overlay_utmp(int proc_fd, struct session_list *l) {
 
         if (audit_parse_utmp(buf + at, len - at, &e) <= 0)
             continue;
-        if (audit_proc_read_u32(proc_fd, e.pid, "sessionid", &sid) < 0 || !(r = find_record(l, sid)) ||
+        if (proc_read_u32(proc_fd, e.pid, "sessionid", &sid) < 0 || !(r = find_record(l, sid)) ||
             r->id == SESSION_ID_SERVICES)
             continue;
         if (best[r - l->items] && e.usec >= best[r - l->items])
@@ -674,15 +674,15 @@ static int refresh_cache(struct audit_provider *ap) {
 
 /* The cached leader is still that very process, alive, in that session. */
 static bool leader_unchanged(int proc_fd, const struct audit_cache_meta *m) {
-    struct audit_proc_stat st;
+    struct proc_stat st;
     char buf[1024];
     uint32_t sid;
     ssize_t n;
 
-    if (audit_proc_read_u32(proc_fd, m->leader, "sessionid", &sid) < 0 || sid != m->id)
+    if (proc_read_u32(proc_fd, m->leader, "sessionid", &sid) < 0 || sid != m->id)
         return false;
-    n = audit_proc_read(proc_fd, m->leader, "stat", buf, sizeof(buf));
-    return n > 0 && audit_parse_stat(buf, (size_t) n, &st) == 0 && st.start_ticks == m->leader_start &&
+    n = proc_read(proc_fd, m->leader, "stat", buf, sizeof(buf));
+    return n > 0 && proc_parse_stat(buf, (size_t) n, &st) == 0 && st.start_ticks == m->leader_start &&
            st.state != 'Z' && st.state != 'X';
 }
 
@@ -767,7 +767,7 @@ static int audit_current(struct session_provider *p, uint32_t *ret) {
     uint32_t sid;
     int r;
 
-    r = audit_proc_read_u32(to_audit(p)->proc_fd, getpid(), "sessionid", &sid);
+    r = proc_read_u32(to_audit(p)->proc_fd, getpid(), "sessionid", &sid);
     if (r < 0)
         return r;
     if (sid == AUDIT_SID_UNSET) {

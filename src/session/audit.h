@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "session/proc.h"
 #include "session/provider.h"
 
 #define AUDIT_SID_UNSET 4294967295u
@@ -36,17 +37,6 @@ bool audit_id_is_addressable(uint32_t sid);
 
 /* A decimal u32 followed by nothing or one '\n' (/proc/PID/sessionid). */
 int audit_parse_u32(const char *buf, size_t len, uint32_t *ret);
-
-struct audit_proc_stat {
-    char comm[16];
-    char state;
-    pid_t ppid;
-    uint32_t tty_nr;
-    uint64_t start_ticks; /* clock ticks after boot */
-};
-
-/* /proc/PID/stat: comm may hold spaces and ')', so it ends at the LAST ')'. */
-int audit_parse_stat(const char *buf, size_t len, struct audit_proc_stat *ret);
 
 /* "pts/3", "tty2", "ttyS0" for a tty_nr (proc(5)); -ENOENT for 0 or an
  * unknown major. */
@@ -70,11 +60,7 @@ int audit_parse_utmp(const void *rec, size_t len, struct audit_utmp_entry *ret);
  * negative when the line is malformed. */
 int audit_parse_tcp_line(const char *line, size_t len, uint64_t inode, char *host, size_t size);
 
-/* --- /proc access without allocation (audit_kill.c) --- */
-
-/* Reads /proc/<pid>/<leaf> with one read(2): the length, or -errno. */
-ssize_t audit_proc_read(int proc_fd, pid_t pid, const char *leaf, char *buf, size_t size);
-int audit_proc_read_u32(int proc_fd, pid_t pid, const char *leaf, uint32_t *ret);
+/* --- the /proc listing the logoff engine and the scan share (audit_kill.c) --- */
 
 /* Calls fn for each process directory of the /proc opened as proc_fd, with
  * dents as getdents64 buffer, until fn returns non-zero (negative: that
