@@ -8,7 +8,7 @@
  * come from one GetAll on the session object. Logoff is
  * TerminateSession on the bus, waited for through the SessionRemoved signal.
  *
- * What logind's errors mean here: logind-bus.h (shared with the remote
+ * What logind's errors mean here: logind_bus.h (shared with the remote
  * provider, as are the property parsing and the logoff wait); no system bus
  * at all, or the bus daemon answering in logind's stead → -EHOSTDOWN.
  */
@@ -26,7 +26,7 @@
 
 #include "common/errors.h"
 #include "common/wintime.h"
-#include "session/logind-bus.h"
+#include "session/logind_bus.h"
 #include "session/logind_file.h"
 #include "session/provider.h"
 #include "session/xrdp.h"
@@ -348,7 +348,7 @@ static void rdp_logoff_prepare(struct session_provider *p, uint32_t id, const ch
     session_record_done(&rec);
 }
 
-/* TerminateSession, then (bWait) the wait for SessionRemoved: logind-bus.c;
+/* TerminateSession, then (bWait) the wait for SessionRemoved: logind_bus.c;
  * for an RDP session, also until its client was told (xrdp.c). */
 static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
     struct xrdp_logoff_watch rdp = {.server_fd = -1, .leader_fd = -1};

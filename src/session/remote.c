@@ -3,7 +3,7 @@
  * `ssh … -- host systemd-stdio-bridge` (what sd_bus_open_system_remote()
  * runs; logind.md, "Remote and containers"). No sd-login there: every read
  * is a bus call, and the logic shared with the local provider lives in
- * logind-bus.c.
+ * logind_bus.c.
  *
  * Why not sd_bus_open_system_remote() itself: it gives ssh no BatchMode and
  * no ConnectTimeout (a password prompt or a black-holed host would hang the
@@ -12,7 +12,7 @@
  * (posix_spawn, argv only), reads its stderr to tell a refused login from
  * an unreachable host, and reaps it when the handle closes.
  *
- * Errors: logind-bus.h, plus: ssh refused the login → -EACCES; no connection,
+ * Errors: logind_bus.h, plus: ssh refused the login → -EACCES; no connection,
  * a connection lost, or no answer within the timeout → -EHOSTDOWN.
  *
  * One connection per handle, made on first use and made again after it was
@@ -39,7 +39,7 @@
 
 #include "common/errors.h"
 #include "common/wintime.h"
-#include "session/logind-bus.h"
+#include "session/logind_bus.h"
 
 extern char **environ;
 
@@ -820,7 +820,7 @@ out:
 }
 
 /* TerminateSession and the wait for SessionRemoved, over the same
- * connection: the signal comes from the remote logind (logind-bus.c). */
+ * connection: the signal comes from the remote logind (logind_bus.c). */
 static int remote_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
     struct remote_provider *rp = to_remote(p);
     char key[32];

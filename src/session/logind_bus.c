@@ -3,7 +3,7 @@
  * logoff) and the remote one (remote.c: everything). The interface is
  * org.freedesktop.login1 as systemd 252 ships it (logind.md, "D-Bus API").
  */
-#include "session/logind-bus.h"
+#include "session/logind_bus.h"
 
 #include <errno.h>
 #include <signal.h>
