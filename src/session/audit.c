@@ -309,31 +309,6 @@ static void apply_vt(struct session_record *r, const char *fg_vt) {
     }
 }
 
-static void services_fields(struct session_record *r) {
-    *r = (struct session_record){.id = SESSION_ID_SERVICES, .state = SESSION_STATE_SERVICES,
-                                 .kind = SESSION_KIND_SERVICES, .lock = SESSION_LOCK_UNKNOWN};
-    strcpy(r->key, "services");
-}
-
-static int fill_strings(struct session_record *r) {
-    char **fields[] = {&r->user, &r->service, &r->type, &r->class_name, &r->seat,
-                       &r->tty, &r->display, &r->remote_host, &r->remote_user};
-
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        if (!*fields[i] && dup_str("", fields[i]) < 0)
-            return -ENOMEM;
-    return 0;
-}
-
-static int services_record(struct session_record *r) {
-    services_fields(r);
-    if (fill_strings(r) < 0) {
-        session_record_done(r);
-        return -ENOMEM;
-    }
-    return 0;
-}
-
 static int record_from_acc(const struct acc *a, uint64_t boot_usec, struct uid_names *names,
                            struct session_record *ret) {
     struct session_record rec = {.id = a->sid, .state = SESSION_STATE_ACTIVE, .lock = SESSION_LOCK_UNKNOWN,
@@ -358,7 +333,7 @@ static int record_from_acc(const struct acc *a, uint64_t boot_usec, struct uid_n
     if ((r = user_name(names, a->loginuid, &rec.user)) < 0 || (r = dup_str(service, &rec.service)) < 0 ||
         (r = dup_str(tty[0] ? "tty" : "unspecified", &rec.type)) < 0 ||
         (r = dup_str(class_name, &rec.class_name)) < 0 || (r = dup_str(tty, &rec.tty)) < 0 ||
-        (r = fill_strings(&rec)) < 0) {
+        (r = session_record_fill_strings(&rec)) < 0) {
         session_record_done(&rec);
         return r;
     }
@@ -576,7 +551,7 @@ static int full_scan(struct session_list *ret, struct audit_cache_meta **ret_met
         r = -ENOMEM;
         goto out;
     }
-    r = services_record(&list.items[list.count++]);
+    r = session_record_services(&list.items[list.count++]);
     if (r < 0)
         goto out;
     boot_usec = boot_realtime_usec();
@@ -606,7 +581,8 @@ static int full_scan(struct session_list *ret, struct audit_cache_meta **ret_met
             remote_from_socket(s.proc_fd, a, rec);
         apply_vt(rec, fg_vt);
         session_classify(rec);
-        rec->remote = rec->kind == SESSION_KIND_SSH || rec->kind == SESSION_KIND_RDP ||
+        /* session_classify made an RDP session remote already. */
+        rec->remote = rec->remote || rec->kind == SESSION_KIND_SSH ||
                       (rec->remote_host[0] && rec->kind != SESSION_KIND_CONSOLE);
     }
     *ret = list;
@@ -623,25 +599,6 @@ out:
     return r;
 }
 
-static int copy_record(const struct session_record *src, struct session_record *ret) {
-    struct session_record r = *src;
-    char **fields[] = {&r.user, &r.service, &r.type, &r.class_name, &r.seat,
-                       &r.tty, &r.display, &r.remote_host, &r.remote_user};
-    int err = 0;
-
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        if (dup_str(*fields[i], fields[i]) < 0) {
-            *fields[i] = NULL;
-            err = -ENOMEM;
-        }
-    if (err < 0) {
-        session_record_done(&r);
-        return err;
-    }
-    *ret = r;
-    return 0;
-}
-
 static int copy_list(const struct session_list *src, struct session_list *ret) {
     struct session_list l = {.items = calloc(src->count ? src->count : 1, sizeof(*l.items))};
     int r;
@@ -649,7 +606,7 @@ static int copy_list(const struct session_list *src, struct session_list *ret) {
     if (!l.items)
         return -ENOMEM;
     for (; l.count < src->count; l.count++)
-        if ((r = copy_record(&src->items[l.count], &l.items[l.count])) < 0) {
+        if ((r = session_record_copy(&src->items[l.count], &l.items[l.count])) < 0) {
             session_list_free(&l);
             return r;
         }
@@ -738,7 +695,7 @@ static int audit_get(struct session_provider *p, uint32_t id, bool with_times, s
 
     (void) with_times; /* times come with every scan */
     if (id == SESSION_ID_SERVICES)
-        return services_record(ret);
+        return session_record_services(ret);
     if (!audit_id_is_addressable(id))
         return -E_NO_SESSION;
 
@@ -751,7 +708,7 @@ static int audit_get(struct session_provider *p, uint32_t id, bool with_times, s
     if (r >= 0 && !rec)
         r = -E_NO_SESSION;
     if (r >= 0) {
-        r = copy_record(rec, ret);
+        r = session_record_copy(rec, ret);
         if (r >= 0 && ret->seat[0]) {
             char fg_vt[32];
 

@@ -25,6 +25,7 @@
 #include <systemd/sd-login.h>
 
 #include "common/errors.h"
+#include "common/parse_int.h"
 #include "common/wintime.h"
 #include "session/logind_bus.h"
 #include "session/logind_file.h"
@@ -77,18 +78,14 @@ static int dup_field(const struct logind_file *f, const char *name, char **ret) 
     return *ret ? 0 : -ENOMEM;
 }
 
-static int parse_uint(const char *s, unsigned long long max, unsigned long long *ret) {
-    unsigned long long v;
-    char *end;
+/* A number of logind's file: digits only (leading zeros allowed), at most max. */
+static int parse_number(const char *s, unsigned long long max, unsigned long long *ret) {
+    uint64_t v;
+    int r = parse_uint(s, 10, max, PARSE_INT_LEADING_ZEROS, &v);
 
-    if (!s || *s < '0' || *s > '9')
-        return -EINVAL;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno || *end || v > max)
-        return -EINVAL;
-    *ret = v;
-    return 0;
+    if (r >= 0)
+        *ret = v;
+    return r;
 }
 
 /* sd-login's boolean words (parse_boolean). */
@@ -130,7 +127,7 @@ static int record_from_file(const char *key, uint32_t id, struct session_record 
     if (logind_parse_state(state, &rec.state) < 0)
         rec.state = SESSION_STATE_ONLINE; /* a state newer than this code: logged in, at least */
 
-    if (parse_uint(logind_file_get(&f, "UID"), (uid_t) -1 - 1, &v) >= 0) {
+    if (parse_number(logind_file_get(&f, "UID"), (uid_t) -1 - 1, &v) >= 0) {
         rec.uid = (uid_t) v;
         rec.has_uid = true;
     }
@@ -152,20 +149,17 @@ static int record_from_file(const char *key, uint32_t id, struct session_record 
         goto fail;
 
     rec.remote = parse_true(logind_file_get(&f, "REMOTE"));
-    if (parse_uint(logind_file_get(&f, "VTNR"), UINT32_MAX, &v) >= 0)
+    if (parse_number(logind_file_get(&f, "VTNR"), UINT32_MAX, &v) >= 0)
         rec.vt = (uint32_t) v;
-    if (parse_uint(logind_file_get(&f, "LEADER"), INT32_MAX, &v) >= 0)
+    if (parse_number(logind_file_get(&f, "LEADER"), INT32_MAX, &v) >= 0)
         rec.leader = (pid_t) v;
-    if (parse_uint(logind_file_get(&f, "REALTIME"), UINT64_MAX, &v) >= 0)
+    if (parse_number(logind_file_get(&f, "REALTIME"), UINT64_MAX, &v) >= 0)
         rec.logon_usec = v;
 
     session_classify(&rec);
-    /* xrdp sessions are remote even though xrdp does not tell PAM so; and
-     * disconnected when no client is attached, though logind calls them active. */
-    if (rec.kind == SESSION_KIND_RDP) {
-        rec.remote = true;
+    /* xrdp sessions are disconnected when no client is attached, though logind calls them active. */
+    if (rec.kind == SESSION_KIND_RDP)
         xrdp_refine_state(&rec);
-    }
     logind_file_done(&f);
     *ret = rec;
     return 0;
@@ -260,7 +254,7 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
         r = -ENOMEM;
         goto out;
     }
-    r = logind_services_record(&list.items[list.count]);
+    r = session_record_services(&list.items[list.count]);
     if (r < 0)
         goto out;
     list.count++;
@@ -297,7 +291,7 @@ static int logind_get(struct session_provider *p, uint32_t id, bool with_times, 
     int r;
 
     if (id == SESSION_ID_SERVICES)
-        return logind_services_record(ret);
+        return session_record_services(ret);
     if (id == SESSION_ID_RDP_LISTENER)
         return xrdp_listener_record(ret);
     r = session_id_to_logind(id, key, sizeof(key));

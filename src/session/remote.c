@@ -38,6 +38,7 @@
 #include <systemd/sd-bus.h>
 
 #include "common/errors.h"
+#include "common/parse_int.h"
 #include "common/wintime.h"
 #include "session/logind_bus.h"
 
@@ -87,17 +88,11 @@ static int check_user(const char *user, size_t len) {
     return 0;
 }
 
+/* 1 to 65535, decimal, no leading zero. */
 static int parse_port(const char *s, size_t len, uint16_t *ret) {
-    unsigned long v = 0;
+    uint64_t v;
 
-    if (len == 0 || len > 5 || s[0] == '0')
-        return -EINVAL;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -EINVAL;
-        v = v * 10 + (unsigned long) (s[i] - '0');
-    }
-    if (v > 65535)
+    if (len == 0 || s[0] == '0' || parse_uint_n(s, len, 10, 65535, 0, &v) < 0)
         return -EINVAL;
     *ret = (uint16_t) v;
     return 0;
@@ -675,7 +670,7 @@ static int remote_list(struct session_provider *p, struct session_list *ret) {
         r = -ENOMEM;
         goto out;
     }
-    r = logind_services_record(&list.items[list.count]);
+    r = session_record_services(&list.items[list.count]);
     if (r < 0)
         goto out;
     list.count++;
@@ -747,7 +742,7 @@ static int remote_get(struct session_provider *p, uint32_t id, bool with_times, 
 
     (void) with_times; /* one GetAll brings everything */
     if (id == SESSION_ID_SERVICES)
-        return logind_services_record(ret);
+        return session_record_services(ret);
     if (session_id_to_logind(id, key, sizeof(key)) < 0)
         return -E_NO_SESSION;
     r = sd_bus_path_encode(LOGIND_SESSION_PATH_PREFIX, key, &path);

@@ -260,19 +260,13 @@ int xrdp_listening(void) {
 int xrdp_listener_record(struct session_record *ret) {
     struct session_record r = {.id = SESSION_ID_RDP_LISTENER, .state = SESSION_STATE_LISTENING,
                                .kind = SESSION_KIND_LISTENER, .lock = SESSION_LOCK_UNKNOWN};
-    char **fields[] = {&r.user, &r.service, &r.type, &r.class_name, &r.seat, &r.tty, &r.display, &r.remote_host,
-                       &r.remote_user};
-    int ret_listening = xrdp_listening();
 
-    if (ret_listening < 0)
+    if (xrdp_listening() < 0)
         return -E_NO_SESSION;
     strcpy(r.key, "rdp-tcp");
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-        *fields[i] = strdup(i == 1 ? "xrdp" : "");
-        if (!*fields[i]) {
-            session_record_done(&r);
-            return -ENOMEM;
-        }
+    if (!(r.service = strdup("xrdp")) || session_record_fill_strings(&r) < 0) {
+        session_record_done(&r);
+        return -ENOMEM;
     }
     *ret = r;
     return 0;
