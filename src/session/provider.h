@@ -134,6 +134,9 @@ struct session_provider_ops {
                           struct session_client_display *ret);
     /* Optional (NULL: -EOPNOTSUPP). Detaches the client, leaving the session running. */
     int (*disconnect)(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy);
+    /* Optional (NULL: -EOPNOTSUPP). The session a process of this host is in
+     * (-ESRCH: none); how a decorator tells which session owns a process. */
+    int (*pid_session)(struct session_provider *p, pid_t pid, uint32_t *ret);
 };
 
 struct session_provider {
@@ -145,8 +148,23 @@ extern const struct session_provider_ops remote_provider_ops; /* session/remote.
 extern const struct session_provider_ops audit_provider_ops; /* kernel audit sessions (audit.c) */
 
 /* The provider for this host: WTSNET_PROVIDER=logind|audit forces one;
- * otherwise logind where it runs, else audit (docs/providers.md). */
+ * otherwise logind where it runs, else audit (docs/providers.md). Either is
+ * handed out wrapped by the xrdp layer. */
 int session_provider_open_local(struct session_provider **ret);
+
+/*
+ * The xrdp layer (xrdp_provider.c) is a decorator: it wraps any provider
+ * that reports xrdp sessions (service "xrdp-sesman", kind RDP) and adds
+ * what only xrdp knows, read live (xrdp.h): the RDP listener "RDP-Tcp" in
+ * lists and by id; an RDP session with no client attached as disconnected;
+ * the client's address and display; disconnect; and a logoff that waits
+ * until the client was told. Everything else, and every session of another
+ * kind, is the inner provider's answer unchanged. It needs nothing of the
+ * inner provider but these ops (pid_session, to find the session's X
+ * server), so it works over logind and audit alike. On success the wrapper
+ * owns inner (closing it closes both); on failure inner is untouched.
+ */
+int xrdp_provider_wrap(struct session_provider *inner, struct session_provider **ret);
 
 /* Naming and classification rules shared by every provider (session.c).
  * session_classify sets the kind from id, service and seat; an xrdp session

@@ -158,6 +158,19 @@ void logoff_policy_from_env(struct logoff_policy *ret) {
         ret->grace_usec = ret->deadline_usec;
 }
 
+/* The provider handed out, wrapped by the xrdp layer (provider.h). */
+static int open_wrapped(const struct session_provider_ops *ops, struct session_provider **ret) {
+    struct session_provider *inner;
+    int r = ops->open(NULL, &inner);
+
+    if (r < 0)
+        return r;
+    r = xrdp_provider_wrap(inner, ret);
+    if (r < 0)
+        ops->close(inner);
+    return r;
+}
+
 /* docs/providers.md: WTSNET_PROVIDER names one; otherwise logind when it
  * runs (systemd booted, logind's runtime state present), else the kernel's
  * audit sessions, which every Linux with PAM's pam_loginuid has. */
@@ -169,11 +182,11 @@ int session_provider_open_local(struct session_provider **ret) {
     if (forced && *forced) {
         for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
             if (strcmp(forced, providers[i]->name) == 0)
-                return providers[i]->open(NULL, ret);
+                return open_wrapped(providers[i], ret);
         return -EOPNOTSUPP;
     }
     for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++) {
-        r = providers[i]->open(NULL, ret);
+        r = open_wrapped(providers[i], ret);
         if (r != -E_UNREACHABLE)
             return r;
     }
