@@ -145,4 +145,36 @@ int audit_kill_owner(struct audit_kill *k, uint32_t *ret_uid);
  * 0, -ETIMEDOUT (deadline), -EACCES (only members we may not signal are left). */
 int audit_kill_finish(struct audit_kill *k, uint64_t start_usec, const struct logoff_policy *policy);
 
+/* --- between the provider's files: audit.c (the provider and its cache),
+ * audit_enum.c (the scan of /proc into records), audit_login.c (what the
+ * login left: utmp, sshd's connection, the VT), audit_logoff.c --- */
+
+struct audit_cache_meta {
+    uint32_t id;
+    pid_t leader;
+    uint64_t leader_start;
+};
+
+/* One pass over /proc: every session, session 0 first, then by id; meta
+ * parallel to the records (the leader each was found with). */
+int audit_full_scan(struct session_list *ret, struct audit_cache_meta **ret_meta);
+/* The record with that id in a list sorted by id, or NULL. */
+struct session_record *audit_find_record(struct session_list *l, uint32_t id);
+/* Replaces *field by a copy of s ("" for NULL); -ENOMEM leaves it. */
+int audit_set_str(char **field, const char *s);
+
+/* utmp's line, host and time over the records of the sessions they belong to. */
+void audit_overlay_utmp(int proc_fd, struct session_list *l);
+/* The client of an sshd session, from the TCP connection one of its sshd processes holds. */
+void audit_remote_from_socket(int proc_fd, const pid_t *sshd, unsigned n_sshd, struct session_record *r);
+/* The virtual console in the foreground ("ttyN"), and a record's seat, VT
+ * and state from its tty. */
+void audit_foreground_vt(char *buf, size_t size);
+void audit_apply_vt(struct session_record *r, const char *fg_vt);
+
+/* The provider's logoff (audit_logoff.c); it drops the cache through audit_forget_cache. */
+int audit_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy);
+void audit_forget_cache(struct session_provider *p);
+void audit_record_meta_free(struct session_list *l, struct audit_cache_meta *meta);
+
 #endif
