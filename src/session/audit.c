@@ -123,11 +123,10 @@ static int audit_open(const char *target, struct session_provider **ret) {
 }
 
 static void audit_close(struct session_provider *p) {
-    struct audit_provider *ap;
+    struct audit_provider *ap = to_audit(p); /* base is the first member: NULL stays NULL */
 
-    if (!p)
+    if (!ap)
         return;
-    ap = to_audit(p);
     audit_record_meta_free(&ap->cache, ap->meta);
     close(ap->proc_fd);
     pthread_mutex_destroy(&ap->lock);

@@ -290,13 +290,12 @@ int audit_full_scan(struct session_list *ret, struct audit_cache_meta **ret_meta
     if (r < 0)
         goto out;
 
-    list.items = calloc(s.used + 1, sizeof(*list.items));
     meta = calloc(s.used + 1, sizeof(*meta));
-    if (!list.items || !meta) {
+    if (!meta) {
         r = -ENOMEM;
         goto out;
     }
-    r = session_record_services(&list.items[list.count++]);
+    r = session_list_begin(&list, s.used);
     if (r < 0)
         goto out;
     boot_usec = boot_realtime_usec();

@@ -227,11 +227,10 @@ static int logind_open(const char *target, struct session_provider **ret) {
 }
 
 static void logind_close(struct session_provider *p) {
-    struct logind_provider *lp;
+    struct logind_provider *lp = to_logind(p); /* base is the first member: NULL stays NULL */
 
-    if (!p)
+    if (!lp)
         return;
-    lp = to_logind(p);
     sd_bus_flush_close_unref(lp->bus);
     pthread_mutex_destroy(&lp->bus_lock);
     free(lp);
@@ -246,15 +245,9 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
     n = sd_get_sessions(&keys);
     if (n < 0)
         return n;
-    list.items = calloc((size_t) n + 1, sizeof(*list.items)); /* + session 0 */
-    if (!list.items) {
-        r = -ENOMEM;
-        goto out;
-    }
-    r = session_record_services(&list.items[list.count]);
+    r = session_list_begin(&list, (size_t) n);
     if (r < 0)
         goto out;
-    list.count++;
 
     for (int i = 0; i < n; i++) {
         uint32_t id;

@@ -93,6 +93,8 @@ int session_record_fill_strings(struct session_record *r);
 int session_record_copy(const struct session_record *src, struct session_record *ret);
 /* Session 0, "Services": the processes outside any login session (docs/api.md). */
 int session_record_services(struct session_record *ret);
+/* A new list with room for n sessions after session 0, which it holds first. */
+int session_list_begin(struct session_list *ret, size_t n);
 
 /* What a logoff may do, and when it gives up. */
 struct logoff_policy {

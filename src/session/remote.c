@@ -665,15 +665,13 @@ static int remote_list(struct session_provider *p, struct session_list *ret) {
     if (r < 0)
         goto out;
     reads = calloc(n ? n : 1, sizeof(*reads));
-    list.items = calloc(n + 1, sizeof(*list.items));
-    if (!reads || !list.items) {
+    if (!reads) {
         r = -ENOMEM;
         goto out;
     }
-    r = session_record_services(&list.items[list.count]);
+    r = session_list_begin(&list, n);
     if (r < 0)
         goto out;
-    list.count++;
 
     /* Every read sent before the replies are awaited: one round trip for
      * the whole list (in windows of READS_IN_FLIGHT), not one per session. */

@@ -53,6 +53,22 @@ int session_record_copy(const struct session_record *src, struct session_record 
     return 0;
 }
 
+int session_list_begin(struct session_list *ret, size_t n) {
+    struct session_list l = {.items = calloc(n + 1, sizeof(*l.items))};
+    int r;
+
+    if (!l.items)
+        return -ENOMEM;
+    r = session_record_services(&l.items[0]);
+    if (r < 0) {
+        free(l.items);
+        return r;
+    }
+    l.count = 1;
+    *ret = l;
+    return 0;
+}
+
 int session_record_services(struct session_record *ret) {
     struct session_record r = {.id = SESSION_ID_SERVICES, .state = SESSION_STATE_SERVICES,
                                .kind = SESSION_KIND_SERVICES, .lock = SESSION_LOCK_UNKNOWN};
