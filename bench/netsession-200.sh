@@ -12,8 +12,27 @@ build=${1:-build} sessions=${2:-200} runs=${3:-20}
 port=14461 relay=14462
 dir=$(mktemp -d /tmp/wtsnet-smb2-bench-XXXXXX)
 chmod 755 "$dir"
-cleanup() { [ -n "${hold_pid:-}" ] && kill "$hold_pid" 2>/dev/null; samba_stop; rm -rf "$dir"; }
+# Everything this benchmark starts (smbd, samba-dcerpcd and its workers, the
+# session holder, socat relays) runs in a cgroup of its own where the machine
+# has cgroup v2 (tests/lib/procs.sh); at the end whatever is still in it is
+# named and killed. samba_stop also finds Samba's processes by their
+# private smb.conf, which works without cgroups.
+bench_cg=$(procs_cgroup_new "wtsnet-bench-$$") && echo $$ >"$bench_cg/cgroup.procs" || bench_cg=
+cleanup() {
+    local p
+    [ -n "${hold_pid:-}" ] && kill "$hold_pid" 2>/dev/null && wait "$hold_pid" 2>/dev/null
+    samba_stop
+    rm -rf "$dir"
+    if [ -n "$bench_cg" ]; then
+        echo $$ >"$(dirname "$bench_cg")/cgroup.procs"
+        for p in $(procs_cgroup_pids "$bench_cg"); do
+            procs_alive "$p" && echo "netsession-200: left running, killed: $(procs_describe "$p")" >&2
+        done
+        procs_cgroup_kill "$bench_cg"
+    fi
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 samba_users
 samba_conf "$dir" "$port" "max smbd processes = 0"
 samba_start "$dir" "$port" || { echo "smbd did not start" >&2; exit 1; }

@@ -38,6 +38,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case SMB2_NEGOTIATE:
             memset(&c, 0, sizeof(c));
             buf_init(&c.server_gss);
+            /* as if we had offered every dialect, so every answer is decoded on */
+            c.n_offered = 5;
+            c.offered[0] = SMB2_DIALECT_202, c.offered[1] = SMB2_DIALECT_210, c.offered[2] = SMB2_DIALECT_300;
+            c.offered[3] = SMB2_DIALECT_302, c.offered[4] = SMB2_DIALECT_311;
             (void) smb2_negotiate_decode(&c, &m[i]);
             buf_free(&c.server_gss);
             break;
@@ -55,6 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             break;
         case SMB2_IOCTL:
             (void) smb2_ioctl_decode(&m[i], &out, &more);
+            /* and as the answer to FSCTL_VALIDATE_NEGOTIATE_INFO */
+            memset(&c, 0, sizeof(c));
+            c.dialect = (m[i].message_id & 1) ? SMB2_DIALECT_210 : SMB2_DIALECT_300;
+            (void) smb2_validate_negotiate_finish(&c, &m[i]);
             break;
         default:
             break;

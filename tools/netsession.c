@@ -6,9 +6,11 @@
  * (NetSessionDel). A thin layer over the public API: it parses, calls, prints.
  */
 #include "netsession.h"
+#include "output.h"
 
 #include <getopt.h>
 #include <lm.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,36 +73,54 @@ static void print_error(const char *what, NET_API_STATUS st) {
         fprintf(stderr, "%s: error %u\n", what, st);
 }
 
-static void json_string(const wchar_t *s) {
-    putchar('"');
-    for (; s && *s; s++) {
-        wchar_t c = *s;
+/* wchar_t → UTF-8 for output; what is no Unicode scalar value becomes U+FFFD. */
+static char *utf8_of(const wchar_t *w) {
+    size_t n = w ? wcslen(w) : 0, o = 0;
+    char *s = malloc(n * 4 + 1);
 
-        if (c == '"' || c == '\\')
-            printf("\\%c", (char) c);
-        else if (c < 0x20)
-            printf("\\u%04x", (unsigned) c);
-        else if (c < 0x80)
-            putchar((int) c);
-        else {
-            char buf[8];
-            int n = 0;
+    if (!s) {
+        fputs("wtsnet net session: out of memory\n", stderr);
+        exit(1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = (uint32_t) w[i];
 
-            if (c < 0x800)
-                buf[n++] = (char) (0xC0 | (c >> 6));
-            else if (c < 0x10000) {
-                buf[n++] = (char) (0xE0 | (c >> 12));
-                buf[n++] = (char) (0x80 | ((c >> 6) & 0x3F));
-            } else {
-                buf[n++] = (char) (0xF0 | (c >> 18));
-                buf[n++] = (char) (0x80 | ((c >> 12) & 0x3F));
-                buf[n++] = (char) (0x80 | ((c >> 6) & 0x3F));
-            }
-            buf[n++] = (char) (0x80 | (c & 0x3F));
-            fwrite(buf, 1, (size_t) n, stdout);
+        if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            c = 0xFFFD;
+        if (c < 0x80)
+            s[o++] = (char) c;
+        else if (c < 0x800) {
+            s[o++] = (char) (0xC0 | (c >> 6));
+            s[o++] = (char) (0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            s[o++] = (char) (0xE0 | (c >> 12));
+            s[o++] = (char) (0x80 | ((c >> 6) & 0x3F));
+            s[o++] = (char) (0x80 | (c & 0x3F));
+        } else {
+            s[o++] = (char) (0xF0 | (c >> 18));
+            s[o++] = (char) (0x80 | ((c >> 12) & 0x3F));
+            s[o++] = (char) (0x80 | ((c >> 6) & 0x3F));
+            s[o++] = (char) (0x80 | (c & 0x3F));
         }
     }
-    putchar('"');
+    s[o] = '\0';
+    return s;
+}
+
+/* Names from the server, as JSON (escaped per RFC 8259 by the output module). */
+static void json_string(const wchar_t *w) {
+    char *s = utf8_of(w);
+
+    json_write_string(stdout, s);
+    free(s);
+}
+
+/* Names from the server, for the terminal: controls and the like escaped. */
+static char *shown(const wchar_t *w) {
+    char *s = utf8_of(w), *e = text_escape(s);
+
+    free(s);
+    return e;
 }
 
 /* One row whatever the level: what it does not carry is NULL / -1. */
@@ -180,17 +200,19 @@ static void print_table(const BYTE *buf, DWORD level, DWORD n) {
     printf("-------------------------------------------------------------------------------\n");
     for (DWORD i = 0; i < n; i++) {
         struct row r = row_of(buf, level, i);
-        char client[512], opens[24] = "", idle[32] = "";
+        char *cname = shown(r.client), *user = shown(r.user), *cltype = shown(r.cltype);
+        char opens[24] = "", idle[32] = "";
 
-        /* As Windows' net session shows them: \\client. */
-        snprintf(client, sizeof(client), "%s%ls", r.client && wcsncmp(r.client, L"\\\\", 2) ? "\\\\" : "",
-                 r.client ? r.client : L"");
         if (r.opens >= 0)
             snprintf(opens, sizeof(opens), "%lld", r.opens);
         if (r.idle >= 0)
             snprintf(idle, sizeof(idle), "%02lld:%02lld:%02lld", r.idle / 3600, r.idle / 60 % 60, r.idle % 60);
-        printf("%-24s %-20ls %-16ls %5s %s\n", client, r.user ? r.user : L"", r.cltype ? r.cltype : L"", opens,
-               idle);
+        /* As Windows' net session shows them: \\client. */
+        printf("%s%-*s %-20s %-16s %5s %s\n", r.client && strncmp(cname, "\\\\", 2) ? "\\\\" : "",
+               r.client && strncmp(cname, "\\\\", 2) ? 22 : 24, cname, user, cltype, opens, idle);
+        free(cname);
+        free(user);
+        free(cltype);
     }
     printf("The command completed successfully.\n");
 }
@@ -214,6 +236,11 @@ int verb_net_session(int argc, char **argv, bool json) {
     while ((c = getopt_long(argc, argv, "+s:c:u:l:dh", opts, NULL)) != -1) {
         switch (c) {
         case 's':
+            if (!optarg[0]) {
+                /* Most likely --server "$HOST" with HOST unset: an error, not this host. */
+                fputs("wtsnet net session: empty server name (leave out --server for this host)\n", stderr);
+                return 2;
+            }
             server = optarg;
             break;
         case 'c':

@@ -49,8 +49,10 @@ static void table_add(struct table *t, char *text, bool number) {
     t->cells[t->count++] = (struct cell){text, number};
 }
 
+/* Text cells are stored escaped, so that widths count what is shown; JSON
+ * escapes at print time. */
 void table_add_string(struct table *t, const char *value) {
-    table_add(t, xstrdup(value), false);
+    table_add(t, t->json ? xstrdup(value) : text_escape(value), false);
 }
 
 void table_add_uint(struct table *t, uint64_t value) {
@@ -60,17 +62,111 @@ void table_add_uint(struct table *t, uint64_t value) {
     table_add(t, xstrdup(buf), true);
 }
 
+/*
+ * Strings from servers and session records (user, host, client names) are
+ * not trusted to be text: a terminal escape or a newline in one must not
+ * reach the terminal or forge a row. One decoder for both forms: it yields
+ * a code point and its length, or length 0 for a byte that does not start
+ * a valid UTF-8 sequence (overlong forms and surrogates included).
+ */
+static size_t utf8_next(const unsigned char *s, uint32_t *ret) {
+    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    uint32_t cp;
+
+    if (len == 0)
+        return 0;
+    cp = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0; /* also stops at the terminating NUL */
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    *ret = cp;
+    return len;
+}
+
+/* C0, DEL and C1 controls, the line/paragraph separators and the bidi
+ * controls that reorder what a terminal shows (Unicode TR#9). */
+static bool is_control(uint32_t cp) {
+    return cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* RFC 8259, section 7: '"', '\' and U+0000..U+001F must be escaped; the other
+ * controls are escaped too, and since JSON text is UTF-8 (section 8.1), a
+ * byte that is not UTF-8 becomes U+FFFD. */
 void json_write_string(FILE *f, const char *s) {
+    const unsigned char *c = (const unsigned char *) s;
+
     fputc('"', f);
-    for (const unsigned char *c = (const unsigned char *) s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(f, "\\%c", *c);
-        else if (*c < 0x20)
-            fprintf(f, "\\u%04x", *c);
+    while (*c) {
+        uint32_t cp = 0xFFFD;
+        size_t len = utf8_next(c, &cp);
+
+        if (len == 0) {
+            fputs("\\ufffd", f);
+            c++;
+            continue;
+        }
+        if (cp == '"' || cp == '\\')
+            fprintf(f, "\\%c", (char) cp);
+        else if (cp == '\n')
+            fputs("\\n", f);
+        else if (cp == '\t')
+            fputs("\\t", f);
+        else if (cp == '\r')
+            fputs("\\r", f);
+        else if (is_control(cp))
+            fprintf(f, "\\u%04" PRIx32, cp);
         else
-            fputc(*c, f);
+            fwrite(c, 1, len, f);
+        c += len;
     }
     fputc('"', f);
+}
+
+char *text_escape(const char *s) {
+    const unsigned char *c = (const unsigned char *) s;
+    /* The longest escape, "\u{10ffff}", is 10 bytes for at least 1 in. */
+    char *out = xrealloc(NULL, strlen(s) * 10 + 1), *o = out;
+
+    while (*c) {
+        uint32_t cp;
+        size_t len = utf8_next(c, &cp);
+
+        if (len == 0) {
+            o += sprintf(o, "\\x%02x", *c); /* not UTF-8: the byte, visibly */
+            c++;
+            continue;
+        }
+        if (cp == '\n')
+            o += sprintf(o, "\\n");
+        else if (cp == '\t')
+            o += sprintf(o, "\\t");
+        else if (cp == '\r')
+            o += sprintf(o, "\\r");
+        else if (cp < 0x80 && is_control(cp))
+            o += sprintf(o, "\\x%02" PRIx32, cp);
+        else if (is_control(cp))
+            o += sprintf(o, "\\u{%" PRIx32 "}", cp);
+        else {
+            memcpy(o, c, len);
+            o += len;
+        }
+        c += len;
+    }
+    *o = '\0';
+    return out;
+}
+
+void text_write(FILE *f, const char *s) {
+    char *e = text_escape(s);
+
+    fputs(e, f);
+    free(e);
 }
 
 /* Display width of UTF-8 text, counting each character as one column. */
@@ -175,7 +271,7 @@ static void record_add(struct record *r, const char *label, const char *key, cha
 }
 
 void record_add_string(struct record *r, const char *label, const char *key, const char *value) {
-    record_add(r, label, key, xstrdup(value), false);
+    record_add(r, label, key, r->json ? xstrdup(value) : text_escape(value), false);
 }
 
 void record_add_uint(struct record *r, const char *label, const char *key, uint64_t value) {

@@ -24,8 +24,15 @@ void record_add_uint(struct record *r, const char *label, const char *key, uint6
 void record_print(const struct record *r, FILE *f);
 void record_free(struct record *r);
 
-/* Writes s as a JSON string literal, quotes included. */
+/* Writes s as a JSON string literal, quotes included (RFC 8259: controls
+ * escaped, bytes that are not UTF-8 as U+FFFD). */
 void json_write_string(FILE *f, const char *s);
+/* s for a terminal: newline, tab, CR as \n \t \r, other controls as \xNN
+ * or \u{N}, bytes that are not UTF-8 as \xNN; malloc'd. Table and record
+ * strings are escaped so in text mode; strings printed otherwise go through
+ * text_write. */
+char *text_escape(const char *s);
+void text_write(FILE *f, const char *s);
 void output_ipv6(const unsigned char bytes[16], char *buf, size_t size);
 
 #endif

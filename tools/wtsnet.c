@@ -59,8 +59,14 @@ static int report_failure(struct ctx *c, const char *what) {
     if (FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS | FORMAT_MESSAGE_MAX_WIDTH_MASK,
                        NULL, code, 0, message, sizeof(message), NULL) == 0)
         snprintf(message, sizeof(message), "Unknown error.");
-    fprintf(c->err, "%s: %s%s%s: %s (error %" PRIu32 ")\n", program, c->label ? c->label : "", c->label ? ": " : "",
-            what, message, code);
+    /* The label and what may carry a server name as typed: escaped. */
+    fprintf(c->err, "%s: ", program);
+    if (c->label) {
+        text_write(c->err, c->label);
+        fputs(": ", c->err);
+    }
+    text_write(c->err, what);
+    fprintf(c->err, ": %s (error %" PRIu32 ")\n", message, code);
     return EXIT_FAILURE;
 }
 
@@ -389,9 +395,13 @@ static int run_session_action(const struct session_action *a, HANDLE server, cha
             fputc(',', c->out);
         }
         fprintf(c->out, "\"id\":\"%s\",\"%s\":%s}\n", argv[1], a->json_key, o->wait ? "true" : "false");
-    } else
-        fprintf(c->out, "%s%sSession %s %s.\n", c->label ? c->label : "", c->label ? ": " : "", argv[1],
-                o->wait ? a->done : a->pending);
+    } else {
+        if (c->label) {
+            text_write(c->out, c->label);
+            fputs(": ", c->out);
+        }
+        fprintf(c->out, "Session %s %s.\n", argv[1], o->wait ? a->done : a->pending);
+    }
     return EXIT_SUCCESS;
 }
 
@@ -516,12 +526,16 @@ static void run_host(struct host_run *h) {
     HANDLE server = WTS_CURRENT_SERVER_HANDLE;
 
     if (h->name) {
+        /* A failed open is a handle too (never this host), but the open
+         * says so in last-error: stop here with that error. */
+        SetLastError(ERROR_SUCCESS);
         server = WTSOpenServerA((LPSTR) h->name);
-        if (!server) {
+        if (GetLastError() != ERROR_SUCCESS) {
             char what[300];
 
             snprintf(what, sizeof(what), "cannot open server '%s'", h->name);
             h->status = report_failure(&h->c, what);
+            WTSCloseServer(server);
             return;
         }
     }
@@ -635,6 +649,11 @@ int main(int argc, char **argv) {
         case 's':
             if (o.n_servers == MAX_SERVERS) {
                 fprintf(stderr, "%s: at most %d servers\n", program, MAX_SERVERS);
+                return EXIT_USAGE;
+            }
+            if (!optarg[0]) {
+                /* Most likely -s "$HOST" with HOST unset: an error, not this host. */
+                fprintf(stderr, "%s: empty server name (leave out --server for this host)\n", program);
                 return EXIT_USAGE;
             }
             o.servers[o.n_servers++] = optarg;

@@ -17,16 +17,24 @@ struct wts_server {
     unsigned refs;
     bool closed;
     bool local;
+    int open_error; /* a failed open: what every call on it fails with (negative errno) */
     pthread_mutex_t lock; /* guards provider */
     struct session_provider *provider;
     char *target; /* remote: "ssh://…" for the remote provider; NULL when remote access is off */
     char host[256];
 };
 
+/* registry_lock guards the registry and every handle's next, refs and closed;
+ * a handle's own lock guards its provider pointer (the provider locks its own
+ * state: a handle is shared by every thread that holds it). The other fields
+ * are fixed once server_open returns. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct wts_server *registry;
 /* WTS_CURRENT_SERVER_HANDLE: lives as long as the process. */
 static struct wts_server this_host = {.refs = 1, .local = true, .lock = PTHREAD_MUTEX_INITIALIZER};
+/* The failed open that could not even allocate its handle: never freed, never
+ * local, every call on it fails with ERROR_NOT_ENOUGH_MEMORY. */
+static struct wts_server no_memory = {.refs = 1, .open_error = -ENOMEM, .lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void local_host_name(char *buf, size_t size) {
     if (gethostname(buf, size) < 0 || !buf[0])
@@ -52,8 +60,11 @@ int server_name_is_local(const char *name) {
 static int validate_server_name(const char *name, const char **ret_bare) {
     const char *bare = name;
 
-    if (strncmp(bare, "\\\\", 2) == 0)
+    if (strncmp(bare, "\\\\", 2) == 0) {
         bare += 2;
+        if (!*bare)
+            return -EINVAL; /* "\\\\" alone names no server, not this one */
+    }
     if (strlen(bare) > 255)
         return -ENAMETOOLONG;
     for (const char *c = bare; *c; c++)
@@ -72,7 +83,7 @@ static int validate_server_name(const char *name, const char **ret_bare) {
  */
 static int remote_target_for(const char *name, const char *bare, char **ret_target, char *host, size_t host_size) {
     struct remote_target t;
-    const char *mode = getenv("WTSNET_REMOTE");
+    const char *mode = secure_getenv("WTSNET_REMOTE");
     char spec[320];
     int r;
 
@@ -99,7 +110,26 @@ static int remote_target_for(const char *name, const char *bare, char **ret_targ
     return 0;
 }
 
-int server_open(const char *name, struct wts_server **ret) {
+static void registry_add(struct wts_server *s) {
+    pthread_mutex_lock(&registry_lock);
+    s->next = registry;
+    registry = s;
+    pthread_mutex_unlock(&registry_lock);
+}
+
+struct wts_server *server_failed(int error) {
+    struct wts_server *s = calloc(1, sizeof(*s));
+
+    if (!s)
+        return &no_memory;
+    s->refs = 1;
+    s->open_error = error < 0 ? error : -EINVAL;
+    pthread_mutex_init(&s->lock, NULL);
+    registry_add(s);
+    return s;
+}
+
+static int server_try_open(const char *name, struct wts_server **ret) {
     struct wts_server *s;
     const char *bare = "";
     bool ssh_url = name && strncasecmp(name, REMOTE_SCHEME, strlen(REMOTE_SCHEME)) == 0;
@@ -130,13 +160,17 @@ int server_open(const char *name, struct wts_server **ret) {
         }
     }
     pthread_mutex_init(&s->lock, NULL);
-
-    pthread_mutex_lock(&registry_lock);
-    s->next = registry;
-    registry = s;
-    pthread_mutex_unlock(&registry_lock);
+    registry_add(s);
     *ret = s;
     return 0;
+}
+
+int server_open(const char *name, struct wts_server **ret) {
+    int r = server_try_open(name, ret);
+
+    if (r < 0)
+        *ret = server_failed(r);
+    return r;
 }
 
 static void server_free(struct wts_server *s) {
@@ -156,14 +190,16 @@ static void unlink_server(struct wts_server *s) {
         }
 }
 
-void server_close(struct wts_server *s) {
+void server_close(HANDLE h) {
     bool last = false;
+    struct wts_server *s = NULL;
 
-    if (!s || s == &this_host)
+    if (!h || h == (HANDLE) &no_memory)
         return;
     pthread_mutex_lock(&registry_lock);
     for (struct wts_server *i = registry; i; i = i->next)
-        if (i == s && !s->closed) {
+        if ((HANDLE) i == h && !i->closed) {
+            s = i;
             s->closed = true;
             if (--s->refs == 0) {
                 unlink_server(s);
@@ -183,9 +219,15 @@ int server_acquire(HANDLE h, struct wts_server **ret) {
         *ret = &this_host;
         return 0;
     }
+    if (h == (HANDLE) &no_memory)
+        return no_memory.open_error;
     pthread_mutex_lock(&registry_lock);
     for (struct wts_server *i = registry; i; i = i->next)
         if ((HANDLE) i == h && !i->closed) {
+            if (i->open_error < 0) {
+                r = i->open_error; /* a failed open: its error, never this host */
+                break;
+            }
             i->refs++;
             *ret = i;
             r = 0;
@@ -198,7 +240,7 @@ int server_acquire(HANDLE h, struct wts_server **ret) {
 void server_release(struct wts_server *s) {
     bool last = false;
 
-    if (!s || s == &this_host)
+    if (!s || s == &this_host || s == &no_memory)
         return;
     pthread_mutex_lock(&registry_lock);
     if (--s->refs == 0) {

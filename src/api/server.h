@@ -12,12 +12,21 @@
 
 struct wts_server;
 
-/* name: UTF-8; NULL for this host. Returns 0 or a negative errno. */
+/*
+ * name: UTF-8; NULL for this host. Returns 0 or a negative errno, and sets
+ * *ret either way: a failed open still yields a handle, never NULL (which is
+ * WTS_CURRENT_SERVER_HANDLE, this host), that every call rejects with the
+ * error of the open (docs/api.md, "Server handles").
+ */
 int server_open(const char *name, struct wts_server **ret);
-void server_close(struct wts_server *s);
+/* Such a failed handle, for an error found before server_open (never NULL). */
+struct wts_server *server_failed(int error);
+/* WTSCloseServer: any live handle, failed or not; ignores anything else. */
+void server_close(HANDLE h);
 
 /* Looks a HANDLE up (NULL = this host) and holds it until server_release.
- * -EBADF for anything that is not a live handle. */
+ * -EBADF for anything that is not a live handle; a failed open's own error
+ * for a handle from a failed open. */
 int server_acquire(HANDLE h, struct wts_server **ret);
 void server_release(struct wts_server *s);
 

@@ -5,6 +5,7 @@
 #include <winnetwk.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,13 @@
 #include "common/errors.h"
 #include "common/wstr.h"
 #include "rpc/binding.h"
+
+/* Guards nothing but the sequence: an add's "conflicting user?" check, its
+ * authentication and its record, and a cancel's removal and drop, happen as
+ * one step against each other (two threads adding different users for one
+ * server cannot both pass the check). Held across the authentication, which
+ * has its deadline (WTSNET_TIMEOUT). */
+static pthread_mutex_t wnet_change_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static DWORD done(DWORD code) {
     SetLastError(code);
@@ -90,9 +98,11 @@ static DWORD add_connection(DWORD type, const char *local, const char *remote, c
         r = -ENOMEM;
         goto fail;
     }
+    pthread_mutex_lock(&wnet_change_lock);
     if ((r = creds_wnet_lookup(a.key, &old)) < 0)
-        goto fail;
+        goto fail_locked;
     if (r == 1 && !same_user(&old, &id)) {
+        pthread_mutex_unlock(&wnet_change_lock);
         code = ERROR_SESSION_CREDENTIAL_CONFLICT;
         goto out;
     }
@@ -101,9 +111,12 @@ static DWORD add_connection(DWORD type, const char *local, const char *remote, c
     r = binding_pin(&a, &id);
     deadline_scope_end();
     if (r < 0 || (r = creds_wnet_add(a.key, &id)) < 0)
-        goto fail;
+        goto fail_locked;
+    pthread_mutex_unlock(&wnet_change_lock);
     code = NO_ERROR;
     goto out;
+fail_locked:
+    pthread_mutex_unlock(&wnet_change_lock);
 fail:
     code = win32_error_from_errno(r);
 out:
@@ -121,13 +134,15 @@ static DWORD cancel_connection(const char *name) {
         return ERROR_INVALID_PARAMETER;
     if (parse_ipc_name(name, &a) < 0)
         return ERROR_NOT_CONNECTED;
+    pthread_mutex_lock(&wnet_change_lock);
     r = creds_wnet_remove(a.key);
-    if (r < 0)
-        return ERROR_NOT_CONNECTED;
-    deadline_scope_begin(); /* the polite logoff waits no longer than a call */
-    (void) binding_drop_server(a.key);
-    deadline_scope_end();
-    return NO_ERROR;
+    if (r >= 0) {
+        deadline_scope_begin(); /* the polite logoff waits no longer than a call */
+        (void) binding_drop_server(a.key);
+        deadline_scope_end();
+    }
+    pthread_mutex_unlock(&wnet_change_lock);
+    return r < 0 ? ERROR_NOT_CONNECTED : NO_ERROR;
 }
 
 static int to_utf8(LPCWSTR w, char **ret) {

@@ -526,6 +526,14 @@ BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask, DWORD *pEventFla
     return fail(r < 0 ? r : -ENOSYS);
 }
 
+/*
+ * A failed open returns a handle all the same: Windows documents it as "a
+ * handle that is not valid; test it by using it in another call", and
+ * callers do exactly that (WTSLogoffSession(WTSOpenServerW(name), …)). NULL
+ * would be WTS_CURRENT_SERVER_HANDLE, this host: so the handle is a real
+ * one that every call rejects with the open's error, also left in
+ * last-error here (ERROR_SUCCESS after a good open).
+ */
 HANDLE WINAPI WTSOpenServerW(LPWSTR pServerName) {
     struct wts_server *s;
     char *name = NULL;
@@ -533,13 +541,17 @@ HANDLE WINAPI WTSOpenServerW(LPWSTR pServerName) {
 
     if (pServerName)
         r = wcs_to_utf8(pServerName, &name);
+    if (r == -EILSEQ)
+        r = -EINVAL; /* not a name at all */
     if (r >= 0)
         r = server_open(name, &s);
+    else
+        s = server_failed(r);
     free(name);
-    if (r < 0) {
-        fail(r == -EILSEQ ? -EINVAL : r);
-        return NULL;
-    }
+    if (r < 0)
+        fail(r);
+    else
+        SetLastError(ERROR_SUCCESS);
     return (HANDLE) s;
 }
 
@@ -548,12 +560,7 @@ HANDLE WINAPI WTSOpenServerExW(LPWSTR pServerName) {
 }
 
 void WINAPI WTSCloseServer(HANDLE hServer) {
-    struct wts_server *s;
-
-    if (server_acquire(hServer, &s) < 0)
-        return;
-    server_close(s);
-    server_release(s);
+    server_close(hServer);
 }
 
 void WINAPI WTSFreeMemory(PVOID pMemory) {

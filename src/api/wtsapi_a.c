@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/server.h"
 #include "api/win32_error.h"
 #include "common/wstr.h"
 
@@ -45,8 +46,10 @@ static HANDLE open_server_a(LPSTR pServerName) {
         return WTSOpenServerW(NULL);
     r = utf8_to_wcs(pServerName, &wide);
     if (r < 0) {
-        fail(r == -EILSEQ ? -EINVAL : r);
-        return NULL;
+        /* Not UTF-8: a failed open, as in WTSOpenServerW, never NULL (this host). */
+        r = r == -EILSEQ ? -EINVAL : r;
+        fail(r);
+        return (HANDLE) server_failed(r);
     }
     h = WTSOpenServerW(wide);
     free(wide);

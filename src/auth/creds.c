@@ -117,9 +117,12 @@ int creds_load_file(const char *path, struct auth_identity *ret) {
     size_t got = 0;
     int fd, r;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* Named by a setting or in $HOME: a symlink planted there is refused, not
+     * followed (ELOOP), and opening a FIFO or device does not block (the
+     * regular-file check below then refuses it). */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
-        return -errno;
+        return errno == ELOOP ? -EACCES : -errno;
     if (fstat(fd, &st) < 0) {
         r = -errno;
         goto out;
@@ -159,8 +162,9 @@ out:
 }
 
 int creds_default(struct auth_identity *ret) {
-    const char *env = getenv(CREDS_ENV), *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    char path[4096];
+    const char *env = secure_getenv(CREDS_ENV), *xdg = secure_getenv("XDG_CONFIG_HOME"), *home = secure_getenv("HOME");
+    char path[4096], pwbuf[4096];
+    struct passwd pw, *found = NULL;
     int r;
 
     if (env && *env)
@@ -169,9 +173,8 @@ int creds_default(struct auth_identity *ret) {
         r = snprintf(path, sizeof(path), "%s/wtsnet/credentials", xdg);
     else {
         if (!home || *home != '/') {
-            struct passwd *pw = getpwuid(geteuid());
-
-            home = pw ? pw->pw_dir : NULL;
+            /* The _r form: getpwuid's static result would be shared by every thread. */
+            home = getpwuid_r(geteuid(), &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found ? found->pw_dir : NULL;
         }
         if (!home)
             goto anonymous;
@@ -195,7 +198,7 @@ struct wnet_entry {
     struct auth_identity id;
 };
 
-static pthread_mutex_t wnet_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t wnet_lock = PTHREAD_MUTEX_INITIALIZER; /* guards wnet_list and its entries */
 static struct wnet_entry *wnet_list;
 
 int creds_wnet_add(const char *server_key, const struct auth_identity *id) {

@@ -69,7 +69,7 @@ int ntlm_ntowfv2(const char *user, const char *domain, const char *password, uin
     uint8_t nt_hash[16];
     int r;
 
-    buf_init(&pw);
+    buf_init_secret(&pw); /* a long password grows it: no stale copy may stay behind */
     buf_init(&ud);
     if ((r = utf16_put_utf8(&pw, password ? password : "", NULL)) < 0 ||
         (r = utf16_put_utf8_upper(&ud, user ? user : "", NULL)) < 0 ||
@@ -79,10 +79,8 @@ int ntlm_ntowfv2(const char *user, const char *domain, const char *password, uin
     crypto_hmac_md5(nt_hash, 16, &(struct iov_piece){ud.data, ud.len}, 1, ret);
     r = 0;
 out:
-    if (pw.data)
-        explicit_bzero(pw.data, pw.len);
     explicit_bzero(nt_hash, sizeof(nt_hash));
-    buf_free(&pw);
+    buf_free(&pw); /* wipes it */
     buf_free(&ud);
     return r;
 }
@@ -353,20 +351,14 @@ static int build_authenticate(struct ntlm_client *n, const uint8_t *chal_msg, si
     if ((r = buf_error(&m)) < 0)
         goto out;
     if (with_mic) {
-        struct iov_piece v[3] = {{n->negotiate.data, n->negotiate.len}, {chal_msg, chal_len}, {m.data, m.len}};
-
-        crypto_hmac_md5(n->session_key, 16, v, 3, mic);
+        ntlm_auth_mic(n->session_key, n->negotiate.data, n->negotiate.len, chal_msg, chal_len, m.data, m.len, mic);
         memcpy(m.data + 72, mic, 16);
     }
     n->flags = flags;
     if (n->have_key && (flags & NTLMSSP_NEGOTIATE_SIGN)) {
-        /* 3.4.5.2/3.4.5.3: client signing key and sealing (RC4) handle. */
         uint8_t seal_key[16];
-        struct iov_piece v[2] = {{n->session_key, 16}, {sign_magic, sizeof(sign_magic)}};
 
-        crypto_md5(v, 2, n->sign_key);
-        v[1] = (struct iov_piece){seal_magic, sizeof(seal_magic)};
-        crypto_md5(v, 2, seal_key);
+        ntlm_client_keys(n->session_key, n->sign_key, seal_key);
         crypto_rc4_init(&n->seal, seal_key, 16);
         explicit_bzero(seal_key, sizeof(seal_key));
     }
@@ -411,20 +403,56 @@ static int ntlm_session_key(void *p, const uint8_t **ret, size_t *ret_len) {
     return 0;
 }
 
-/* MS-NLMP 3.4.4.2 MAC with extended session security (GSS_GetMIC). */
+/* MS-NLMP 3.1.5.1.2: MIC = HMAC_MD5(ExportedSessionKey, NEGOTIATE_MESSAGE ||
+ * CHALLENGE_MESSAGE || AUTHENTICATE_MESSAGE), the last with its MIC field
+ * (offset 72) zero. */
+void ntlm_auth_mic(const uint8_t session_key[16], const uint8_t *neg, size_t neg_len, const uint8_t *chal,
+                   size_t chal_len, const uint8_t *auth, size_t auth_len, uint8_t ret[16]) {
+    static const uint8_t zero[16];
+    struct iov_piece v[5] = {{neg, neg_len}, {chal, chal_len}, {auth, auth_len < 72 ? auth_len : 72}, {zero, 0}, {NULL, 0}};
+
+    if (auth_len >= 88) {
+        v[3].n = 16;
+        v[4] = (struct iov_piece){auth + 88, auth_len - 88};
+    }
+    crypto_hmac_md5(session_key, 16, v, 5, ret);
+}
+
+/* MS-NLMP 3.4.5.2 SIGNKEY / 3.4.5.3 SEALKEY, client side, 128-bit, with
+ * extended session security: MD5(ExportedSessionKey || magic constant). */
+void ntlm_client_keys(const uint8_t session_key[16], uint8_t ret_sign_key[16], uint8_t ret_seal_key[16]) {
+    struct iov_piece v[2] = {{session_key, 16}, {sign_magic, sizeof(sign_magic)}};
+
+    crypto_md5(v, 2, ret_sign_key);
+    v[1] = (struct iov_piece){seal_magic, sizeof(seal_magic)};
+    crypto_md5(v, 2, ret_seal_key);
+}
+
+/* MS-NLMP 3.4.4.2 MAC with extended session security: HMAC_MD5(SigningKey,
+ * SeqNum || Message)[0..8], RC4-sealed (when keys were exchanged) by the
+ * handle that also seals the messages, then Version 1 and SeqNum. */
+void ntlm_mac(const uint8_t sign_key[16], struct crypto_rc4 *seal, uint32_t seq_num, const uint8_t *msg, size_t len,
+              uint8_t ret[16]) {
+    uint8_t seq[4], mac[16];
+
+    put_le32(seq, seq_num);
+    crypto_hmac_md5(sign_key, 16, (struct iov_piece[]){{seq, 4}, {msg, len}}, 2, mac);
+    if (seal)
+        crypto_rc4(seal, mac, 8);
+    put_le32(ret, 1);
+    memcpy(ret + 4, mac, 8);
+    put_le32(ret + 12, seq_num);
+}
+
+/* GSS_GetMIC (MS-NLMP 3.4.4.2): what SPNEGO's mechListMIC carries. */
 static int ntlm_get_mic(void *p, const uint8_t *msg, size_t len, struct buf *out) {
     struct ntlm_client *n = p;
-    uint8_t seq[4], mac[16];
+    uint8_t sig[16];
 
     if (n->state != NTLM_DONE || !n->have_key || !(n->flags & NTLMSSP_NEGOTIATE_SIGN))
         return -ENOKEY;
-    put_le32(seq, n->seq);
-    crypto_hmac_md5(n->sign_key, 16, (struct iov_piece[]){{seq, 4}, {msg, len}}, 2, mac);
-    if (n->flags & NTLMSSP_NEGOTIATE_KEY_EXCH)
-        crypto_rc4(&n->seal, mac, 8);
-    buf_put_u32(out, 1);
-    buf_put_bytes(out, mac, 8);
-    buf_put_u32(out, n->seq);
+    ntlm_mac(n->sign_key, (n->flags & NTLMSSP_NEGOTIATE_KEY_EXCH) ? &n->seal : NULL, n->seq, msg, len, sig);
+    buf_put_bytes(out, sig, 16);
     n->seq++;
     return buf_error(out);
 }

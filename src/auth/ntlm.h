@@ -59,6 +59,21 @@ int ntlm_v2_response(const uint8_t key[16], const uint8_t server_challenge[8], c
 /* Copies the AV_PAIR list, adding MsvAvFlags.MIC_PRESENT (MS-NLMP 3.1.5.1.2). */
 int ntlm_target_info_with_mic_flag(const uint8_t *ti, size_t len, struct buf *out);
 
+/* MS-NLMP 3.1.5.1.2: the AUTHENTICATE_MESSAGE MIC over the three messages
+ * (auth's own MIC field, bytes 72-87, counts as zero whatever it holds). */
+void ntlm_auth_mic(const uint8_t session_key[16], const uint8_t *neg, size_t neg_len, const uint8_t *chal,
+                   size_t chal_len, const uint8_t *auth, size_t auth_len, uint8_t ret[16]);
+
+/* MS-NLMP 3.4.5.2/3.4.5.3: the client's signing key and RC4 sealing key
+ * from the exported session key (128-bit, extended session security). */
+void ntlm_client_keys(const uint8_t session_key[16], uint8_t ret_sign_key[16], uint8_t ret_seal_key[16]);
+
+/* MS-NLMP 3.4.4.2: the 16-byte signature of msg under seq_num; seal is the
+ * RC4 handle (advanced by 8 bytes) when keys were exchanged, else NULL. */
+struct crypto_rc4;
+void ntlm_mac(const uint8_t sign_key[16], struct crypto_rc4 *seal, uint32_t seq_num, const uint8_t *msg, size_t len,
+              uint8_t ret[16]);
+
 /* What a client needs that is normally random or the clock: fixed in tests. */
 struct ntlm_client_inputs {
     uint8_t client_challenge[8];

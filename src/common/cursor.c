@@ -179,9 +179,16 @@ void buf_init(struct buf *b) {
     memset(b, 0, sizeof(*b));
 }
 
+void buf_init_secret(struct buf *b) {
+    buf_init(b);
+    b->secret = true;
+}
+
 void buf_free(struct buf *b) {
     if (!b)
         return;
+    if (b->secret && b->data)
+        explicit_bzero(b->data, b->cap);
     free(b->data);
     buf_init(b);
 }
@@ -210,7 +217,15 @@ uint8_t *buf_reserve(struct buf *b, size_t n) {
 
         while (cap < b->len + n)
             cap *= 2;
-        d = realloc(b->data, cap);
+        if (b->secret) {
+            d = malloc(cap);
+            if (d && b->data) {
+                memcpy(d, b->data, b->len);
+                explicit_bzero(b->data, b->cap);
+                free(b->data);
+            }
+        } else
+            d = realloc(b->data, cap);
         if (!d) {
             b->failed = true;
             return NULL;

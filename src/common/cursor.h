@@ -71,9 +71,13 @@ struct buf {
     uint8_t *data;
     size_t len, cap;
     bool failed; /* an allocation failed: every later put is ignored */
+    bool secret; /* holds a password or key: never left behind in freed memory */
 };
 
 void buf_init(struct buf *b);
+/* A buffer for secrets: it grows by allocate-copy-wipe-free instead of
+ * realloc (which may leave the old copy in freed memory), and buf_free wipes it. */
+void buf_init_secret(struct buf *b);
 void buf_free(struct buf *b);
 /* Takes the bytes out of b (caller frees); b is empty afterwards. */
 uint8_t *buf_steal(struct buf *b, size_t *ret_len);

@@ -27,6 +27,9 @@
  *   -ENOENT       no such pipe or file                 → ERROR_FILE_NOT_FOUND
  *   -EPROTO/-EBADMSG the peer broke the protocol       → RPC_S_PROTOCOL_ERROR
  *   -ECONNRESET   the connection ended mid-call        → RPC_S_SERVER_UNAVAILABLE
+ *   -EBADE        the negotiation was tampered with: validate-negotiate, the
+ *                 signed final SESSION_SETUP or 3.1.1 pre-auth integrity caught
+ *                 a downgrade (docs/netapi.md)      → ERROR_ACCESS_DENIED
  *   -EREMOTEIO    an RPC fault or refused bind: its status travels beside the
  *                 error and win32_error_from_rpc_fault() maps it
  */
@@ -37,5 +40,6 @@
 #define E_INVALID_COMPUTER EADDRNOTAVAIL
 #define E_LOGON_FAILURE EKEYREJECTED
 #define E_RPC_FAULT EREMOTEIO
+#define E_TAMPERED EBADE
 
 #endif

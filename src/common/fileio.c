@@ -63,10 +63,17 @@ static int read_bounded(int fd, off_t from, size_t max, bool fail_past_max, char
 
 int read_full_file_at(int dirfd, const char *path, int open_flags, size_t max, char **ret, size_t *ret_len) {
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | open_flags);
+    struct stat st;
     int r;
 
     if (fd < 0)
         return -errno;
+    /* Only a regular file is read whole: a FIFO or device (where a path is a
+     * setting, e.g. WTSNET_AUDIT_UTMP) is never read, so never waited on. */
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -EINVAL;
+    }
     r = read_bounded(fd, -1, max, true, ret, ret_len);
     close(fd);
     return r;

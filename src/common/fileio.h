@@ -12,7 +12,8 @@
 
 /* The whole of path (relative to dirfd, or AT_FDCWD), at most max bytes, in a
  * new buffer with a NUL after the last byte. open_flags are added to
- * O_RDONLY | O_CLOEXEC | O_NOCTTY (e.g. O_NOFOLLOW). */
+ * O_RDONLY | O_CLOEXEC | O_NOCTTY (e.g. O_NOFOLLOW, or O_NONBLOCK so that
+ * opening a FIFO does not wait). Anything but a regular file is -EINVAL. */
 int read_full_file_at(int dirfd, const char *path, int open_flags, size_t max, char **ret, size_t *ret_len);
 
 /* The last max bytes (all of a smaller file) of an open file, in a new buffer. */

@@ -3,8 +3,9 @@
  * files, pid files, logs, environment): strict by default (digits only, no
  * sign, no blanks, no leading zero except "0" itself, nothing after the
  * number), each relaxation asked for by name. Nothing here allocates, takes
- * a lock or touches errno or the locale, so the forked reaper of an
- * asynchronous logoff may call it (audit_kill.c).
+ * a lock or touches errno or the locale, so async-signal-safe code may
+ * call it (the logoff reaper, src/session/audit_reaper.c, reads its
+ * arguments with it).
  *
  * Returns 0 and *ret, -EINVAL when the text is not a number by the rules
  * asked for, -ERANGE when it is one above max (or outside [min, max]);

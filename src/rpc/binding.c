@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "auth/creds.h"
+#include "common/deadline.h"
 #include "rpc/srvsvc.h"
 
 static int parse_port(const char *s, uint16_t *ret) {
@@ -78,7 +79,7 @@ int server_addr_parse(const char *name, struct server_addr *ret) {
         a.local = true;
         snprintf(a.host, sizeof(a.host), "127.0.0.1");
         snprintf(a.unc, sizeof(a.unc), "127.0.0.1");
-        env = getenv(SMB_LOCAL_PORT_ENV);
+        env = secure_getenv(SMB_LOCAL_PORT_ENV);
         if (env && *env && parse_port(env, &a.port) < 0)
             return -EINVAL;
         goto done;
@@ -151,27 +152,55 @@ done:
     return 0;
 }
 
-/* ---- the pool ---- */
+/* ---- the pool ----
+ *
+ * One entry per (server, identity). Locks, always taken in this order when
+ * nested: an entry's lock, then pool_lock (never the other way round, and
+ * pool_lock is never held across network I/O).
+ *
+ * - pool_lock guards the list (pool, ->next, ->in_pool), every entry's refs,
+ *   and the dialect options.
+ * - An entry's lock guards everything about its connection (conn, ipc_tid,
+ *   srvsvc, srvs_refused_levels, fresh): it is held from binding_acquire to
+ *   binding_release, so calls on one pooled connection take turns.
+ *
+ * An entry lives while it is in the pool or while anyone holds a reference
+ * (refs counts the threads between acquire and release, including those
+ * still waiting for its lock). A reference is taken under pool_lock when the
+ * entry is found, so it cannot be freed between "found" and "locked"; an
+ * entry whose connection failed leaves the pool at once (nobody new finds
+ * it) and is freed by whoever drops the last reference.
+ *
+ * Threads that waited for a connection attempt share its failure instead of
+ * each trying again in turn: 16 threads against a silent server then fail
+ * after one WTSNET_TIMEOUT, not sixteen.
+ */
 
 struct smb_session {
-    struct smb_session *next;
-    struct server_addr addr;
-    struct auth_identity id;
-    pthread_mutex_t lock; /* held from acquire to release */
+    struct smb_session *next; /* pool_lock */
+    unsigned refs;            /* pool_lock */
+    bool in_pool;             /* pool_lock */
+    unsigned connect_failures; /* pool_lock: failed connection attempts so far */
+    int connect_error;         /* pool_lock: the latest one's error */
+    pthread_mutex_t lock;     /* the connection's state below; held from acquire to release */
+    struct server_addr addr;  /* fixed after creation */
+    struct auth_identity id;  /* fixed after creation */
     struct smb2_conn *conn;
     uint32_t ipc_tid;
     struct rpc_client srvsvc;
     uint32_t srvs_refused_levels; /* NetrSessionEnum levels this server said 124 to */
-    bool fresh, pinned, dead;
+    bool fresh;
 };
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct smb_session *pool;
-static uint16_t opt_min_dialect, opt_max_dialect;
+static uint16_t opt_min_dialect, opt_max_dialect; /* pool_lock */
 
 void binding_set_dialects(uint16_t min, uint16_t max) {
+    pthread_mutex_lock(&pool_lock);
     opt_min_dialect = min;
     opt_max_dialect = max;
+    pthread_mutex_unlock(&pool_lock);
 }
 
 static bool str_eq(const char *a, const char *b) {
@@ -185,6 +214,7 @@ static bool same_identity(const struct auth_identity *a, const struct auth_ident
            str_eq(a->password, b->password);
 }
 
+/* Only for an entry nobody can reach: out of the pool, no references. */
 static void session_free(struct smb_session *s) {
     if (!s)
         return;
@@ -200,6 +230,19 @@ static void session_free(struct smb_session *s) {
     free(s);
 }
 
+/* Called with pool_lock held. */
+static void pool_unlink(struct smb_session *s) {
+    if (!s->in_pool)
+        return;
+    for (struct smb_session **p = &pool; *p; p = &(*p)->next)
+        if (*p == s) {
+            *p = s->next;
+            break;
+        }
+    s->next = NULL;
+    s->in_pool = false;
+}
+
 /* An idle connection the server closed reads as EOF: find out before using it. */
 static bool conn_alive(struct smb2_conn *c) {
     struct pollfd p = {.fd = c->fd, .events = POLLIN};
@@ -213,17 +256,21 @@ static bool conn_alive(struct smb2_conn *c) {
 }
 
 static int timeout_ms(void) {
-    const char *e = getenv(SMB_TIMEOUT_ENV);
+    const char *e = secure_getenv(SMB_TIMEOUT_ENV);
     long v = e ? strtol(e, NULL, 10) : 0;
 
     return v > 0 && v < 3600 ? (int) v * 1000 : 20000;
 }
 
+/* Called with s->lock held. */
 static int session_connect(struct smb_session *s) {
-    struct smb2_options o = {.timeout_ms = timeout_ms(), .min_dialect = opt_min_dialect,
-                             .max_dialect = opt_max_dialect};
+    struct smb2_options o = {.timeout_ms = timeout_ms()};
     int r;
 
+    pthread_mutex_lock(&pool_lock);
+    o.min_dialect = opt_min_dialect;
+    o.max_dialect = opt_max_dialect;
+    pthread_mutex_unlock(&pool_lock);
     if ((r = smb2_connect(s->addr.host, s->addr.port, &o, !auth_identity_is_anonymous(&s->id), &s->conn)) < 0)
         return r;
     snprintf(s->conn->server, sizeof(s->conn->server), "%s", s->addr.unc);
@@ -233,9 +280,46 @@ static int session_connect(struct smb_session *s) {
     return r;
 }
 
+/* Called with s->lock held: forgets a connection that cannot be used again. */
+static void session_disconnect(struct smb_session *s) {
+    smb2_conn_free(s->conn);
+    s->conn = NULL;
+    s->ipc_tid = 0;
+    memset(&s->srvsvc, 0, sizeof(s->srvsvc));
+    s->srvs_refused_levels = 0; /* per connection: a new one may be another server */
+}
+
+/* Drops a reference taken under pool_lock (s->lock not held). */
+static void session_unref(struct smb_session *s) {
+    bool last;
+
+    pthread_mutex_lock(&pool_lock);
+    last = --s->refs == 0 && !s->in_pool;
+    pthread_mutex_unlock(&pool_lock);
+    if (last)
+        session_free(s); /* unreachable now: out of the pool, no reference left */
+}
+
+/* A connection's lock, waited for no longer than the call's deadline
+ * (common/deadline.h): a call queued behind another on one pooled
+ * connection ends at its own deadline, not at the other call's. */
+static int lock_by_deadline(pthread_mutex_t *m) {
+    int64_t d = deadline_scope();
+    struct timespec at;
+    int r;
+
+    if (d == INT64_MAX)
+        return -pthread_mutex_lock(m);
+    at.tv_sec = (time_t) (d / 1000);
+    at.tv_nsec = (long) (d % 1000) * 1000000L;
+    r = pthread_mutex_clocklock(m, CLOCK_MONOTONIC, &at);
+    return r == 0 ? 0 : -r; /* -ETIMEDOUT at the deadline */
+}
+
 int binding_acquire(const struct server_addr *a, const struct auth_identity *given, struct smb_session **ret) {
     struct auth_identity id = {0};
     struct smb_session *s = NULL;
+    unsigned failures;
     int r;
 
     if (given)
@@ -246,9 +330,9 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
         return r;
 
     pthread_mutex_lock(&pool_lock);
-    for (struct smb_session **p = &pool; *p; p = &(*p)->next)
-        if (!(*p)->dead && strcmp((*p)->addr.key, a->key) == 0 && same_identity(&(*p)->id, &id)) {
-            s = *p;
+    for (struct smb_session *i = pool; i; i = i->next)
+        if (strcmp(i->addr.key, a->key) == 0 && same_identity(&i->id, &id)) {
+            s = i;
             break;
         }
     if (!s) {
@@ -263,23 +347,41 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
         s->id = id;
         memset(&id, 0, sizeof(id));
         s->next = pool;
+        s->in_pool = true;
         pool = s;
     }
+    s->refs++; /* under pool_lock: s outlives our wait for its lock */
+    failures = s->connect_failures;
     pthread_mutex_unlock(&pool_lock);
     auth_identity_clear(&id);
 
-    pthread_mutex_lock(&s->lock);
-    s->fresh = false;
-    if (s->conn && !conn_alive(s->conn)) {
-        smb2_conn_free(s->conn);
-        s->conn = NULL;
-        s->ipc_tid = 0;
-        memset(&s->srvsvc, 0, sizeof(s->srvsvc));
+    if ((r = lock_by_deadline(&s->lock)) < 0) { /* another call holds it past ours */
+        session_unref(s);
+        return r;
     }
+    pthread_mutex_lock(&pool_lock);
+    r = s->connect_failures != failures ? s->connect_error : 0;
+    pthread_mutex_unlock(&pool_lock);
+    if (r < 0) { /* an attempt made while we waited failed: its outcome is ours too */
+        binding_release(s);
+        return r;
+    }
+    s->fresh = false;
+    if (s->conn && !conn_alive(s->conn))
+        session_disconnect(s);
     if (!s->conn) {
+        /* Also when the entry left the pool while we waited (the previous
+         * user's connection failed): this call makes its own attempt, on an
+         * entry only those already waiting share, freed after the last. */
         s->fresh = true;
         if ((r = session_connect(s)) < 0) {
-            s->dead = true;
+            if (s->conn)
+                s->conn->broken = true;
+            pthread_mutex_lock(&pool_lock);
+            s->connect_failures++;
+            s->connect_error = r;
+            pool_unlink(s); /* before anyone else finds it */
+            pthread_mutex_unlock(&pool_lock);
             binding_release(s);
             return r;
         }
@@ -319,27 +421,17 @@ bool binding_is_fresh(const struct smb_session *s) {
 }
 
 void binding_release(struct smb_session *s) {
-    bool drop;
-
     if (!s)
         return;
-    if (s->conn && s->conn->broken)
-        s->dead = true;
-    drop = s->dead;
+    if (!s->conn || s->conn->broken) {
+        pthread_mutex_lock(&pool_lock);
+        pool_unlink(s); /* nobody new finds it; those holding a reference may still try */
+        pthread_mutex_unlock(&pool_lock);
+    }
+    /* Unlocked before the reference goes: once refs is 0, binding_drop_server
+     * may free s at any moment. */
     pthread_mutex_unlock(&s->lock);
-    if (!drop)
-        return;
-    pthread_mutex_lock(&pool_lock);
-    for (struct smb_session **p = &pool; *p; p = &(*p)->next)
-        if (*p == s) {
-            *p = s->next;
-            break;
-        }
-    pthread_mutex_unlock(&pool_lock);
-    /* Nobody else can reach it now; wait for a user that got it just before. */
-    pthread_mutex_lock(&s->lock);
-    pthread_mutex_unlock(&s->lock);
-    session_free(s);
+    session_unref(s);
 }
 
 int binding_pin(const struct server_addr *a, const struct auth_identity *id) {
@@ -348,8 +440,7 @@ int binding_pin(const struct server_addr *a, const struct auth_identity *id) {
 
     if (r < 0)
         return r;
-    s->pinned = true;
-    binding_release(s);
+    binding_release(s); /* pooled entries stay until dropped: authenticated is enough */
     return 0;
 }
 
@@ -358,24 +449,22 @@ int binding_drop_server(const char *key) {
     int r = -ENOENT;
 
     pthread_mutex_lock(&pool_lock);
-    for (struct smb_session **p = &pool; *p;) {
-        struct smb_session *s = *p;
-
-        if (strcmp(s->addr.key, key) == 0) {
-            *p = s->next;
+    for (struct smb_session *s = pool, *next; s; s = next) {
+        next = s->next;
+        if (strcmp(s->addr.key, key) != 0)
+            continue;
+        r = 0;
+        pool_unlink(s);
+        if (s->refs == 0) { /* idle: ours to free; otherwise its last user frees it */
             s->next = victims;
             victims = s;
-            r = 0;
-        } else
-            p = &s->next;
+        }
     }
     pthread_mutex_unlock(&pool_lock);
     while (victims) {
         struct smb_session *s = victims;
 
         victims = s->next;
-        pthread_mutex_lock(&s->lock); /* wait for a call in progress */
-        pthread_mutex_unlock(&s->lock);
         session_free(s);
     }
     return r;

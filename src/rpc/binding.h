@@ -42,12 +42,15 @@ struct smb_session;
 
 /* Takes the connection for (server, identity from creds) out of the pool,
  * connecting and authenticating if there is none; the caller has it alone
- * until binding_release(). id NULL = resolve through auth/creds.h. */
+ * until binding_release(). id NULL = resolve through auth/creds.h.
+ * Safe from many threads: they share the pooled connection, taking turns
+ * (the entry is reference-counted, see binding.c). */
 int binding_acquire(const struct server_addr *a, const struct auth_identity *id, struct smb_session **ret);
 /* The srvsvc client on that connection (bound on first use). *ret is set even
  * on failure, so that a refused bind's status (->fault) can be read. */
 int binding_srvsvc(struct smb_session *s, struct rpc_client **ret);
-/* Hands it back; a connection whose transport failed is dropped. */
+/* Hands it back; a connection whose transport failed leaves the pool at once
+ * and is freed when the last thread holding it has released it. */
 void binding_release(struct smb_session *s);
 struct smb2_conn *binding_conn(struct smb_session *s);
 const struct auth_identity *binding_identity(const struct smb_session *s);
@@ -56,7 +59,8 @@ uint32_t *binding_refused_levels(struct smb_session *s);
 /* True when this acquire made a new connection (for retry decisions). */
 bool binding_is_fresh(const struct smb_session *s);
 
-/* Keeps (pins) or drops the pooled connections of a server: WNet*. */
+/* Keeps (pins) or drops the pooled connections of a server: WNet*. A dropped
+ * connection still in use by a call is freed when that call releases it. */
 int binding_pin(const struct server_addr *a, const struct auth_identity *id);
 int binding_drop_server(const char *key);
 /* Logs off and closes every pooled connection (tests; process exit). */

@@ -47,6 +47,10 @@ int np_open_transceive(struct np_pipe *p, struct smb2_conn *c, uint32_t *tree_id
     memset(p, 0, sizeof(*p));
     memset(q, 0, sizeof(q));
     p->conn = c;
+    /* A negotiate still to be validated (3.0/3.0.2) is validated with the
+     * tree connect, alone, before any pipe is opened (smb2_tree_connect()). */
+    if (*tree_id == 0 && smb2_needs_validation(c) && (r = smb2_tree_connect(c, "IPC$", tree_id)) < 0)
+        return r;
     /* Without a tree yet, TREE_CONNECT IPC$ leads the chain and the rest are
      * related to it: tree, pipe and first fragment in one round trip. */
     if (*tree_id == 0) {

@@ -75,8 +75,8 @@ int audit_proc_each(int proc_fd, char *dents, size_t dents_size, int (*fn)(pid_t
  * Every process is pinned with pidfd_open() and verified as a member after
  * pinning; signals go through pidfd_send_signal(), so a recycled pid is
  * never hit. After the workspace is set up the engine neither allocates nor
- * takes a lock: the detached reaper of an asynchronous logoff runs it in a
- * forked child. */
+ * takes a lock: the detached reaper of an asynchronous logoff
+ * (audit_reaper.c) runs it after a fork of its own. */
 
 struct audit_pin {
     pid_t pid;
@@ -176,5 +176,15 @@ void audit_apply_vt(struct session_record *r, const char *fg_vt);
 int audit_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy);
 void audit_forget_cache(struct session_provider *p);
 void audit_record_meta_free(struct session_list *l, struct audit_cache_meta *meta);
+
+/* The set of processes that already had their SIGTERM, handed from the
+ * library to the detached reaper (src/session/audit_reaper.c) so that none
+ * gets a second one: raw, between two builds of this same code (audit_logoff.c). */
+int audit_kill_export_termed(const struct audit_kill *k, int fd);
+int audit_kill_import_termed(struct audit_kill *k, int fd);
+
+/* The reaper program: next to the shared library (a build tree), else
+ * installed in libexecdir. */
+#define AUDIT_REAPER_NAME "wtsnet-audit-reaper"
 
 #endif

@@ -31,7 +31,7 @@
  *
  * Once the workspace exists nothing here allocates, locks or uses stdio:
  * only system calls and the allocation-free parsers, so the same code runs
- * in the forked reaper that finishes an asynchronous logoff (audit.c).
+ * in the detached reaper that finishes an asynchronous logoff (audit_reaper.c).
  */
 #include "session/audit.h"
 

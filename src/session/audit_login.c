@@ -20,6 +20,9 @@
 
 #define UTMP_MAX_BYTES (16u << 20)
 #define NET_TCP_MAX_BYTES (8u << 20)
+/* How utmp and /proc/PID/net/tcp{,6} are opened (read_full_file_at checks
+ * that what opened is a regular file). */
+#define LOGIN_FILE_OPEN (O_NOFOLLOW | O_NONBLOCK)
 
 int audit_set_str(char **field, const char *s) {
     char *copy = strdup(s ? s : "");
@@ -36,14 +39,16 @@ int audit_set_str(char **field, const char *s) {
  * records of other sessions match nothing. Where a session has several
  * (terminal multiplexers add their own), the earliest is the login. */
 void audit_overlay_utmp(int proc_fd, struct session_list *l) {
-    const char *path = getenv("WTSNET_AUDIT_UTMP");
+    const char *path = secure_getenv("WTSNET_AUDIT_UTMP");
     uint64_t *best = NULL;
     char *buf = NULL;
     size_t len = 0;
 
     if (!path)
         path = _PATH_UTMP;
-    if (!path[0] || read_full_file_at(AT_FDCWD, path, 0, UTMP_MAX_BYTES, &buf, &len) < 0)
+    /* The utmp path is a setting (WTSNET_AUDIT_UTMP): a symlink there is not
+     * followed, and a FIFO or device neither blocks the open nor is read. */
+    if (!path[0] || read_full_file_at(AT_FDCWD, path, LOGIN_FILE_OPEN, UTMP_MAX_BYTES, &buf, &len) < 0)
         return;
     best = calloc(l->count ? l->count : 1, sizeof(*best));
     if (!best)
@@ -94,7 +99,7 @@ void audit_remote_from_socket(int proc_fd, const pid_t *sshd, unsigned n_sshd, s
             struct cursor c;
 
             snprintf(path, sizeof(path), "%d/%s", (int) sshd[i], tables[t]);
-            if (read_full_file_at(proc_fd, path, 0, NET_TCP_MAX_BYTES, &buf, &len) < 0)
+            if (read_full_file_at(proc_fd, path, LOGIN_FILE_OPEN, NET_TCP_MAX_BYTES, &buf, &len) < 0)
                 continue;
             cur_init(&c, buf, len);
             while (cur_get_line(&c, &line, &line_len) >= 0)

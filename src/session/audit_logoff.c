@@ -4,47 +4,184 @@
  */
 #include "session/audit.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/errors.h"
 #include "common/wintime.h"
 
+/* Whole-buffer I/O for the termed table; EINTR and short counts retried. */
+static int io_all(int fd, void *buf, size_t len, bool writing) {
+    char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        if (n == 0)
+            return -EPIPE;
+        p += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+int audit_kill_export_termed(const struct audit_kill *k, int fd) {
+    uint64_t cap = k->termed_cap;
+    int r = io_all(fd, &cap, sizeof(cap), true);
+
+    return r < 0 ? r : io_all(fd, k->termed, k->termed_cap * sizeof(*k->termed), true);
+}
+
+int audit_kill_import_termed(struct audit_kill *k, int fd) {
+    uint64_t cap;
+    int r = io_all(fd, &cap, sizeof(cap), false);
+
+    if (r < 0)
+        return r;
+    if (cap != k->termed_cap)
+        return -EBADMSG; /* not from this build */
+    return io_all(fd, k->termed, k->termed_cap * sizeof(*k->termed), false);
+}
+
+#define REAPER_PATH_MAX 4096
+
+/* dir (dir_len bytes) + "/" + the reaper's name into buf, if executable. */
+static int reaper_at(char buf[static REAPER_PATH_MAX], const char *dir, size_t dir_len) {
+    size_t name_len = strlen(AUDIT_REAPER_NAME);
+
+    if (dir_len + 1 + name_len >= REAPER_PATH_MAX)
+        return -ENAMETOOLONG;
+    memcpy(buf, dir, dir_len);
+    buf[dir_len] = '/';
+    memcpy(buf + dir_len + 1, AUDIT_REAPER_NAME, name_len + 1);
+    return faccessat(AT_FDCWD, buf, X_OK, AT_EACCESS) == 0 ? 0 : -ENOENT;
+}
+
+/* The reaper program: next to the shared object this code was loaded from
+ * (a build tree), else where it is installed (WTSNET_REAPER_DIR). */
+static int reaper_path(char buf[static REAPER_PATH_MAX]) {
+    Dl_info info;
+    const char *slash;
+
+    if (dladdr((void *) reaper_path, &info) && info.dli_fname && (slash = strrchr(info.dli_fname, '/')) &&
+        reaper_at(buf, info.dli_fname, (size_t) (slash - info.dli_fname)) == 0)
+        return 0;
+    return reaper_at(buf, WTSNET_REAPER_DIR, strlen(WTSNET_REAPER_DIR));
+}
+
+/* Waits up to usec for a pinned child to exit, and reaps it. */
+static bool child_exited(int pidfd, uint64_t usec) {
+    uint64_t deadline = now_monotonic_usec() + usec;
+    struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+
+    for (;;) {
+        uint64_t now = now_monotonic_usec();
+        int n;
+
+        if (now >= deadline)
+            return false;
+        n = poll(&pfd, 1, (int) ((deadline - now + 999) / 1000));
+        if (n > 0)
+            break;
+        if (n < 0 && errno != EINTR)
+            return false;
+    }
+    while (waitid(P_PIDFD, (id_t) pidfd, &(siginfo_t){0}, WEXITED) < 0 && errno == EINTR)
+        ;
+    return true;
+}
+
 /*
  * The detached reaper of an asynchronous logoff: it runs audit_kill_finish
- * (grace, SIGKILL, rescan) after the caller has returned. A double fork, so
- * that the caller has no child to reap and the reaper outlives it; the
- * reaper calls only async-signal-safe functions (the caller may have other
- * threads, whose locks a forked child must not touch): the engine was built
- * for this.
+ * (grace, SIGKILL, rescan) after the caller has returned. No fork here (the
+ * caller may have threads, whose locks a forked child must not touch):
+ * posix_spawn runs wtsnet-audit-reaper (src/session/audit_reaper.c) with
+ * argv only, /dev/null for its standard streams, a session of its own, "/"
+ * as its directory and no descriptor of the caller's but a memfd holding
+ * who already had SIGTERM (descriptor 3). It detaches itself with one fork
+ * of its own; its first process exits at once and is reaped here.
  */
 static int spawn_reaper(struct audit_kill *k, uint64_t start_usec, const struct logoff_policy *policy) {
-    pid_t caller = getpid(), child;
-    int status;
+    char path[REAPER_PATH_MAX], sid[16], caller[16], start[24], grace[24], deadline[24];
+    char *argv[] = {(char *) AUDIT_REAPER_NAME, sid, caller, start, grace, deadline, NULL};
+    char *envp[] = {NULL};
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    sigset_t none, all;
+    pid_t pid;
+    int memfd, fd, pidfd, r;
 
-    child = fork();
-    if (child < 0)
+    r = reaper_path(path);
+    if (r < 0)
+        return r;
+    memfd = memfd_create("wtsnet-termed", MFD_CLOEXEC);
+    if (memfd < 0)
         return -errno;
-    if (child == 0) {
-        pid_t reaper = fork();
-
-        if (reaper != 0)
-            _exit(reaper < 0 ? 1 : 0);
-        (void) setsid(); /* no controlling tty: the session's hangup is not ours */
-        (void) chdir("/");
-        close_range(3, ~0u, 0); /* nothing of the caller's stays open */
-        k->pins_n = 0;
-        k->proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        k->spare[0] = caller;
-        k->spare[1] = getpid();
-        _exit(k->proc_fd >= 0 && audit_kill_finish(k, start_usec, policy) == 0 ? 0 : 1);
+    /* Above 3, so that the dup2 to 3 is a real one (which clears CLOEXEC). */
+    fd = fcntl(memfd, F_DUPFD_CLOEXEC, 4);
+    close(memfd);
+    if (fd < 0)
+        return -errno;
+    r = audit_kill_export_termed(k, fd);
+    if (r >= 0 && lseek(fd, 0, SEEK_SET) < 0)
+        r = -errno;
+    if (r < 0) {
+        close(fd);
+        return r;
     }
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-        ;
-    return 0;
+    snprintf(sid, sizeof(sid), "%" PRIu32, k->sid);
+    snprintf(caller, sizeof(caller), "%ld", (long) k->spare[0]);
+    snprintf(start, sizeof(start), "%" PRIu64, start_usec);
+    snprintf(grace, sizeof(grace), "%" PRIu64, policy->grace_usec);
+    snprintf(deadline, sizeof(deadline), "%" PRIu64, policy->deadline_usec);
+
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDWR, 0);
+    posix_spawn_file_actions_adddup2(&actions, STDIN_FILENO, STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, STDIN_FILENO, STDERR_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, fd, 3);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 4);
+    posix_spawn_file_actions_addchdir_np(&actions, "/");
+    posix_spawnattr_init(&attr);
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    /* A session of its own: the ended session's hangup is not the reaper's. */
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
+    r = -posix_spawn(&pid, path, &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    close(fd);
+    if (r < 0)
+        return r;
+    /* Its first process only reads its arguments and forks: it exits at once.
+     * Pinned before anything can reap it, waited for within a bound. */
+    pidfd = pidfd_open(pid, 0);
+    if (pidfd < 0)
+        return 0; /* already reaped by the caller's own SIGCHLD handling */
+    if (!child_exited(pidfd, 5000000)) {
+        (void) pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+        (void) child_exited(pidfd, 1000000);
+        r = -ETIMEDOUT;
+    }
+    close(pidfd);
+    return r;
 }
 
 /*

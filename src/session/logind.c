@@ -34,7 +34,7 @@
 
 struct logind_provider {
     struct session_provider base;
-    pthread_mutex_t bus_lock; /* sd_bus is not thread-safe; a handle may be shared */
+    pthread_mutex_t bus_lock; /* bus, and every message on it (sd_bus is not thread-safe; a handle may be shared) */
     sd_bus *bus;              /* for property reads; opened on first need */
 };
 
@@ -192,9 +192,12 @@ static int read_times(struct logind_provider *lp, struct session_record *rec) {
     }
     r = logind_parse_session_properties(reply, LOGIND_PROPS_TIMES, rec);
 out:
-    pthread_mutex_unlock(&lp->bus_lock);
+    /* Under the lock: a message holds a reference on the bus, and sd-bus
+     * counts references without atomics (two threads unreferencing replies
+     * at once lost a count: the bus leaked, or could be freed twice). */
     sd_bus_message_unref(call);
     sd_bus_message_unref(reply);
+    pthread_mutex_unlock(&lp->bus_lock);
     sd_bus_error_free(&error);
     free(path);
     return r;

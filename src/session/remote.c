@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -236,12 +237,12 @@ int remote_classify_ssh_error(const char *ssh_stderr) {
 
 struct remote_provider {
     struct session_provider base;
-    pthread_mutex_t lock; /* every call: an sd_bus is not thread-safe */
+    pthread_mutex_t lock; /* every call, and every message on bus: an sd_bus is not thread-safe */
     struct remote_target target;
     char *config;          /* WTSNET_SSH_CONFIG when the handle was opened */
     uint64_t timeout_usec; /* connect and per-call bound */
     sd_bus *bus;
-    pid_t ssh_pid;
+    int ssh_pidfd;         /* ssh, pinned (pidfd_open): signals never reach a reused pid */
     int err_fd;            /* ssh's stderr, read end */
     char err_text[1024];   /* what ssh said last */
     size_t err_len;
@@ -304,27 +305,50 @@ static void read_ssh_stderr(struct remote_provider *rp, uint64_t wait_usec) {
     }
 }
 
-/* Ends the connection and its ssh, and reaps ssh: no zombie is left. */
+/* Waits up to usec for the pinned ssh to exit (its pidfd turns readable),
+ * then reaps it. True once it is gone (or was reaped elsewhere). */
+static bool ssh_wait_exit(int pidfd, uint64_t usec) {
+    uint64_t deadline = now_monotonic_usec() + usec;
+
+    for (;;) {
+        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+        uint64_t now = now_monotonic_usec();
+        int n;
+
+        if (now >= deadline)
+            return false;
+        n = poll(&pfd, 1, (int) ((deadline - now + 999) / 1000));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n > 0)
+            break;
+    }
+    /* Exited: reap it through the pidfd (ECHILD when the caller's SIGCHLD
+     * handling already did: nothing to do then). */
+    while (waitid(P_PIDFD, (id_t) pidfd, &(siginfo_t){0}, WEXITED) < 0 && errno == EINTR)
+        ;
+    return true;
+}
+
+/*
+ * Ends the connection and its ssh, and reaps ssh: no zombie is left. Every
+ * signal goes through the pidfd, so that an ssh reaped by someone else (a
+ * program that ignores SIGCHLD or reaps with waitpid(-1)) never turns into
+ * a signal to whatever process gets its pid next. Every wait is bounded:
+ * 2 s after SIGTERM, 2 s after SIGKILL.
+ */
 static void remote_disconnect(struct remote_provider *rp) {
     rp->bus = sd_bus_close_unref(rp->bus); /* closes our end: ssh sees EOF */
-    if (rp->ssh_pid > 0) {
-        uint64_t deadline = now_monotonic_usec() + 2000000;
-        pid_t w;
-
-        kill(rp->ssh_pid, SIGTERM);
-        for (;;) {
-            w = waitpid(rp->ssh_pid, NULL, WNOHANG);
-            if (w != 0 && !(w < 0 && errno == EINTR))
-                break; /* reaped, or not ours to reap (ECHILD: SIGCHLD ignored) */
-            if (now_monotonic_usec() >= deadline) {
-                kill(rp->ssh_pid, SIGKILL);
-                while (waitpid(rp->ssh_pid, NULL, 0) < 0 && errno == EINTR)
-                    ;
-                break;
-            }
-            usleep(2000);
+    if (rp->ssh_pidfd >= 0) {
+        (void) pidfd_send_signal(rp->ssh_pidfd, SIGTERM, NULL, 0);
+        if (!ssh_wait_exit(rp->ssh_pidfd, 2000000)) {
+            (void) pidfd_send_signal(rp->ssh_pidfd, SIGKILL, NULL, 0);
+            (void) ssh_wait_exit(rp->ssh_pidfd, 2000000);
         }
-        rp->ssh_pid = 0;
+        close(rp->ssh_pidfd);
+        rp->ssh_pidfd = -1;
     }
     if (rp->err_fd >= 0) {
         close(rp->err_fd);
@@ -357,6 +381,7 @@ static int spawn_ssh(struct remote_provider *rp, int *ret_socket) {
     posix_spawnattr_t attr;
     struct remote_argv a;
     sigset_t none, all;
+    pid_t pid;
     int sv[2] = {-1, -1}, errpipe[2] = {-1, -1};
     unsigned timeout_sec = (unsigned) ((rp->timeout_usec + 999999) / 1000000);
     int r;
@@ -391,12 +416,25 @@ static int spawn_ssh(struct remote_provider *rp, int *ret_socket) {
     posix_spawn_file_actions_adddup2(&actions, sv[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, errpipe[1], STDERR_FILENO);
     posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-    r = -posix_spawnp(&rp->ssh_pid, "ssh", &actions, &attr, a.argv, environ);
+    r = -posix_spawnp(&pid, "ssh", &actions, &attr, a.argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (r < 0) {
-        rp->ssh_pid = 0;
         r = r == -ENOENT ? -E_UNREACHABLE : r; /* no ssh client installed */
+        goto out;
+    }
+    /* Pinned at once: our unreaped child cannot have been replaced yet.
+     * (glibc has no pidfd_spawn before 2.39; clone3 with CLONE_PIDFD would
+     * mean forking by hand.) If the caller already reaped it, it is gone:
+     * nothing to signal, and the connection fails on EOF. */
+    rp->ssh_pidfd = pidfd_open(pid, 0);
+    if (rp->ssh_pidfd < 0) {
+        r = errno == ESRCH ? -E_UNREACHABLE : -errno;
+        if (r != -E_UNREACHABLE) { /* still our unreaped child: its pid is safe to use */
+            kill(pid, SIGKILL);
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        }
         goto out;
     }
     if (fcntl(errpipe[0], F_SETFL, O_NONBLOCK) < 0) {
@@ -452,8 +490,10 @@ static int remote_connect(struct remote_provider *rp) {
         remote_disconnect(rp);
     }
     r = spawn_ssh(rp, &fd);
-    if (r < 0)
+    if (r < 0) {
+        remote_disconnect(rp); /* an ssh started before the failure is ended */
         return r;
+    }
     r = sd_bus_new(&rp->bus);
     if (r >= 0)
         r = sd_bus_set_fd(rp->bus, fd, fd);
@@ -489,7 +529,7 @@ static int call_failed(struct remote_provider *rp, const sd_bus_error *e, int r)
 
 static int remote_open(const char *target, struct session_provider **ret) {
     struct remote_provider *rp;
-    const char *config = getenv("WTSNET_SSH_CONFIG");
+    const char *config = secure_getenv("WTSNET_SSH_CONFIG");
     int r;
 
     if (!target)
@@ -509,6 +549,7 @@ static int remote_open(const char *target, struct session_provider **ret) {
     rp->base.ops = &remote_provider_ops;
     rp->timeout_usec = timeout_from_env();
     rp->err_fd = -1;
+    rp->ssh_pidfd = -1;
     pthread_mutex_init(&rp->lock, NULL);
     *ret = &rp->base;
     return 0;
@@ -764,9 +805,11 @@ static int remote_get(struct session_provider *p, uint32_t id, bool with_times, 
     *ret = rec;
     rec = (struct session_record){0};
 out:
+    /* Under the lock: a message holds a reference on the bus, and sd-bus
+     * counts references without atomics. */
+    sd_bus_message_unref(reply);
     pthread_mutex_unlock(&rp->lock);
     session_record_done(&rec);
-    sd_bus_message_unref(reply);
     sd_bus_error_free(&error);
     free(path);
     return r;
@@ -805,9 +848,9 @@ static int remote_current(struct session_provider *p, uint32_t *ret) {
     }
     r = session_id_from_logind(key, ret) < 0 ? -E_NO_SESSION : 0;
 out:
+    sd_bus_message_unref(reply); /* under the lock: it holds a reference on the bus */
     pthread_mutex_unlock(&rp->lock);
     free(key);
-    sd_bus_message_unref(reply);
     sd_bus_error_free(&error);
     return r;
 }

@@ -142,7 +142,7 @@ int session_winstation_name(const struct session_record *r, char *buf, size_t si
 }
 
 uint64_t session_env_msec(const char *name, uint64_t fallback_usec) {
-    const char *v = getenv(name);
+    const char *v = secure_getenv(name);
     uint64_t ms;
 
     if (!v || !*v ||
@@ -176,7 +176,7 @@ static int open_wrapped(const struct session_provider_ops *ops, struct session_p
  * audit sessions, which every Linux with PAM's pam_loginuid has. */
 int session_provider_open_local(struct session_provider **ret) {
     static const struct session_provider_ops *const providers[] = {&logind_provider_ops, &audit_provider_ops};
-    const char *forced = getenv("WTSNET_PROVIDER");
+    const char *forced = secure_getenv("WTSNET_PROVIDER");
     int r = -EOPNOTSUPP;
 
     if (forced && *forced) {

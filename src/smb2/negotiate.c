@@ -42,19 +42,25 @@ static int encode(struct smb2_conn *c, struct smb2_req *q, const struct smb2_opt
             n++;
     if (n == 0)
         return -EINVAL;
+    /* Remembered: FSCTL_VALIDATE_NEGOTIATE_INFO repeats them (2.2.31.4). */
+    c->client_security_mode = want_signing ? SMB2_NEGOTIATE_SIGNING_ENABLED | SMB2_NEGOTIATE_SIGNING_REQUIRED
+                                           : SMB2_NEGOTIATE_SIGNING_ENABLED;
+    c->client_caps = hi >= SMB2_DIALECT_300 ? SMB2_GLOBAL_CAP_ENCRYPTION | SMB2_GLOBAL_CAP_LARGE_MTU
+                                            : SMB2_GLOBAL_CAP_LARGE_MTU;
+    c->n_offered = 0;
     buf_put_u16(b, 36);
     buf_put_u16(b, n);
-    buf_put_u16(b, want_signing ? SMB2_NEGOTIATE_SIGNING_ENABLED | SMB2_NEGOTIATE_SIGNING_REQUIRED
-                                : SMB2_NEGOTIATE_SIGNING_ENABLED);
+    buf_put_u16(b, c->client_security_mode);
     buf_put_u16(b, 0);
-    buf_put_u32(b, hi >= SMB2_DIALECT_300 ? SMB2_GLOBAL_CAP_ENCRYPTION | SMB2_GLOBAL_CAP_LARGE_MTU
-                                          : SMB2_GLOBAL_CAP_LARGE_MTU);
+    buf_put_u32(b, c->client_caps);
     buf_put_bytes(b, c->client_guid, 16);
     ctx_off_at = b->len;
     buf_put_zero(b, 8); /* NegotiateContextOffset/Count/Reserved2, or ClientStartTime */
     for (size_t i = 0; i < sizeof(all_dialects) / sizeof(all_dialects[0]); i++)
-        if (all_dialects[i] >= lo && all_dialects[i] <= hi)
+        if (all_dialects[i] >= lo && all_dialects[i] <= hi) {
             buf_put_u16(b, all_dialects[i]);
+            c->offered[c->n_offered++] = all_dialects[i];
+        }
     if (hi >= SMB2_DIALECT_311) {
         struct buf d;
         uint8_t salt[32];
@@ -119,13 +125,14 @@ int smb2_negotiate_decode(struct smb2_conn *c, const struct smb2_msg *m) {
         return r;
     if (size != 65)
         return -EBADMSG;
-    if (!offered(all_dialects, sizeof(all_dialects) / sizeof(all_dialects[0]), dialect))
+    if (!offered(c->offered, c->n_offered, dialect))
         return -EPROTO; /* 0x02FF (SMB1 multi-protocol) or anything we did not offer */
     if (max_t < 4096 || max_r < 4096 || max_w < 4096)
         return -EBADMSG;
     if (sec_len && (r = cur_slice(&all, sec_off, sec_len, &sec)) < 0)
         return r;
     c->dialect = dialect;
+    memcpy(c->server_guid, guid, 16);
     c->server_security_mode = mode;
     c->server_caps = caps;
     c->max_transact = max_t;
@@ -214,5 +221,96 @@ out:
         c->broken = true;
     smb2_req_clear(&q);
     smb2_msg_clear(&m);
+    return r;
+}
+
+/*
+ * Secure dialect negotiation. MS-SMB2 3.2.5.5 asks for it after the tree
+ * connect of a session that is neither anonymous nor guest when the dialect
+ * is 3.0 or 3.0.2; 3.1.1 has pre-auth integrity instead (servers drop the
+ * connection on this FSCTL, 3.3.5.15.12). Below 3.0 MS-SMB2 asks nothing
+ * and Windows sends nothing; we validate there too when we offered 3.x,
+ * because a relay that strips 3.x from our list lands exactly there.
+ * Anonymous sessions cannot be validated: nothing in them is signed.
+ */
+bool smb2_needs_validation(const struct smb2_conn *c) {
+    return !c->negotiate_validated && !c->anonymous && c->signing && c->dialect < SMB2_DIALECT_311 &&
+           c->n_offered > 0 && c->offered[c->n_offered - 1] >= SMB2_DIALECT_300;
+}
+
+void smb2_validate_negotiate_encode(struct smb2_conn *c, struct smb2_req *q) {
+    static const struct smb2_file_id none = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                              0xff, 0xff, 0xff, 0xff}};
+    struct buf in;
+
+    /* 2.2.31.4: what our NEGOTIATE said, word for word. */
+    buf_init(&in);
+    buf_put_u32(&in, c->client_caps);
+    buf_put_bytes(&in, c->client_guid, 16);
+    buf_put_u16(&in, c->client_security_mode);
+    buf_put_u16(&in, c->n_offered);
+    for (uint16_t i = 0; i < c->n_offered; i++)
+        buf_put_u16(&in, c->offered[i]);
+    smb2_req_init(q, SMB2_IOCTL, 0xFFFFFFFFu);
+    q->related = true; /* the tree id of the TREE_CONNECT before it */
+    smb2_ioctl_encode(q, FSCTL_VALIDATE_NEGOTIATE_INFO, &none, in.data, in.len, 24);
+    if (buf_error(&in) < 0)
+        q->body.failed = true; /* the caller's buf_error(&q->body) sees it */
+    buf_free(&in);
+}
+
+static int check_validate_answer(struct smb2_conn *c, const struct smb2_msg *m) {
+    struct cursor b;
+    struct buf out;
+    uint32_t caps;
+    uint16_t mode, dialect;
+    uint8_t guid[16];
+    bool more;
+    int r;
+
+    /* 3.2.5.14.12: an answer neither signed nor encrypted ends the connection
+     * (the transport already verified any signature it carries). */
+    if (!(m->flags & SMB2_FLAGS_SIGNED) && !m->was_encrypted)
+        return -E_TAMPERED;
+    if (m->status != STATUS_SUCCESS) {
+        /* A 2.x-only server may not know the FSCTL; its signed refusal is all
+         * it can say. At 3.0/3.0.2 the server must answer (3.3.5.15.12), and
+         * STATUS_ACCESS_DENIED is its way of saying "not what I negotiated". */
+        if (c->dialect < SMB2_DIALECT_300 &&
+            (m->status == STATUS_FILE_CLOSED || m->status == STATUS_NOT_SUPPORTED ||
+             m->status == STATUS_INVALID_DEVICE_REQUEST || m->status == STATUS_FS_DRIVER_REQUIRED))
+            return 0;
+        return -E_TAMPERED;
+    }
+    buf_init(&out);
+    if ((r = smb2_ioctl_decode(m, &out, &more)) < 0 || out.len != 24) {
+        buf_free(&out);
+        return r < 0 && r != -EBADMSG ? r : -E_TAMPERED;
+    }
+    cur_init(&b, out.data, out.len);
+    r = cur_get_u32(&b, &caps);
+    if (r >= 0)
+        r = cur_get_bytes(&b, guid, 16);
+    if (r >= 0)
+        r = cur_get_u16(&b, &mode);
+    if (r >= 0)
+        r = cur_get_u16(&b, &dialect);
+    buf_free(&out);
+    if (r < 0)
+        return -E_TAMPERED;
+    /* 3.2.5.14.12: each must equal what the NEGOTIATE response said. */
+    if (caps != c->server_caps || memcmp(guid, c->server_guid, 16) != 0 || mode != c->server_security_mode ||
+        dialect != c->dialect)
+        return -E_TAMPERED;
+    return 0;
+}
+
+int smb2_validate_negotiate_finish(struct smb2_conn *c, const struct smb2_msg *m) {
+    int r = check_validate_answer(c, m);
+
+    if (r < 0)
+        c->broken = true; /* 3.2.5.14.12: terminate the connection */
+    else
+        c->negotiate_validated = true;
     return r;
 }

@@ -120,16 +120,31 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
             goto out;
         smb2_derive_keys(c, key, key_len);
         c->signing = true;
+        /* 3.2.5.3.1 / 3.3.5.5.3: a 3.x server signs the final response of a
+         * session that is neither anonymous nor guest. In 3.1.1 the key comes
+         * from the pre-auth hash over the NEGOTIATE and every SESSION_SETUP as
+         * each side saw them, so this one signature proves nobody altered the
+         * negotiation (a stripped dialect, a cleared capability or security
+         * mode, a changed context): it is where a 3.1.1 downgrade is caught. */
         if (m.flags & SMB2_FLAGS_SIGNED) {
-            if ((r = smb2_verify(c, m.raw, m.raw_len)) < 0)
+            if (smb2_verify(c, m.raw, m.raw_len) < 0) {
+                r = c->dialect >= SMB2_DIALECT_300 ? -E_TAMPERED : -EBADMSG;
                 goto out;
-        } else if (c->dialect == SMB2_DIALECT_311) {
-            r = -EBADMSG; /* 3.1.1 servers must sign the final response (3.3.5.5.3) */
+            }
+        } else if (c->dialect >= SMB2_DIALECT_300) {
+            r = -E_TAMPERED;
             goto out;
         }
         if (flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) {
-            if (c->dialect < SMB2_DIALECT_300 || c->cipher == 0) {
+            if (c->dialect < SMB2_DIALECT_300) {
                 r = -EPROTO;
+                goto out;
+            }
+            if (c->cipher == 0) {
+                /* A server that demands encryption but whose NEGOTIATE
+                 * response offered none (SMB2_GLOBAL_CAP_ENCRYPTION cleared,
+                 * no cipher in the 3.1.1 context): the answer was altered. */
+                r = -E_TAMPERED;
                 goto out;
             }
             c->encrypting = true;

@@ -16,6 +16,7 @@
 
 #include "auth/auth.h"
 #include "common/cursor.h"
+#include "common/errors.h"
 
 /* MS-SMB2 2.2.1 */
 #define SMB2_HDR_SIZE 64
@@ -87,6 +88,9 @@ enum smb2_command {
 #define STATUS_NETWORK_SESSION_EXPIRED 0xC000035Cu
 #define STATUS_ACCOUNT_LOCKED_OUT 0xC0000234u
 #define STATUS_INSUFFICIENT_RESOURCES 0xC000009Au
+#define STATUS_INVALID_DEVICE_REQUEST 0xC0000010u
+#define STATUS_FILE_CLOSED 0xC0000128u
+#define STATUS_FS_DRIVER_REQUIRED 0xC000019Cu
 
 /* One response, copied out of its frame (body points into raw). */
 struct smb2_msg {
@@ -131,8 +135,16 @@ struct smb2_conn {
     bool broken; /* transport failed: only smb2_conn_free() is left */
     char server[300]; /* the name as it goes into the tree connect path */
 
+    /* what our NEGOTIATE request said, for FSCTL_VALIDATE_NEGOTIATE_INFO (2.2.31.4) */
+    uint16_t client_security_mode;
+    uint32_t client_caps;
+    uint16_t offered[5];
+    uint16_t n_offered;
+    bool negotiate_validated;
+
     /* negotiate (3.2.5.2) */
     uint16_t dialect;
+    uint8_t server_guid[16];
     uint16_t server_security_mode;
     uint32_t server_caps;
     uint32_t max_transact, max_read, max_write;
@@ -197,6 +209,13 @@ int smb2_status_to_errno(uint32_t status);
 /* ---- commands (one file each) ---- */
 int smb2_negotiate(struct smb2_conn *c, const struct smb2_options *opt, bool want_signing);
 int smb2_negotiate_decode(struct smb2_conn *c, const struct smb2_msg *m);
+/* Secure dialect negotiation (MS-SMB2 3.2.5.5, 3.2.5.14.12): whether the
+ * next tree connect must carry an FSCTL_VALIDATE_NEGOTIATE_INFO, the
+ * request (related to a TREE_CONNECT before it in the same chain), and the
+ * check of its answer: 0, or -E_TAMPERED (connection marked broken). */
+bool smb2_needs_validation(const struct smb2_conn *c);
+void smb2_validate_negotiate_encode(struct smb2_conn *c, struct smb2_req *q);
+int smb2_validate_negotiate_finish(struct smb2_conn *c, const struct smb2_msg *m);
 int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id);
 int smb2_logoff(struct smb2_conn *c);
 int smb2_tree_connect(struct smb2_conn *c, const char *share, uint32_t *ret_tree_id);
@@ -225,6 +244,7 @@ int smb2_read(struct smb2_conn *c, uint32_t tree_id, const struct smb2_file_id *
               bool *ret_more);
 
 #define FSCTL_PIPE_TRANSCEIVE 0x0011C017u
+#define FSCTL_VALIDATE_NEGOTIATE_INFO 0x00140204u
 void smb2_ioctl_encode(struct smb2_req *r, uint32_t ctl, const struct smb2_file_id *fid, const uint8_t *in,
                        size_t in_len, uint32_t max_out);
 int smb2_ioctl_decode(const struct smb2_msg *m, struct buf *out, bool *ret_more);

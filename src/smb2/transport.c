@@ -315,10 +315,12 @@ fail:
     return r;
 }
 
-/* Session-level errors a server may send unsigned (3.2.5.1.3). */
-static bool unsigned_allowed(uint32_t status) {
-    return status == STATUS_USER_SESSION_DELETED || status == STATUS_NETWORK_SESSION_EXPIRED ||
-           status == STATUS_PENDING;
+/* What a server may send unsigned on a signed session (3.2.5.1.3): two
+ * session-level errors, and an interim response -- which is one only with
+ * the async flag; an unsigned final answer saying STATUS_PENDING is forged. */
+static bool unsigned_allowed(const struct smb2_msg *m) {
+    return m->status == STATUS_USER_SESSION_DELETED || m->status == STATUS_NETWORK_SESSION_EXPIRED ||
+           (m->status == STATUS_PENDING && (m->flags & SMB2_FLAGS_ASYNC_COMMAND));
 }
 
 static int build_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct buf *f, uint64_t *mids,
@@ -490,7 +492,7 @@ static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct
                 if (m->flags & SMB2_FLAGS_SIGNED) {
                     if ((r = smb2_verify(c, m->raw, m->raw_len)) < 0)
                         goto fail_ms;
-                } else if (!unsigned_allowed(m->status)) {
+                } else if (!unsigned_allowed(m)) {
                     r = -EBADMSG;
                     goto fail_ms;
                 }

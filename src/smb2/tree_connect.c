@@ -1,6 +1,7 @@
 /* SMB2 TREE_CONNECT and TREE_DISCONNECT (MS-SMB2 2.2.9-2.2.12). */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common/utf16.h"
 #include "smb2/smb2.h"
@@ -58,15 +59,43 @@ int smb2_tree_connect_finish(struct smb2_conn *c, const struct smb2_msg *m, uint
     return 0;
 }
 
+/* With secure dialect negotiation due (smb2_needs_validation()), the
+ * FSCTL_VALIDATE_NEGOTIATE_INFO rides in the same chain, related to the
+ * TREE_CONNECT (3.2.5.5), and nothing else is sent before it is checked. */
 int smb2_tree_connect(struct smb2_conn *c, const char *share, uint32_t *ret_tree_id) {
-    struct smb2_req q;
-    struct smb2_msg m = {0};
+    struct smb2_req q[2];
+    struct smb2_msg m[2] = {{0}};
+    bool validate = smb2_needs_validation(c);
+    size_t n = validate ? 2 : 1;
+    uint32_t tid = 0;
     int r;
 
-    if ((r = smb2_tree_connect_encode(c, &q, share)) >= 0 && (r = smb2_transact(c, &q, 1, &m)) >= 0)
-        r = smb2_tree_connect_finish(c, &m, ret_tree_id);
-    smb2_req_clear(&q);
-    smb2_msg_clear(&m);
+    memset(q, 0, sizeof(q));
+    if ((r = smb2_tree_connect_encode(c, &q[0], share)) < 0)
+        goto out;
+    if (validate) {
+        smb2_validate_negotiate_encode(c, &q[1]);
+        if ((r = buf_error(&q[1].body)) < 0)
+            goto out;
+    }
+    if ((r = smb2_transact(c, q, n, m)) < 0) {
+        /* 3.3.5.15.12: a server that finds our VALIDATE_NEGOTIATE_INFO does
+         * not match what it was sent drops the connection; a bad signature
+         * here is a forged answer. Both are the tampering we look for. */
+        if (validate && (r == -ECONNRESET || r == -EBADMSG))
+            r = -E_TAMPERED;
+        goto out;
+    }
+    if ((r = smb2_tree_connect_finish(c, &m[0], &tid)) < 0)
+        goto out;
+    if (validate && (r = smb2_validate_negotiate_finish(c, &m[1])) < 0)
+        goto out;
+    *ret_tree_id = tid;
+out:
+    for (size_t i = 0; i < 2; i++) {
+        smb2_req_clear(&q[i]);
+        smb2_msg_clear(&m[i]);
+    }
     return r;
 }
 

@@ -15,11 +15,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <linux/sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -475,6 +477,100 @@ static void closing_the_handle_ends_its_ssh_and_leaves_no_zombie(void) {
     CHECK_EQ_I(ssh_bridges_and_zombies(), 0);
 }
 
+/* Our child named comm (its /proc/PID/stat), or 0. */
+static pid_t child_named(const char *comm) {
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    pid_t found = 0;
+
+    while (d && !found && (e = readdir(d))) {
+        char path[300], buf[512], want[64];
+        FILE *f;
+        int ppid = 0;
+        char state = 0;
+
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+        if (!(f = fopen(path, "r")))
+            continue;
+        snprintf(want, sizeof(want), "(%s)", comm);
+        if (fgets(buf, sizeof(buf), f) && strstr(buf, want)) {
+            char *p = strrchr(buf, ')');
+
+            if (p && sscanf(p + 2, "%c %d", &state, &ppid) == 2 && ppid == getpid() && state != 'Z')
+                found = (pid_t) atoi(e->d_name);
+        }
+        fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/*
+ * The handle's ssh is pinned by a pidfd. In a program that reaps children
+ * itself (here SIGCHLD is ignored, so the kernel reaps), an ssh that died
+ * may have its pid taken by another process before the handle is closed:
+ * that process is made for real at exactly that pid (clone3 set_tid, root),
+ * and closing the handle must not signal it. A kill(pid) at that moment
+ * would (the victim has the very pid), as remote_disconnect did before.
+ */
+static void a_dead_sshs_reused_pid_is_never_signalled(void) {
+    HANDLE h = open_as("wtsrmuser");
+    PWTS_SESSION_INFOA info = NULL;
+    struct sigaction ign = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
+    struct clone_args args;
+    DWORD count = 0;
+    pid_t ssh, victim;
+
+    if (geteuid() != 0)
+        SKIP("needs root: clone3 with set_tid");
+    REQUIRE(h != NULL);
+    REQUIRE(WTSEnumerateSessionsA(h, 0, 1, &info, &count));
+    WTSFreeMemory(info);
+    ssh = child_named("ssh");
+    REQUIRE(ssh > 0);
+    sigemptyset(&ign.sa_mask);
+    sigemptyset(&dfl.sa_mask);
+    REQUIRE(sigaction(SIGCHLD, &ign, NULL) == 0);
+    kill(ssh, SIGKILL); /* dies, and the kernel reaps it: its pid is free */
+    for (int i = 0; i < 500 && kill(ssh, 0) == 0; i++)
+        usleep(10000);
+    REQUIRE(sigaction(SIGCHLD, &dfl, NULL) == 0);
+    REQUIRE(kill(ssh, 0) < 0 && errno == ESRCH);
+
+    /* The pid is free once the kernel has reaped ssh; a busy machine may
+     * still need a moment (EEXIST meanwhile). */
+    victim = -1;
+    for (int i = 0; i < 100 && victim < 0; i++) {
+        memset(&args, 0, sizeof(args));
+        args.exit_signal = SIGCHLD;
+        args.set_tid = (uint64_t) (uintptr_t) &ssh;
+        args.set_tid_size = 1;
+        victim = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+        if (victim == 0) {
+            for (;;)
+                pause(); /* SIGTERM's default action ends it */
+        }
+        if (victim < 0 && errno != EEXIST)
+            break;
+        if (victim < 0)
+            usleep(20000);
+    }
+    if (victim < 0) {
+        printf("# clone3 set_tid=%d: %s\n", (int) ssh, strerror(errno));
+        WTSCloseServer(h);
+        SKIP("clone3 set_tid could not take the pid");
+    }
+    CHECK_EQ_I(victim, ssh); /* control: kill(ssh's pid) would reach the victim */
+    WTSCloseServer(h);
+    usleep(200000); /* a signal sent would have had its effect by now */
+    CHECK(waitpid(victim, NULL, WNOHANG) == 0); /* alive, and still ours to reap */
+    kill(victim, SIGKILL);
+    waitpid(victim, NULL, 0);
+}
+
 #define MANY 20
 
 static int cmp_double(const void *a, const void *b) {
@@ -551,6 +647,7 @@ static const struct tap_case cases[] = {
     CASE(a_stubborn_session_is_forced_after_the_grace_and_signals_do_not_break_the_wait),
     CASE(a_key_the_host_does_not_know_is_access_denied),
     CASE(closing_the_handle_ends_its_ssh_and_leaves_no_zombie),
+    CASE(a_dead_sshs_reused_pid_is_never_signalled),
     CASE(many_remote_sessions_are_all_listed),
 };
 

@@ -8,7 +8,7 @@
  *   test-session-api [--current ID] ID:USER:HOST…
  *
  * Each ID:USER:HOST is a live ssh session of USER from client address HOST
- * (an IPv4 literal); --current is the id WTS_CURRENT_SESSION must resolve
+ * (an IPv4 literal), at least one; --current is the id WTS_CURRENT_SESSION must resolve
  * to for this process (0 when it runs outside any session). Only the
  * sessions named are checked: other sessions on the host may come and go.
  * Wine-style: last-error and out-parameters are poisoned before each call.
@@ -382,6 +382,12 @@ int main(int argc, char **argv) {
             return 2;
         }
         n_expected++;
+    }
+    /* Every case checks the sessions named: with none, each would pass
+     * without having looked at a session. */
+    if (n_expected == 0) {
+        fprintf(stderr, "test-session-api: no live session named (ID:USER:HOST); nothing to test\n");
+        return 2;
     }
     if (gethostname(host_name, sizeof(host_name)) < 0)
         return 2;

@@ -8,6 +8,9 @@
  *   test-session-logoff denied ID SIGLOG   as a non-root user, another user's session:
  *                                          ERROR_ACCESS_DENIED and no process signalled
  *                                          (SIGLOG is the session's sigwatch log)
+ *   test-session-logoff typo ID SIGLOG     as root: calls on handles from failed WTSOpenServer
+ *                                          (malformed names) fail with ERROR_INVALID_PARAMETER
+ *                                          and no process of session ID is signalled
  *   test-session-logoff eintr ID           bWait=TRUE while SIGALRM keeps interrupting the caller
  *   test-session-logoff forking ID COUNT   bWait=TRUE on a session whose process forks all the time
  *   test-session-logoff own-wait OUT       run inside an ssh session as its (non-root) user:
@@ -216,6 +219,52 @@ static void no_process_of_that_session_was_signalled(void) {
     CHECK_EQ_U(query_error(target), 0);
 }
 
+/* --- typo: a failed WTSOpenServer is not this host --- */
+
+/* As root, WTSLogoffSession(WTS_CURRENT_SERVER_HANDLE, target, …) would end
+ * the session (the "wait" mode shows it): if a failed open meant this host,
+ * these calls would succeed and sigwatch would record the SIGTERM. */
+static void calls_on_a_failed_open_fail_and_leave_the_session_alone(void) {
+    char long_name[401];
+    const char *bad[] = {"bad name with spaces", "ssh://", "ssh://-oProxyCommand=touch /tmp/wtsnet-typo-pwned",
+                         long_name, "host\nname"};
+
+    REQUIRE(geteuid() == 0);
+    memset(long_name, 'a', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = '\0';
+    n_before = members(target, before, MAX_MEMBERS);
+    REQUIRE(n_before > 0);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        PWTS_SESSION_INFOA info = NULL;
+        LPSTR buf = NULL;
+        DWORD count = 0;
+        HANDLE h;
+
+        SetLastError(0xdeadbeef);
+        h = WTSOpenServerA((LPSTR) bad[i]);
+        CHECK(h != WTS_CURRENT_SERVER_HANDLE);
+        CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(!WTSLogoffSession(h, target, TRUE));
+        CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(!WTSLogoffSession(h, target, FALSE));
+        CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(!WTSDisconnectSession(h, target, TRUE));
+        CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(!WTSEnumerateSessionsA(h, 0, 1, &info, &count));
+        CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+        SetLastError(0xdeadbeef);
+        CHECK(!WTSQuerySessionInformationA(h, target, WTSUserName, &buf, &count));
+        CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+        CHECK(info == NULL && buf == NULL);
+        WTSCloseServer(h);
+    }
+    CHECK(access("/tmp/wtsnet-typo-pwned", F_OK) != 0);
+}
+
 /* --- eintr --- */
 
 static volatile sig_atomic_t alarms;
@@ -313,7 +362,7 @@ static void logging_off_ones_own_session_ends_every_other_member(void) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: test-session-logoff wait|nowait|eintr ID | denied ID SIGLOG | forking ID COUNTFILE |"
+    fprintf(stderr, "usage: test-session-logoff wait|nowait|eintr ID | denied|typo ID SIGLOG | forking ID COUNTFILE |"
                     " own-wait|own-nowait OUTFILE\n");
     exit(2);
 }
@@ -361,6 +410,8 @@ int main(int argc, char **argv) {
             CASE(the_session_ends_after_the_grace_period_without_the_caller));
     if (strcmp(mode, "denied") == 0 && path_arg)
         RUN(CASE(another_users_session_is_access_denied), CASE(no_process_of_that_session_was_signalled));
+    if (strcmp(mode, "typo") == 0 && path_arg)
+        RUN(CASE(calls_on_a_failed_open_fail_and_leave_the_session_alone), CASE(no_process_of_that_session_was_signalled));
     if (strcmp(mode, "eintr") == 0)
         RUN(CASE(logoff_waits_through_signals_to_the_caller));
     if (strcmp(mode, "forking") == 0 && path_arg)

@@ -2,6 +2,10 @@
 # Everything lives under one temp dir; users and groups carry the smbt prefix.
 # Functions: samba_users, samba_conf DIR PORT [extra [global] lines…],
 # samba_start DIR (sets SMBD_PID), samba_stop, samba_wait_port PORT.
+# samba_stop leaves no process of the server behind (samba-dcerpcd included).
+
+# shellcheck source=procs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
 SMBT_ADMIN=smbtadmin SMBT_ADMIN_PW='Adm1n-pw!' SMBT_USER1=smbtuser1 SMBT_USER1_PW='User1-pw!'
 SMBT_USER2=smbtuser2 SMBT_USER2_PW='User2-pw!'
@@ -80,13 +84,24 @@ samba_start() { # DIR [PORT]
         echo "port $2 is already taken" >&2
         return 1
     fi
+    SMBD_DIR=$1
+    # A cgroup of its own where the machine has one to give (tests/lib/procs.sh):
+    # smbd starts samba-dcerpcd and its rpcd_* workers on demand, and they
+    # detach from smbd's session and outlive it; the cgroup holds them all.
+    SMBD_CGROUP=$(procs_cgroup_new "wtsnet-smbd-$BASHPID-$RANDOM") || SMBD_CGROUP=
     # Its own session: smbd signals its whole process group when it stops.
-    setsid smbd -s "$1/smb.conf" -F --no-process-group --debug-stdout >"$1/log/smbd.out" 2>&1 </dev/null &
+    (procs_cgroup_exec "$SMBD_CGROUP" setsid smbd -s "$1/smb.conf" -F --no-process-group --debug-stdout) \
+        >"$1/log/smbd.out" 2>&1 </dev/null &
     SMBD_PID=$!
     if [ -n "${2:-}" ]; then samba_wait_port "$2" && kill -0 "$SMBD_PID"; fi
 }
 
-samba_stop() { # the smbd we started, its children and samba-dcerpcd: its process group
+# The smbd we started, its children and samba-dcerpcd with its workers: smbd
+# first, politely (its process group), then whatever is left of the server,
+# by its cgroup, and by PID for every process that names our private
+# smb.conf (the workers run with --configfile=DIR/smb.conf).
+samba_stop() {
+    local left
     if [ -n "${SMBD_PID:-}" ]; then
         kill -- "-$SMBD_PID" 2>/dev/null
         for _ in $(seq 50); do kill -0 -- "-$SMBD_PID" 2>/dev/null || break; sleep 0.1; done
@@ -94,4 +109,15 @@ samba_stop() { # the smbd we started, its children and samba-dcerpcd: its proces
         wait "$SMBD_PID" 2>/dev/null
         SMBD_PID=
     fi
+    if [ -n "${SMBD_CGROUP:-}" ]; then
+        procs_cgroup_kill "$SMBD_CGROUP" || echo "# samba_stop: cgroup $SMBD_CGROUP is still busy" >&2
+        SMBD_CGROUP=
+    fi
+    if [ -n "${SMBD_DIR:-}" ]; then
+        # shellcheck disable=SC2046
+        procs_kill $(procs_with_cmdline "$SMBD_DIR/smb.conf")
+        left=$(procs_with_cmdline "$SMBD_DIR/smb.conf")
+        [ -z "$left" ] || echo "# samba_stop: still running: $left" >&2
+    fi
+    return 0
 }

@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # Every fuzz target over its seeds (fuzz/seeds/<target>/), in both
 # builds: the sanitizers see the parsers on real-world and edge inputs even
-# where no libFuzzer is available (fuzz/meson.build).
+# where no libFuzzer is available (fuzz/meson.build). The targets come from
+# meson's introspection: a target not built, or one without seeds, is a
+# failed case rather than a silent gap.
 set -u
 cd "$(dirname "$0")/../.."
-for dir in fuzz/seeds/*/; do
-    target=$(basename "$dir")
-    bin=$BUILD/fuzz/$target
-    [ -x "$bin" ] || continue
-    if "$bin" "$dir"* >/dev/null 2>&1; then
-        bash tests/lib/tap-count.sh "$VARIANT/fuzz-replay" printf '1..1\nok 1 - %s over its corpus\n' "$target"
+. tests/lib/tap.sh
+mapfile -t targets < <(bash tests/lib/test-programs.sh "$BUILD" fuzz fuzz-)
+if [ ${#targets[@]} -eq 0 ]; then
+    tap_fail "$VARIANT/fuzz-replay" "meson introspect lists the fuzz targets"
+    exit 1
+fi
+for bin in "${targets[@]}"; do
+    target=$(basename "$bin")
+    seeds=()
+    for f in "fuzz/seeds/$target"/*; do [ -f "$f" ] && seeds+=("$f"); done
+    if [ ${#seeds[@]} -eq 0 ]; then
+        tap_fail "$VARIANT/fuzz-replay" "$target has seeds" "fuzz/seeds/$target/ is missing or empty"
+    elif [ ! -x "$bin" ]; then
+        tap_fail "$VARIANT/fuzz-replay" "$target over its corpus" "$bin was not built"
     else
-        bash tests/lib/tap-count.sh "$VARIANT/fuzz-replay" printf '1..1\nnot ok 1 - %s over its corpus\n' "$target"
+        tap_check "$VARIANT/fuzz-replay" "$target over its ${#seeds[@]} seeds" "$bin" "${seeds[@]}"
     fi
 done
-exit 0

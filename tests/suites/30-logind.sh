@@ -4,29 +4,28 @@
 # runs each test program inside it, and always powers it off.
 set -u
 source tests/integration/logind-ns/ns.sh
+. tests/lib/tap.sh
 NS_TIE_TO_SHELL=1 # never outlive this script, even when it is killed
 
-fail_whole_suite() {
-    echo "not ok - $VARIANT/logind: $*"
-    echo "0 1 0" >>"$TAP_TOTALS"
+fail_whole_suite() { # the namespace is every case's precondition
+    tap_fail "$VARIANT/logind" "$*"
     exit 0
 }
 if [ "$(id -u)" -ne 0 ]; then
-    echo "ok - $VARIANT/logind # SKIP needs root to boot systemd in a namespace"
-    echo "0 0 1" >>"$TAP_TOTALS"
+    tap_skip "$VARIANT/logind" "logind suite" "needs root to boot systemd in a namespace"
     exit 0
 fi
 trap ns_cleanup EXIT
 trap 'exit 1' INT TERM
-ns_boot || fail_whole_suite "the namespace did not boot"
-ns_setup_users || fail_whole_suite "could not create the test users"
-ns_setup_polkit || fail_whole_suite "could not install the polkit rule"
-ns_start_sshd || fail_whole_suite "sshd did not start"
+ns_boot || fail_whole_suite "the namespace boots"
+ns_setup_users || fail_whole_suite "the test users are created"
+ns_setup_polkit || fail_whole_suite "the polkit rule is installed"
+ns_start_sshd || fail_whole_suite "sshd starts"
 
 mapfile -t test_env < <(ns_test_env)
 bin=$(ns_path "$BUILD/tests/integration")
 for t in test-logind-sessions test-logind-logoff test-logind-nobus test-logind-down; do
-    [ -x "$BUILD/tests/integration/$t" ] || fail_whole_suite "$t was not built"
+    # (a program not built is a failed case: tap-count.sh cannot run it)
     bash tests/lib/tap-count.sh "$VARIANT/$t" nsenter -t "$NS_PID" -p -m -C -- env "${test_env[@]}" "$bin/$t" {NS_LOCK_FD}>&-
 done
 # The provider-neutral API test (also run against the audit provider by
@@ -58,8 +57,7 @@ if a=$(session_of "${NS_USERS[0]}") && b=$(session_of "${NS_USERS[1]}"); then
         --current 0 "$a:${NS_USERS[0]}:127.0.0.1" "$b:${NS_USERS[1]}:127.0.0.2"
     ns_run loginctl terminate-session "$a" "$b" 2>/dev/null
 else
-    echo "not ok - $VARIANT/logind: the ssh logins for the shared tests did not appear"
-    echo "0 1 0" >>"$TAP_TOTALS"
+    tap_fail "$VARIANT/session-api[logind]" "the ssh logins it looks at appear in logind"
 fi
 for p in "${clients[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 clients=()

@@ -57,15 +57,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# One TAP line from the shell: tap NAME COMMAND… (the command's status decides).
-tap() {
-    local name=$1
+# Each case is counted as it ends; a case whose sessions could not be
+# started is a failed case of its own, and every later case still runs.
+. tests/lib/tap.sh
+tap() { tap_check "$label/shell" "$@"; } # tap NAME COMMAND…: the command's status decides
+
+# with VAR… -- NAME CMD…: the tap-count case NAME when the sessions named by
+# the variables VAR… exist, else one failed case saying which is missing.
+with() {
+    local missing=()
+    while [ "$1" != -- ]; do
+        [ -n "${!1}" ] || missing+=("$1")
+        shift
+    done
     shift
-    if "$@"; then
-        bash tests/lib/tap-count.sh "$label/shell" printf '1..1\nok 1 - %s\n' "$name"
-    else
-        bash tests/lib/tap-count.sh "$label/shell" printf '1..1\nnot ok 1 - %s\n' "$name"
+    if [ ${#missing[@]} -gt 0 ]; then
+        tap_fail "$1" "its session(s) ${missing[*]} exist" "the ssh login for ${missing[*]} failed (see above)"
+        return 1
     fi
+    bash tests/lib/tap-count.sh "$@"
 }
 
 for u in wtsaualice wtsaubob; do
@@ -153,62 +163,128 @@ AS_BOB=(setpriv --reuid=wtsaubob --regid=wtsaubob --init-groups --)
 my_sid=$(cat /proc/self/sessionid)
 [ "$my_sid" = 4294967295 ] && my_sid=0
 
+A= B= C= C_N= E= F= G= O=
+# login VAR USER SOURCE COMMAND: an ssh login (start_session) whose id goes
+# to VAR; a failed login is a failed case, and VAR stays empty.
+login() {
+    local var=$1
+    shift
+    if start_session "$@"; then
+        printf -v "$var" '%s' "$SID"
+    else
+        printf -v "$var" '%s' ""
+        tap_fail "$label/login" "ssh login of $1 from $2 ($var)" "see the lines above"
+        return 1
+    fi
+}
+
 # --- list and query: alice from 127.0.0.1, bob from 127.0.0.2 ---
-start_session wtsaualice 127.0.0.1 'exec sleep 600' || skip_all "no ssh login possible (see above)"
-A=$SID
-start_session wtsaubob 127.0.0.2 'exec sleep 600' && B=$SID
-wait_member "$A" sleep && wait_member "$B" sleep
-bash tests/lib/tap-count.sh "$label/api-utmp" \
+login A wtsaualice 127.0.0.1 'exec sleep 600'
+login B wtsaubob 127.0.0.2 'exec sleep 600'
+[ -n "$A" ] && [ -n "$B" ] && wait_member "$A" sleep && wait_member "$B" sleep
+with A B -- "$label/api-utmp" \
     "$I/test-session-api" --current "$my_sid" "$A:wtsaualice:127.0.0.1" "$B:wtsaubob:127.0.0.2"
 # A non-root caller cannot read sshd's descriptors: the client address it
 # sees comes from utmp alone, so this shows the utmp path works.
-bash tests/lib/tap-count.sh "$label/api-utmp-nonroot" "${AS_BOB[@]}" \
+with A B -- "$label/api-utmp-nonroot" "${AS_BOB[@]}" \
     "$I/test-session-api" --current "$my_sid" "$A:wtsaualice:127.0.0.1" "$B:wtsaubob:127.0.0.2"
 # The same answers without utmp: the client address from sshd's socket.
-WTSNET_AUDIT_UTMP= bash tests/lib/tap-count.sh "$label/api-no-utmp" \
+WTSNET_AUDIT_UTMP= with A B -- "$label/api-no-utmp" \
     "$I/test-session-api" --current "$my_sid" "$A:wtsaualice:127.0.0.1" "$B:wtsaubob:127.0.0.2"
-bash tests/lib/tap-count.sh "$label/provider-choice" "$I/test-provider-choice" "$A"
+with A -- "$label/provider-choice" "$I/test-provider-choice" "$A"
+
+# --- the CLI escapes what a session record holds (issue 10, item 7): a utmp
+# record for alice's session whose host holds ESC and a newline ---
+member_pid() { # SID COMM
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(cat "$p/sessionid" 2>/dev/null)" = "$1" ] && [ "$(cat "$p/comm" 2>/dev/null)" = "$2" ] &&
+            { basename "$p"; return 0; }
+    done
+    return 1
+}
+evil_utmp() { # FILE PID: one USER_PROCESS record (utmp(5), x86-64/glibc layout, 384 bytes)
+    python3 - "$1" "$2" <<'PY'
+import struct, sys, time
+host = b"evil\x1b[31mhost\nforged-row"
+now = time.time()
+rec = struct.pack("<hxxi32s4s32s256shhiii4I20x", 7, int(sys.argv[2]), b"pts/99", b"ts99", b"wtsaualice", host,
+                  0, 0, 0, int(now), 0, 0, 0, 0, 0)
+assert len(rec) == 384
+open(sys.argv[1], "wb").write(rec)
+PY
+}
+cli_escapes() {
+    local pid out=$D/out/cli-escape.txt json=$D/out/cli-escape.json
+    pid=$(member_pid "$A" sleep) && evil_utmp "$D/utmp" "$pid" || return 1
+    WTSNET_PROVIDER=audit WTSNET_AUDIT_UTMP=$D/utmp "$BUILD/tools/wtsnet" show "$A" >"$out" || return 1
+    WTSNET_PROVIDER=audit WTSNET_AUDIT_UTMP=$D/utmp "$BUILD/tools/wtsnet" --json show "$A" >"$json" || return 1
+    # Text: the escapes, no raw ESC, no forged line; JSON: valid, the exact name back.
+    grep -qF 'evil\x1b[31mhost\nforged-row' "$out" && ! grep -q $'\x1b' "$out" && ! grep -q '^forged-row' "$out" &&
+        python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+assert d["client_name"] == "evil\x1b[31mhost\nforged-row", d' "$json" && ! grep -q $'\x1b' "$json"
+}
+tap "the CLI escapes a session record's control characters (text and JSON)" cli_escapes
 
 # --- denial: bob asks for alice's session; nothing in it may be signalled ---
-start_session wtsaualice 127.0.0.1 "exec $I/sigwatch $D/out/sigwatch.log" && C=$SID && C_N=$((${#CLIENTS[@]} - 1))
-wait_member "$C" sigwatch
+login C wtsaualice 127.0.0.1 "exec $I/sigwatch $D/out/sigwatch.log" && C_N=$((${#CLIENTS[@]} - 1))
+[ -n "$C" ] && wait_member "$C" sigwatch
 touch "$D/out/sigwatch.log"
-bash tests/lib/tap-count.sh "$label/denied" "${AS_BOB[@]}" "$I/test-session-logoff" denied "$C" "$D/out/sigwatch.log"
+with C -- "$label/denied" "${AS_BOB[@]}" "$I/test-session-logoff" denied "$C" "$D/out/sigwatch.log"
+# As root a logoff of this host would succeed: handles from failed opens
+# (malformed names) must not act here (issue 10, item 1).
+with C -- "$label/failed-open" "$I/test-session-logoff" typo "$C" "$D/out/sigwatch.log"
+# The CLI too: a bad or empty --server is an error, and session C is not touched.
+cli_bad_server() {
+    local err=$D/out/cli-bad-server.err status
+    "$BUILD/tools/wtsnet" -s "bad name with spaces" logoff "$C" >/dev/null 2>"$err"; status=$?
+    [ $status -eq 1 ] && grep -q "cannot open server 'bad name with spaces': .*(error 87)" "$err" || return 1
+    "$BUILD/tools/wtsnet" -s $'host\nname' logoff "$C" >/dev/null 2>"$err"; status=$?
+    [ $status -eq 1 ] && grep -qF "cannot open server 'host\nname'" "$err" || return 1
+    "$BUILD/tools/wtsnet" -s "" logoff "$C" >/dev/null 2>&1; status=$?
+    [ $status -eq 2 ] || return 1
+    sleep 0.3
+    [ ! -s "$D/out/sigwatch.log" ] && wait_member "$C" sigwatch
+}
+tap "the CLI refuses a bad or empty --server and touches no session" eval '[ -n "$C" ] && cli_bad_server'
 # Control: a logoff that may, does signal it (so the check above could fail).
-WTSNET_LOGOFF_GRACE_MS=1000 bash tests/lib/tap-count.sh "$label/wait-sigwatch" "$I/test-session-logoff" wait "$C"
+WTSNET_LOGOFF_GRACE_MS=1000 with C -- "$label/wait-sigwatch" "$I/test-session-logoff" wait "$C"
 tap "sigwatch recorded the SIGTERM of a permitted logoff" grep -qx 15 "$D/out/sigwatch.log"
-tap "the denied-then-ended session's ssh client saw the end" client_exits "$C_N" 10
+tap "the denied-then-ended session's ssh client saw the end" eval '[ -n "$C" ] && client_exits "$C_N" 10'
 
 # --- bWait=TRUE as root, and a non-root user ending his own session from outside ---
-bash tests/lib/tap-count.sh "$label/wait-root" "$I/test-session-logoff" wait "$A"
-tap "alice's ssh client saw the end" client_exits 0 10
-bash tests/lib/tap-count.sh "$label/wait-own-from-outside" "${AS_BOB[@]}" "$I/test-session-logoff" wait "$B"
+with A -- "$label/wait-root" "$I/test-session-logoff" wait "$A"
+tap "alice's ssh client saw the end" eval '[ -n "$A" ] && client_exits 0 10'
+with B -- "$label/wait-own-from-outside" "${AS_BOB[@]}" "$I/test-session-logoff" wait "$B"
 
 # --- one's own session (WTS_CURRENT_SESSION), as a non-root user, inside it ---
 for mode in own-wait own-nowait; do
     out=$D/out/$mode.tap
-    start_session wtsaubob 127.0.0.2 "exec $I/test-session-logoff $mode $out"
-    client_exits $((${#CLIENTS[@]} - 1)) 30
-    # The program outlives its ssh client (it is spared): wait for its last line.
-    for _ in $(seq 300); do grep -q '^# done' "$out" 2>/dev/null && break; sleep 0.1; done
-    bash tests/lib/tap-count.sh "$label/$mode" cat "$out"
+    login O wtsaubob 127.0.0.2 "exec $I/test-session-logoff $mode $out"
+    if [ -n "$O" ]; then
+        client_exits $((${#CLIENTS[@]} - 1)) 30
+        # The program outlives its ssh client (it is spared): wait for its last line.
+        for _ in $(seq 300); do grep -q '^# done' "$out" 2>/dev/null && break; sleep 0.1; done
+    fi
+    with O -- "$label/$mode" cat "$out"
 done
 
 # --- bWait=FALSE, and EINTR, on sessions that ignore SIGTERM and SIGHUP ---
-start_session wtsaualice 127.0.0.1 "trap '' TERM HUP; exec sleep 600" && E=$SID
-wait_member "$E" sleep
-WTSNET_LOGOFF_GRACE_MS=1500 bash tests/lib/tap-count.sh "$label/nowait" "$I/test-session-logoff" nowait "$E"
-start_session wtsaualice 127.0.0.2 "trap '' TERM HUP; exec sleep 600" && F=$SID
-wait_member "$F" sleep
-WTSNET_LOGOFF_GRACE_MS=1500 bash tests/lib/tap-count.sh "$label/eintr" "$I/test-session-logoff" eintr "$F"
+login E wtsaualice 127.0.0.1 "trap '' TERM HUP; exec sleep 600"
+[ -n "$E" ] && wait_member "$E" sleep
+WTSNET_LOGOFF_GRACE_MS=1500 with E -- "$label/nowait" "$I/test-session-logoff" nowait "$E"
+login F wtsaualice 127.0.0.2 "trap '' TERM HUP; exec sleep 600"
+[ -n "$F" ] && wait_member "$F" sleep
+WTSNET_LOGOFF_GRACE_MS=1500 with F -- "$label/eintr" "$I/test-session-logoff" eintr "$F"
 
 # --- a session that never stops forking: every 2 ms, and at full speed ---
 for speed in slow fast; do
     count=$D/out/forker-$speed.count
     arg=; [ $speed = fast ] && arg=fast
-    start_session wtsaualice 127.0.0.1 "exec $I/forker $count $arg" && G=$SID
-    for _ in $(seq 50); do [ "$(stat -c %s "$count" 2>/dev/null || echo 0)" -ge 50 ] && break; sleep 0.1; done
-    WTSNET_LOGOFF_GRACE_MS=300 bash tests/lib/tap-count.sh "$label/forking-$speed" \
+    login G wtsaualice 127.0.0.1 "exec $I/forker $count $arg"
+    for _ in $(seq 50); do [ -n "$G" ] && [ "$(stat -c %s "$count" 2>/dev/null || echo 0)" -ge 50 ] && break; sleep 0.1; done
+    WTSNET_LOGOFF_GRACE_MS=300 with G -- "$label/forking-$speed" \
         "$I/test-session-logoff" forking "$G" "$count"
 done
 

@@ -4,10 +4,11 @@
 # checked against rpcclient; then the error cases. Needs root (unix users).
 set -u
 . tests/lib/samba-env.sh
+. tests/lib/tap.sh
 [ "$VARIANT" = plain ] && port=14450 || port=14451
 if [ "$(id -u)" -ne 0 ] || ! command -v smbd >/dev/null; then
-    echo "ok - samba suite # SKIP needs root and samba"
-    echo "0 0 1" >>"$TAP_TOTALS"; exit 0
+    tap_skip "$VARIANT/smb2-samba" "samba suite" "needs root and samba"
+    exit 0
 fi
 dir=$(mktemp -d /tmp/wtsnet-smb2-XXXXXX)
 chmod 755 "$dir"
@@ -39,7 +40,9 @@ for c in "${configs[@]}"; do
     IFS=';' read -r -a extra <<<"$lines"
     samba_conf "$dir" "$port" "${extra[@]}"
     if ! samba_start "$dir" "$port"; then
-        echo "0 1 0" >>"$TAP_TOTALS"; echo "not ok - smbd did not start ($label)"; samba_stop; continue
+        tap_fail "$VARIANT/smb2-samba[$label]" "smbd starts" "$(tail -n 5 "$dir/log/smbd.out")"
+        samba_stop
+        continue
     fi
     out=$(rpcclient -s "$dir/client.conf" -p "$port" -U "$SMBT_ADMIN%$SMBT_ADMIN_PW" 127.0.0.1 -c srvinfo 2>&1)
     export EXPECT_LINE1 EXPECT_PLATFORM EXPECT_VERSION EXPECT_TYPE
@@ -54,8 +57,11 @@ done
 
 # The error cases, on defaults (3.1.1). The last one kills this smbd.
 samba_conf "$dir" "$port"
-samba_start "$dir" "$port"
-export WTSNET_TEST_SMBD_PID=$SMBD_PID
-bash tests/lib/tap-count.sh "$VARIANT/smb2-errors" "$BUILD/tests/integration/test-smb2-errors"
+if samba_start "$dir" "$port"; then
+    export WTSNET_TEST_SMBD_PID=$SMBD_PID
+    bash tests/lib/tap-count.sh "$VARIANT/smb2-errors" "$BUILD/tests/integration/test-smb2-errors"
+else
+    tap_fail "$VARIANT/smb2-errors" "smbd starts" "$(tail -n 5 "$dir/log/smbd.out")"
+fi
 samba_stop
 exit 0

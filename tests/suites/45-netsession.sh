@@ -5,9 +5,11 @@
 # `net session` CLI verb. Needs root (unix users).
 set -u
 . tests/lib/samba-env.sh
+. tests/lib/tap.sh
 if [ "$VARIANT" = plain ]; then port=14457 relay=14458; else port=14459 relay=14460; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v smbd >/dev/null || ! command -v socat >/dev/null; then
-    echo "0 0 1" >>"$TAP_TOTALS"; echo "ok - netsession suite # SKIP needs root, samba, socat"; exit 0
+    tap_skip "$VARIANT/netsession" "netsession suite" "needs root, samba, socat"
+    exit 0
 fi
 dir=$(mktemp -d /tmp/wtsnet-smb2-XXXXXX)
 chmod 755 "$dir"
@@ -21,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 samba_users
 samba_conf "$dir" "$port"
-samba_start "$dir" "$port" || { echo "0 1 0" >>"$TAP_TOTALS"; echo "not ok - smbd did not start"; exit 0; }
+samba_start "$dir" "$port" || { tap_fail "$VARIANT/netsession" "smbd starts" "$(tail -n 5 "$dir/log/smbd.out")"; exit 1; }
 socat "TCP-LISTEN:$relay,bind=127.0.0.1,fork,reuseaddr" "TCP:127.0.0.1:$port,bind=127.0.0.2" 2>/dev/null &
 socat_pid=$!
 samba_wait_port "$relay"
@@ -56,10 +58,10 @@ chmod 600 "$dir/creds"
 export WTSNET_CREDENTIALS_FILE="$dir/creds"
 
 # The seed sample, byte for byte, against the installed headers and libraries.
+# Each case is counted as it ends (tests/lib/tap.sh).
+check() { tap_check "$VARIANT/$group" "$desc" "$@"; }
+group=seed-sample
 {
-    n=0 fails=0
-    check() { n=$((n + 1)); if "$@"; then echo "ok $n - ${desc}"; else echo "not ok $n - ${desc}"; fi; }
-    echo "1..6"
     root="$dir/root"
     desc="meson install puts headers, libwtsnet and libwtsnet-wmain in place"
     check bash -c "meson install -C '$BUILD' --destdir '$root' --no-rebuild >/dev/null 2>&1"
@@ -87,16 +89,14 @@ export WTSNET_CREDENTIALS_FILE="$dir/creds"
     desc="the session is gone and its smbclient was disconnected"
     check bash -c "$(declare -f session_gone); dir='$dir' SMBT_USER2='$SMBT_USER2' session_gone && sleep 2 &&
         grep -q 'NT_STATUS_CONNECTION_DISCONNECTED\|NT_STATUS_CONNECTION_RESET\|NT_STATUS_END_OF_FILE' '$dir/smbclient.log'"
-} >"$dir/seed.tap"
-bash tests/lib/tap-count.sh "$VARIANT/seed-sample" cat "$dir/seed.tap"
+}
 
 # The CLI verb (tools/netsession.c) through its test driver.
+group=net-session-cli
 {
-    n=0
-    check() { n=$((n + 1)); if "$@"; then echo "ok $n - ${desc}"; else echo "not ok $n - ${desc}"; fi; }
     drv="$BUILD/tests/integration/net-session-driver"
-    echo "1..4"
-    client_session "$dir/smbclient2.log" >/dev/null
+    desc="a live smbclient session of $SMBT_USER2 from 127.0.0.2, for the CLI"
+    check client_session "$dir/smbclient2.log"
     desc="--json lists $SMBT_USER2 from 127.0.0.2 at --level 10"
     check bash -c "'$drv' --json session --server 127.0.0.1:$port --level 10 | grep -q '\"client\": \"127.0.0.2\", \"user\": \"$SMBT_USER2\"'"
     desc="the table lists it as \\\\127.0.0.2"
@@ -106,6 +106,5 @@ bash tests/lib/tap-count.sh "$VARIANT/seed-sample" cat "$dir/seed.tap"
     desc="no match: exit 1 and the message of 2312"
     check bash -c "out=\$('$drv' session --server 127.0.0.1:$port --client 10.9.9.9 --delete 2>&1); st=\$?;
         [ \$st -eq 1 ] && printf '%s' \"\$out\" | grep -q 'A session does not exist with that computer name. (error 2312)'"
-} >"$dir/cli.tap"
-bash tests/lib/tap-count.sh "$VARIANT/net-session-cli" cat "$dir/cli.tap"
+}
 exit 0

@@ -45,7 +45,7 @@ WTSRM_HOST=127.0.0.1 WTSRM_PORT=2400 WTSRM_BAD_CONFIG=$dir/ssh_config_bad WTSRM_
 # The CLI over several hosts.
 wtsnet=$BUILD/tools/wtsnet
 a=ssh://wtsrmuser@127.0.0.1:2400 b=ssh://wtsrmuser@127.0.0.3:2401 down=ssh://wtsrmuser@127.0.0.1:2419
-out=$dir/out err=$dir/err tap=$dir/cli.tap
+out=$dir/out err=$dir/err
 
 # A host that accepts TCP and never speaks (a hung sshd): python3, started here, stopped by PID.
 silent() { # port
@@ -57,10 +57,11 @@ s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16); time.sleep(120)' "$1" &
 silent 2416; silent 2417; silent 2418
 sleep 0.3
 
+# Each case is counted as it ends (tests/lib/tap.sh); a failure shows what wtsnet printed.
+. "$root/tests/lib/tap.sh"
+shown() { "$@" && return 0; cat "$out" "$err"; return 1; }
 {
-    n=0
-    ok() { n=$((n + 1)); if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; sed 's/^/# /' "$out" "$err"; fi; }
-    echo "1..6"
+    ok() { tap_check "$VARIANT/remote-cli" "$name" shown "$@"; }
 
     name=list_of_several_hosts_has_a_server_column_and_reports_the_down_one
     "$wtsnet" -s "$a" -s "$down" -s "$b" list >"$out" 2>"$err"; status=$?
@@ -107,6 +108,5 @@ print(next((str(r["id"]) for r in json.load(sys.stdin) if r["user"]=="wtsrmvicti
     name=an_injected_option_is_refused_and_nothing_runs
     "$wtsnet" -s "ssh://-oProxyCommand=touch $dir/pwned" -s "$a" list >"$out" 2>"$err"; status=$?
     ok eval '[ $status -eq 1 ] && grep -q "cannot open server .*(error 87)" "$err" && [ ! -e "$dir/pwned" ] && grep -q "^$a " "$out"'
-} >"$tap" 2>&1
-bash "$root/tests/lib/tap-count.sh" "$VARIANT/remote-cli" cat "$tap"
+}
 exit 0

@@ -11,13 +11,13 @@
 set -u
 root=$(pwd)
 here=$root/tests/integration/rdp
-tap=$(mktemp /tmp/wtsnet-xrdp-tap.XXXXXX)
+# Each case is counted as it ends (tests/lib/tap.sh).
+. tests/lib/tap.sh
 if [ "$(id -u)" -ne 0 ]; then
-    printf '1..1\nok 1 - rdp # SKIP needs root (a systemd namespace, users, xrdp)\n' >"$tap"
-    bash tests/lib/tap-count.sh "$VARIANT/rdp" cat "$tap"
-    rm -f "$tap"
+    tap_skip "$VARIANT/rdp" rdp "needs root (a systemd namespace, users, xrdp)"
     exit 0
 fi
+tap=$(mktemp /tmp/wtsnet-xrdp-tap.XXXXXX)
 # shellcheck source=../integration/logind-ns/ns.sh
 source "$root/tests/integration/logind-ns/ns.sh"
 # shellcheck source=../integration/rdp/rdp.sh
@@ -33,9 +33,8 @@ wtsnet=$(ns_path "$BUILD/tools/wtsnet") # run inside the namespace
 test_rdp=$(ns_path "$BUILD/tests/integration/rdp/test-rdp")
 alice=${RDP_USERS[0]} bob=${RDP_USERS[1]}
 expect="$alice=127.0.0.1=1024x768x32 $bob=127.0.0.2=800x600x16"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1" >>"$tap"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1" >>"$tap"; shift; for l in "$@"; do echo "# $l" >>"$tap"; done; }
+ok() { tap_ok "$VARIANT/rdp" "$1"; }
+not_ok() { local name=$1; shift; tap_fail "$VARIANT/rdp" "$name" "$(printf '%s\n' "$@")"; }
 check() { # name, command…
     local name=$1
     shift
@@ -55,8 +54,7 @@ setup() {
 }
 
 if ! setup >"$tap.out" 2>&1; then
-    { echo "1..1"; echo "not ok 1 - rdp environment comes up"; sed 's/^/# /' "$tap.out"; } >"$tap"
-    bash tests/lib/tap-count.sh "$VARIANT/rdp" cat "$tap"
+    not_ok "rdp environment comes up" "$(tail -n 30 "$tap.out")"
     exit 0
 fi
 id_alice=$(dword_id "$sid_alice") id_bob=$(dword_id "$sid_bob")
@@ -154,5 +152,3 @@ listener_goes_with_xrdp() {
 }
 check listener_is_not_listed_once_xrdp_stops listener_goes_with_xrdp
 
-echo "1..$n" | cat - "$tap" >"$tap.out" && mv "$tap.out" "$tap"
-bash tests/lib/tap-count.sh "$VARIANT/rdp" cat "$tap"

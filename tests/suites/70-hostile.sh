@@ -9,9 +9,10 @@
 # Needs root (unix users, namespaces), samba, python3.
 set -u
 . tests/lib/samba-env.sh
+. tests/lib/tap.sh
 if [ "$VARIANT" = plain ]; then port=14491 peer=14492; else port=14493 peer=14494; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v smbd >/dev/null || ! command -v python3 >/dev/null; then
-    echo "0 0 1" >>"$TAP_TOTALS"; echo "ok - hostile suite # SKIP needs root, samba, python3"; exit 0
+    tap_skip "$VARIANT/hostile" suite "needs root, samba, python3"; exit 0
 fi
 here=$(pwd)
 hostile="$here/tests/integration/hostile"
@@ -27,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 samba_users
 samba_conf "$dir" "$port"
-samba_start "$dir" "$port" || { echo "0 1 0" >>"$TAP_TOTALS"; echo "not ok - smbd did not start"; exit 0; }
+samba_start "$dir" "$port" || { tap_fail "$VARIANT/hostile" smbd_starts; exit 1; }
 printf 'username = %s\npassword = %s\n' "$SMBT_ADMIN" "$SMBT_ADMIN_PW" >"$dir/creds"
 chmod 600 "$dir/creds"
 mkdir -p "$dir/anon" # a HOME without credentials: an anonymous (unsigned) session
@@ -89,6 +90,6 @@ ns=(unshare --mount --net --pid --fork --kill-child --mount-proc --propagation p
 if "${ns[@]}" true 2>/dev/null; then
     bash tests/lib/tap-count.sh "$VARIANT/hostile-resolve-hang" timeout -k 5 120 "${ns[@]}" bash "$dir/resolve-hang.sh"
 else
-    echo "0 0 1" >>"$TAP_TOTALS"; echo "ok - resolve-hang # SKIP no mount/network namespaces here"
+    tap_skip "$VARIANT/hostile-resolve-hang" suite "no mount/network namespaces here"
 fi
 exit 0

@@ -1,4 +1,5 @@
 /* The bounds-checked cursor and the growing buffer under every parser. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "common/cursor.h"
@@ -149,7 +150,31 @@ static void a_token_is_never_empty_and_never_moves_on_failure(void) {
     CHECK(cur_get_char(&c, &ch) == 0 && ch == '\n' && c.pos == 4);
 }
 
+/* A secret buffer (a password in UTF-16) grows by copy-wipe-free: through
+ * several growths it keeps every byte, in order, and frees cleanly. */
+static void a_secret_buffer_keeps_its_bytes_as_it_grows(void) {
+    struct buf b;
+    char password[1000];
+    size_t units = 0;
+    bool same = true;
+
+    for (size_t i = 0; i < sizeof(password) - 1; i++)
+        password[i] = (char) ('a' + i % 26);
+    password[sizeof(password) - 1] = '\0';
+    buf_init_secret(&b);
+    CHECK(b.secret);
+    CHECK_EQ_I(utf16_put_utf8(&b, password, &units), 0);
+    CHECK_EQ_U(units, sizeof(password) - 1);
+    REQUIRE(b.len == 2 * units && b.cap >= b.len && !b.failed);
+    for (size_t i = 0; i < units; i++)
+        same = same && b.data[2 * i] == (uint8_t) password[i] && b.data[2 * i + 1] == 0;
+    CHECK(same);
+    buf_free(&b);
+    CHECK(b.data == NULL && b.len == 0 && !b.secret);
+}
+
 TAP_MAIN(CASE(text_getters_split_lines_and_tokens), CASE(a_token_is_never_empty_and_never_moves_on_failure),
          CASE(getters_fail_without_moving), CASE(getters_read_little_endian),
          CASE(align_counts_from_the_message_start), CASE(slice_and_sub_stay_inside), CASE(buf_writes_and_patches),
-         CASE(utf16_round_trips_and_rejects_lone_surrogates), CASE(utf16_upper_maps_beyond_ascii))
+         CASE(utf16_round_trips_and_rejects_lone_surrogates), CASE(utf16_upper_maps_beyond_ascii),
+         CASE(a_secret_buffer_keeps_its_bytes_as_it_grows))

@@ -165,6 +165,85 @@ static void mic_is_sent_when_the_server_gives_a_timestamp(void) {
     auth_mech_ntlmssp.free(st);
 }
 
+/* MS-NLMP 4.2.4.4 (GSS_WrapEx, NTLMv2 with extended session security and key
+ * exchange): from RandomSessionKey 55…55 the client SigningKey and SealingKey,
+ * then "Plaintext" (UTF-16LE) sealed by the RC4 handle and its signature made
+ * with the same handle afterwards. */
+static void signing_and_sealing_match_msnlmp_4_2_4_4(void) {
+    uint8_t esk[16], sign[16], seal[16], msg[18], sealed[18], sig[16], want[32];
+    struct crypto_rc4 rc4;
+
+    memset(esk, 0x55, 16);
+    ntlm_client_keys(esk, sign, seal);
+    unhex("4788dc861b4782f35d43fd98fe1a2d39", want);
+    CHECK(memcmp(sign, want, 16) == 0);
+    unhex("59f600973cc4960a25480a7c196e4c58", want);
+    CHECK(memcmp(seal, want, 16) == 0);
+    REQUIRE(unhex("50006c00610069006e007400650078007400", msg) == 18);
+    crypto_rc4_init(&rc4, seal, 16);
+    memcpy(sealed, msg, 18);
+    crypto_rc4(&rc4, sealed, 18);
+    unhex("54e50165bf1936dc996020c1811b0f06fb5f", want);
+    CHECK(memcmp(sealed, want, 18) == 0);
+    ntlm_mac(sign, &rc4, 0, msg, 18, sig);
+    unhex("010000007fb38ec5c55d497600000000", want);
+    CHECK(memcmp(sig, want, 16) == 0);
+}
+
+/* The NTLM messages inside the SESSION_SETUPs of Microsoft's blog post "SMB
+ * 3.1.1 Pre-authentication integrity in Windows 10" (2015-08-11; transcribed
+ * from the Pike test suite), with its Session.SessionKey, which is NTLM's
+ * ExportedSessionKey. MS-NLMP's own examples carry no MIC (no MsvAvTimestamp),
+ * so these Windows 10 messages are the published MIC: the AUTHENTICATE
+ * MESSAGE's MIC at offset 72, and the SPNEGO mechListMIC over the MechTypeList
+ * (just NTLMSSP) with sequence number 0. */
+static const char blog_negotiate[] = "4E544C4D5353500001000000978208E200000000000000000000000000000000060380250000000F";
+static const char blog_challenge[] =
+    "4E544C4D53535000020000000C000C003800000015828AE20D1D8BA31179D008000000000000000050005000440000000A0092270000000F"
+    "53005500540033003100310002000C0053005500540033003100310001000C0053005500540033003100310004000C0053005500540033"
+    "003100310003000C0053005500540033003100310007000800A1A1F5ADCBAED00100000000";
+static const char blog_authenticate[] =
+    "4E544C4D53535000030000001800180090000000EE00EE00A80000000C000C00580000001A001A0064000000120012007E00000010001000"
+    "96010000158288E2060380250000000FECAC77A5F385A8BF9C38C706EEEDDCD3530055005400330031003100610064006D0069006E006900"
+    "730074007200610074006F007200440052004900560045005200330031003100000000000000000000000000000000000000000000000000"
+    "63078EB639FE03E20A231C3AE3BF23080101000000000000A1A1F5ADCBAED001BC4AD05F223CC90F0000000002000C005300550054003300"
+    "3100310001000C0053005500540033003100310004000C0053005500540033003100310003000C0053005500540033003100310007000800"
+    "A1A1F5ADCBAED00106000400020000000800300030000000000000000000000000300000B61FEFCAA857EA57BF1EDCEBF8974B8E0EBA5A6D"
+    "FD9D07A31D11B548F8C9D0CC0A001000000000000000000000000000000000000900160063006900660073002F0053005500540033003100"
+    "31000000000000000000000000003B9BDFF38F5EE8F9663F11A0F4C03A78";
+
+static void mic_and_mech_list_mic_match_a_published_windows_exchange(void) {
+    uint8_t key[16], neg[64], chal[200], auth[512], mic[16], sign[16], seal[16], sig[16], want[16];
+    size_t nn = unhex(blog_negotiate, neg), cn = unhex(blog_challenge, chal), an = unhex(blog_authenticate, auth);
+    static const uint8_t mech_types[] = {0x30, 0x0c, 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04,
+                                         0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
+    struct crypto_rc4 rc4;
+    struct auth_identity id = {.user = "User", .domain = "Domain", .password = "Password"};
+    struct auth_ctx *a = NULL;
+    struct buf tok;
+
+    REQUIRE(nn == 40 && cn == 148 && an == 422);
+    unhex("270E1BA896585EEB7AF3472D3B4C75A7", key);
+    ntlm_auth_mic(key, neg, nn, chal, cn, auth, an, mic); /* its own MIC field counts as zero */
+    CHECK(memcmp(mic, auth + 72, 16) == 0);
+    auth[200] ^= 1;
+    ntlm_auth_mic(key, neg, nn, chal, cn, auth, an, mic);
+    CHECK(memcmp(mic, auth + 72, 16) != 0);
+
+    ntlm_client_keys(key, sign, seal);
+    crypto_rc4_init(&rc4, seal, 16);
+    ntlm_mac(sign, &rc4, 0, mech_types, sizeof(mech_types), sig);
+    unhex("0100000063775A9A5FD97F0600000000", want);
+    CHECK(memcmp(sig, want, 16) == 0);
+    /* and our SPNEGO offers exactly that MechTypeList, so it MICs the same bytes */
+    buf_init(&tok);
+    REQUIRE(auth_spnego_new((const struct auth_mech_ops *const[]){&auth_mech_ntlmssp}, 1, &id, "Server", &a) == 0);
+    REQUIRE(auth_spnego_step(a, NULL, 0, &tok) >= 0);
+    CHECK(memmem(tok.data, tok.len, mech_types, sizeof(mech_types)) != NULL);
+    buf_free(&tok);
+    auth_spnego_free(a);
+}
+
 static void challenge_truncated_anywhere_is_rejected(void) {
     uint8_t chal[200];
     size_t n = unhex(challenge_hex, chal);
@@ -234,4 +313,5 @@ TAP_MAIN(CASE(ntowfv2_matches_msnlmp_4_2_4_1_1), CASE(ntowfv2_upper_cases_the_us
          CASE(mic_is_sent_when_the_server_gives_a_timestamp), CASE(challenge_truncated_anywhere_is_rejected),
          CASE(challenge_target_info_outside_message_is_rejected),
          CASE(challenge_av_pair_overrunning_its_list_is_rejected), CASE(challenge_of_wrong_type_is_rejected),
-         CASE(spnego_resp_yields_state_and_token), CASE(spnego_length_beyond_input_is_rejected))
+         CASE(spnego_resp_yields_state_and_token), CASE(spnego_length_beyond_input_is_rejected),
+         CASE(signing_and_sealing_match_msnlmp_4_2_4_4), CASE(mic_and_mech_list_mic_match_a_published_windows_exchange))

@@ -59,10 +59,14 @@ static void ipv6_literal_net_names_become_addresses(void) {
 }
 
 static void garbage_is_refused_before_any_lookup(void) {
+    static char long_name[401];
     static const char *bad[] = {"\\server", "\\\\", "\\\\a\\b", "a b", "-opt", "host..x", "1.2.3",
-                                "[::1", "[zz]", "bad!name", "ab\xc3\xa9"};
+                                "[::1", "[zz]", "bad!name", "ab\xc3\xa9", "bad name with spaces", "host\nname",
+                                " ", "\\\\ ", ":445", "\\\\:445", "ssh://host", "-oProxyCommand=x", long_name};
+
     struct server_addr a;
 
+    memset(long_name, 'a', sizeof(long_name) - 1);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (server_addr_parse(bad[i], &a) != -EADDRNOTAVAIL)
             TAP_FAIL("accepted %s", bad[i]);

@@ -140,6 +140,19 @@ static void an_interim_for_another_message_id_is_refused(void) {
     done(c);
 }
 
+/* On a signed session only an interim may come unsigned (3.2.5.1.3): an
+ * unsigned STATUS_PENDING without the async flag is no interim but a forged
+ * final answer, and is refused before anything reads it. */
+static void an_unsigned_sync_pending_on_a_signed_session_is_refused(void) {
+    struct smb2_conn *c = conn(2000);
+    struct smb2_msg m = {0};
+
+    c->signing = true;
+    answer(SMB2_IOCTL, 0, STATUS_PENDING, false, 9, 9);
+    CHECK_EQ_I(request(c, SMB2_IOCTL, &m), -EBADMSG);
+    done(c);
+}
+
 static void *late_interim(void *arg) {
     (void) arg;
     nanosleep(&(struct timespec){.tv_sec = 1, .tv_nsec = 200000000}, NULL);
@@ -165,4 +178,5 @@ static void an_interim_does_not_move_the_deadline(void) {
 TAP_MAIN(CASE(one_interim_then_the_answer_is_the_answer), CASE(a_second_interim_for_one_request_is_a_protocol_error),
          CASE(an_interim_for_a_command_that_never_goes_async_is_refused),
          CASE(an_interim_for_another_command_is_refused), CASE(an_interim_for_another_message_id_is_refused),
-         CASE(an_interim_does_not_move_the_deadline))
+         CASE(an_interim_does_not_move_the_deadline),
+         CASE(an_unsigned_sync_pending_on_a_signed_session_is_refused))

@@ -13,11 +13,11 @@
 # fixtures lock ns.sh holds (like its wtsit users).
 WINPR_USER=$'wtsit\xc3\xa9\xf0\x9d\x84\x9e'
 
-winpr_result() { # ok|fail|skip, text
+winpr_result() { # ok|fail|skip, text: one case, counted as it ends (tests/lib/tap.sh, sourced by the suite)
     case $1 in
-    ok) echo "ok - $VARIANT/winpr: $2"; echo "1 0 0" >>"$TAP_TOTALS" ;;
-    skip) echo "ok - $VARIANT/winpr # SKIP $2"; echo "0 0 1" >>"$TAP_TOTALS" ;;
-    *) echo "not ok - $VARIANT/winpr: $2"; echo "0 1 0" >>"$TAP_TOTALS" ;;
+    ok) tap_ok "$VARIANT/winpr" "$2" ;;
+    skip) tap_skip "$VARIANT/winpr" setup "$2" ;;
+    *) tap_fail "$VARIANT/winpr" "$2" ;;
     esac
 }
 
