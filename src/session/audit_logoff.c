@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -84,28 +83,6 @@ static int reaper_path(char buf[static REAPER_PATH_MAX]) {
     return reaper_at(buf, WTSNET_REAPER_DIR, strlen(WTSNET_REAPER_DIR));
 }
 
-/* Waits up to usec for a pinned child to exit, and reaps it. */
-static bool child_exited(int pidfd, uint64_t usec) {
-    uint64_t deadline = now_monotonic_usec() + usec;
-    struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
-
-    for (;;) {
-        uint64_t now = now_monotonic_usec();
-        int n;
-
-        if (now >= deadline)
-            return false;
-        n = poll(&pfd, 1, (int) ((deadline - now + 999) / 1000));
-        if (n > 0)
-            break;
-        if (n < 0 && errno != EINTR)
-            return false;
-    }
-    while (waitid(P_PIDFD, (id_t) pidfd, &(siginfo_t){0}, WEXITED) < 0 && errno == EINTR)
-        ;
-    return true;
-}
-
 /*
  * The detached reaper of an asynchronous logoff: it runs audit_kill_finish
  * (grace, SIGKILL, rescan) after the caller has returned. No fork here (the
@@ -175,9 +152,9 @@ static int spawn_reaper(struct audit_kill *k, uint64_t start_usec, const struct 
     pidfd = pidfd_open(pid, 0);
     if (pidfd < 0)
         return 0; /* already reaped by the caller's own SIGCHLD handling */
-    if (!child_exited(pidfd, 5000000)) {
+    if (!proc_child_wait_exit(pidfd, 5000000)) {
         (void) pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
-        (void) child_exited(pidfd, 1000000);
+        (void) proc_child_wait_exit(pidfd, 1000000);
         r = -ETIMEDOUT;
     }
     close(pidfd);

@@ -4,14 +4,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/cursor.h"
 #include "common/fileio.h"
 #include "common/parse_int.h"
+#include "common/wintime.h"
 
 /* "[/proc/]<pid>/<leaf>" without snprintf (not async-signal-safe). */
 static void pid_path(char *buf, size_t size, int proc_fd, pid_t pid, const char *leaf) {
@@ -281,4 +284,25 @@ int proc_socket_inodes(int proc_fd, pid_t pid, struct proc_inodes *ret) {
     }
     *ret = s;
     return 0;
+}
+
+bool proc_child_wait_exit(int pidfd, uint64_t usec) {
+    uint64_t deadline = now_monotonic_usec() + usec;
+    struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+
+    for (;;) {
+        uint64_t now = now_monotonic_usec();
+        int n;
+
+        if (now >= deadline)
+            return false;
+        n = poll(&pfd, 1, (int) ((deadline - now + 999) / 1000));
+        if (n > 0)
+            break; /* a pidfd turns readable when its process exits */
+        if (n < 0 && errno != EINTR)
+            return false;
+    }
+    while (waitid(P_PIDFD, (id_t) pidfd, &(siginfo_t){0}, WEXITED) < 0 && errno == EINTR)
+        ;
+    return true;
 }

@@ -64,4 +64,9 @@ void proc_inodes_free(struct proc_inodes *s);
 /* The sockets a process holds (its fd walk). Errors as proc_fd_each, or -ENOMEM. */
 int proc_socket_inodes(int proc_fd, pid_t pid, struct proc_inodes *ret);
 
+/* Waits up to usec for the child pinned by pidfd (pidfd_open) to exit, then
+ * reaps it (ECHILD, when the caller's SIGCHLD handling already did, is fine).
+ * True once it is gone; false at the deadline or on a poll error. */
+bool proc_child_wait_exit(int pidfd, uint64_t usec);
+
 #endif

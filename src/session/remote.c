@@ -42,6 +42,7 @@
 #include "common/parse_int.h"
 #include "common/wintime.h"
 #include "session/logind_bus.h"
+#include "session/proc.h"
 
 extern char **environ;
 
@@ -305,33 +306,6 @@ static void read_ssh_stderr(struct remote_provider *rp, uint64_t wait_usec) {
     }
 }
 
-/* Waits up to usec for the pinned ssh to exit (its pidfd turns readable),
- * then reaps it. True once it is gone (or was reaped elsewhere). */
-static bool ssh_wait_exit(int pidfd, uint64_t usec) {
-    uint64_t deadline = now_monotonic_usec() + usec;
-
-    for (;;) {
-        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
-        uint64_t now = now_monotonic_usec();
-        int n;
-
-        if (now >= deadline)
-            return false;
-        n = poll(&pfd, 1, (int) ((deadline - now + 999) / 1000));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n > 0)
-            break;
-    }
-    /* Exited: reap it through the pidfd (ECHILD when the caller's SIGCHLD
-     * handling already did: nothing to do then). */
-    while (waitid(P_PIDFD, (id_t) pidfd, &(siginfo_t){0}, WEXITED) < 0 && errno == EINTR)
-        ;
-    return true;
-}
-
 /*
  * Ends the connection and its ssh, and reaps ssh: no zombie is left. Every
  * signal goes through the pidfd, so that an ssh reaped by someone else (a
@@ -343,9 +317,9 @@ static void remote_disconnect(struct remote_provider *rp) {
     rp->bus = sd_bus_close_unref(rp->bus); /* closes our end: ssh sees EOF */
     if (rp->ssh_pidfd >= 0) {
         (void) pidfd_send_signal(rp->ssh_pidfd, SIGTERM, NULL, 0);
-        if (!ssh_wait_exit(rp->ssh_pidfd, 2000000)) {
+        if (!proc_child_wait_exit(rp->ssh_pidfd, 2000000)) {
             (void) pidfd_send_signal(rp->ssh_pidfd, SIGKILL, NULL, 0);
-            (void) ssh_wait_exit(rp->ssh_pidfd, 2000000);
+            (void) proc_child_wait_exit(rp->ssh_pidfd, 2000000);
         }
         close(rp->ssh_pidfd);
         rp->ssh_pidfd = -1;
