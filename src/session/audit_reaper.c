@@ -23,8 +23,8 @@
 
 #define TERMED_FD 3
 
-/* A decimal argument the library wrote with %PRIu64: digits only (leading
- * zeros allowed, as before), at most max. */
+/* A decimal argument the library wrote with %PRIu64: digits only, leading
+ * zeros allowed, at most max. */
 static int arg_u64(const char *s, uint64_t max, uint64_t *ret) {
     return parse_uint(s, 10, max, PARSE_INT_LEADING_ZEROS, ret);
 }
