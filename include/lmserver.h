@@ -57,7 +57,7 @@ typedef struct _SERVER_INFO_101 {
 
 /*
  * Information about a server, levels 100 and 101, in one buffer the caller
- * frees with NetApiBufferFree. servername: see docs/api.md "Server names"
+ * frees with NetApiBufferFree. servername: see docs/netapi.md "Server names"
  * (NULL = this host's SMB server). Returns NERR_Success; ERROR_INVALID_LEVEL;
  * ERROR_INVALID_PARAMETER (NULL bufptr); NERR_InvalidComputer (a name that is
  * not one); ERROR_BAD_NETPATH (nothing answers); ERROR_LOGON_FAILURE;

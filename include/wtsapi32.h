@@ -363,7 +363,11 @@ BOOL WINAPI WTSQuerySessionInformationA(HANDLE hServer, DWORD SessionId, WTS_INF
  */
 BOOL WINAPI WTSLogoffSession(HANDLE hServer, DWORD SessionId, BOOL bWait);
 
-/* Linux sessions have no disconnected state to move to: ERROR_NOT_SUPPORTED. */
+/* An xrdp session: its RDP client is detached (as xrdp-dis does), the session
+ * keeps running until the user reconnects; ERROR_ACCESS_DENIED unless the
+ * caller is its user, root or in group xrdp. bWait: returns once no client is
+ * attached (ERROR_TIMEOUT after WTSNET_LOGOFF_TIMEOUT_MS). Any other session
+ * has no disconnected state to move to: ERROR_NOT_SUPPORTED. (docs/api.md) */
 BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait);
 
 /* Not implemented yet: FALSE with ERROR_CALL_NOT_IMPLEMENTED. */

@@ -47,7 +47,8 @@ struct auth_ctx;
 int auth_spnego_new(const struct auth_mech_ops *const *mechs, size_t n_mechs, const struct auth_identity *id,
                     const char *target_host, struct auth_ctx **ret);
 /* Feeds the server's token (NULL/0 for the first call) and produces ours.
- * *ret_done is set once nothing more needs to be sent. */
+ * 0 or a negative errno; whether the mechanism is done is kept inside, and
+ * auth_spnego_finish() refuses to finish before it is. */
 int auth_spnego_step(struct auth_ctx *a, const uint8_t *in, size_t in_len, struct buf *out);
 /* Checks the server's last token (accept-completed). */
 int auth_spnego_finish(struct auth_ctx *a, const uint8_t *in, size_t in_len);

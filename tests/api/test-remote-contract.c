@@ -1,8 +1,8 @@
 /*
  * The remote (ssh://) side of the contract that needs no remote host:
  * what WTSOpenServer refuses, and how calls fail — quickly, with Windows'
- * codes — when the host cannot be reached. Ports 2418-2419 on 127.0.0.1
- * belong to this test (no sshd listens there).
+ * codes — when the host cannot be reached. Port 2419 on 127.0.0.1 belongs
+ * to this test (no sshd listens there); the silent host's port is the kernel's pick.
  */
 #include <wtsapi32.h>
 
@@ -155,23 +155,25 @@ static void a_closed_port_gives_a_handle_and_calls_fail_with_1722_at_once(void) 
 /* A host that accepts the TCP connection and then says nothing (a hung
  * sshd, a black hole behind a proxy): bounded by WTSNET_REMOTE_TIMEOUT_MS. */
 static void a_silent_host_fails_with_1722_within_the_timeout(void) {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(2418), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    /* A listener that never accepts, on a port the kernel picks (a fixed one
+     * may be taken by a test running beside this one). */
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t alen = sizeof(a);
     PWTS_SESSION_INFOA info = POISON;
     DWORD count = POISON_COUNT;
-    int fd, one = 1;
+    char url[64];
+    int fd;
     HANDLE h;
     double t0, took;
 
     need_ssh();
     fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     REQUIRE(fd >= 0);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, (struct sockaddr *) &a, sizeof(a)) < 0 || listen(fd, 8) < 0) {
-        close(fd);
-        SKIP("127.0.0.1:2418 is taken");
-    }
+    REQUIRE(bind(fd, (struct sockaddr *) &a, sizeof(a)) == 0 && listen(fd, 8) == 0);
+    REQUIRE(getsockname(fd, (struct sockaddr *) &a, &alen) == 0);
+    snprintf(url, sizeof(url), "ssh://nobody@127.0.0.1:%u", (unsigned) ntohs(a.sin_port));
     setenv("WTSNET_REMOTE_TIMEOUT_MS", "1000", 1);
-    h = WTSOpenServerA((LPSTR) "ssh://nobody@127.0.0.1:2418");
+    h = WTSOpenServerA(url);
     unsetenv("WTSNET_REMOTE_TIMEOUT_MS");
     REQUIRE(h != NULL);
     t0 = now_sec();

@@ -151,6 +151,26 @@ static size_t session_pids(DWORD id, pid_t *pids, size_t max) {
     return n;
 }
 
+/* The session's processes once its login has settled: two looks 200 ms
+ * apart that find the same set (sshd's short-lived helpers come and go in
+ * the first moments), within 5 s; 0 if it never settles. */
+static size_t session_pids_settled(DWORD id, pid_t *pids, size_t max) {
+    pid_t again[MAX_PIDS];
+    size_t n = session_pids(id, pids, max);
+
+    for (int tries = 0; tries < 25; tries++) {
+        size_t m;
+
+        usleep(200000);
+        m = session_pids(id, again, max < MAX_PIDS ? max : MAX_PIDS);
+        if (m == n && memcmp(again, pids, n * sizeof(*pids)) == 0)
+            return n;
+        memcpy(pids, again, m * sizeof(*pids));
+        n = m;
+    }
+    return 0;
+}
+
 static size_t alive(const pid_t *pids, size_t n) {
     size_t k = 0;
 
@@ -323,7 +343,7 @@ static void a_user_without_the_right_is_denied_and_the_session_lives_on(void) {
     REQUIRE(root && user);
     id = new_session(root, "wtsrmvictim", "127.0.0.2", "exec sleep 600", &client);
     REQUIRE(id != 0);
-    n = session_pids(id, pids, MAX_PIDS);
+    n = session_pids_settled(id, pids, MAX_PIDS);
     REQUIRE(n > 0);
     SetLastError(0xdeadbeef);
     CHECK(!WTSLogoffSession(user, id, TRUE));
