@@ -13,7 +13,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    struct audit_proc_stat st;
+    struct proc_stat st;
     struct audit_utmp_entry e;
     char host[64], tty[16];
     uint32_t v;
@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         (void) audit_parse_u32(in, size - 1, &v);
         break;
     case 1:
-        if (audit_parse_stat(in, size - 1, &st) == 0)
+        if (proc_parse_stat(in, size - 1, &st) == 0)
             (void) audit_tty_name(st.tty_nr, tty, sizeof(tty));
         break;
     case 2:

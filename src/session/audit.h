@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "session/proc.h"
 #include "session/provider.h"
 
 #define AUDIT_SID_UNSET 4294967295u
@@ -36,17 +37,6 @@ bool audit_id_is_addressable(uint32_t sid);
 
 /* A decimal u32 followed by nothing or one '\n' (/proc/PID/sessionid). */
 int audit_parse_u32(const char *buf, size_t len, uint32_t *ret);
-
-struct audit_proc_stat {
-    char comm[16];
-    char state;
-    pid_t ppid;
-    uint32_t tty_nr;
-    uint64_t start_ticks; /* clock ticks after boot */
-};
-
-/* /proc/PID/stat: comm may hold spaces and ')', so it ends at the LAST ')'. */
-int audit_parse_stat(const char *buf, size_t len, struct audit_proc_stat *ret);
 
 /* "pts/3", "tty2", "ttyS0" for a tty_nr (proc(5)); -ENOENT for 0 or an
  * unknown major. */
@@ -70,11 +60,7 @@ int audit_parse_utmp(const void *rec, size_t len, struct audit_utmp_entry *ret);
  * negative when the line is malformed. */
 int audit_parse_tcp_line(const char *line, size_t len, uint64_t inode, char *host, size_t size);
 
-/* --- /proc access without allocation (audit_kill.c) --- */
-
-/* Reads /proc/<pid>/<leaf> with one read(2): the length, or -errno. */
-ssize_t audit_proc_read(int proc_fd, pid_t pid, const char *leaf, char *buf, size_t size);
-int audit_proc_read_u32(int proc_fd, pid_t pid, const char *leaf, uint32_t *ret);
+/* --- the /proc listing the logoff engine and the scan share (audit_kill.c) --- */
 
 /* Calls fn for each process directory of the /proc opened as proc_fd, with
  * dents as getdents64 buffer, until fn returns non-zero (negative: that
@@ -89,8 +75,8 @@ int audit_proc_each(int proc_fd, char *dents, size_t dents_size, int (*fn)(pid_t
  * Every process is pinned with pidfd_open() and verified as a member after
  * pinning; signals go through pidfd_send_signal(), so a recycled pid is
  * never hit. After the workspace is set up the engine neither allocates nor
- * takes a lock: the detached reaper of an asynchronous logoff runs it in a
- * forked child. */
+ * takes a lock: the detached reaper of an asynchronous logoff
+ * (audit_reaper.c) runs it after a fork of its own. */
 
 struct audit_pin {
     pid_t pid;
@@ -159,9 +145,41 @@ int audit_kill_owner(struct audit_kill *k, uint32_t *ret_uid);
  * 0, -ETIMEDOUT (deadline), -EACCES (only members we may not signal are left). */
 int audit_kill_finish(struct audit_kill *k, uint64_t start_usec, const struct logoff_policy *policy);
 
+/* --- between the provider's files: audit.c (the provider and its cache),
+ * audit_enum.c (the scan of /proc into records), audit_login.c (what the
+ * login left: utmp, sshd's connection, the VT), audit_logoff.c --- */
+
+struct audit_cache_meta {
+    uint32_t id;
+    pid_t leader;
+    uint64_t leader_start;
+};
+
+/* One pass over /proc: every session, session 0 first, then by id; meta
+ * parallel to the records (the leader each was found with). */
+int audit_full_scan(struct session_list *ret, struct audit_cache_meta **ret_meta);
+/* The record with that id in a list sorted by id, or NULL. */
+struct session_record *audit_find_record(struct session_list *l, uint32_t id);
+/* Replaces *field by a copy of s ("" for NULL); -ENOMEM leaves it. */
+int audit_set_str(char **field, const char *s);
+
+/* utmp's line, host and time over the records of the sessions they belong to. */
+void audit_overlay_utmp(int proc_fd, struct session_list *l);
+/* The client of an sshd session, from the TCP connection one of its sshd processes holds. */
+void audit_remote_from_socket(int proc_fd, const pid_t *sshd, unsigned n_sshd, struct session_record *r);
+/* The virtual console in the foreground ("ttyN"), and a record's seat, VT
+ * and state from its tty. */
+void audit_foreground_vt(char *buf, size_t size);
+void audit_apply_vt(struct session_record *r, const char *fg_vt);
+
+/* The provider's logoff (audit_logoff.c); it drops the cache through audit_forget_cache. */
+int audit_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy);
+void audit_forget_cache(struct session_provider *p);
+void audit_record_meta_free(struct session_list *l, struct audit_cache_meta *meta);
+
 /* The set of processes that already had their SIGTERM, handed from the
  * library to the detached reaper (src/session/audit_reaper.c) so that none
- * gets a second one: raw, between two builds of this same code. */
+ * gets a second one: raw, between two builds of this same code (audit_logoff.c). */
 int audit_kill_export_termed(const struct audit_kill *k, int fd);
 int audit_kill_import_termed(struct audit_kill *k, int fd);
 

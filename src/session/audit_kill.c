@@ -31,7 +31,7 @@
  *
  * Once the workspace exists nothing here allocates, locks or uses stdio:
  * only system calls and the allocation-free parsers, so the same code runs
- * in the forked reaper that finishes an asynchronous logoff (audit.c).
+ * in the detached reaper that finishes an asynchronous logoff (audit_reaper.c).
  */
 #include "session/audit.h"
 
@@ -46,6 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "common/wintime.h"
 
 /* Small getdents batches: the newest pids are listed just before they are
@@ -67,52 +68,6 @@ static int pidfd_open_(pid_t pid) {
 
 static int pidfd_send_signal_(int fd, int sig) {
     return (int) syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
-}
-
-/* "<pid>/<leaf>" without snprintf (not async-signal-safe). */
-static void pid_path(char *buf, size_t size, pid_t pid, const char *leaf) {
-    char digits[12];
-    size_t n = 0, at = 0;
-    uint32_t v = (uint32_t) pid;
-
-    do {
-        digits[n++] = (char) ('0' + v % 10);
-        v /= 10;
-    } while (v && n < sizeof(digits));
-    while (n > 0 && at + 1 < size)
-        buf[at++] = digits[--n];
-    if (at + 1 < size)
-        buf[at++] = '/';
-    for (; *leaf && at + 1 < size; leaf++)
-        buf[at++] = *leaf;
-    buf[at] = '\0';
-}
-
-ssize_t audit_proc_read(int proc_fd, pid_t pid, const char *leaf, char *buf, size_t size) {
-    char path[64];
-    ssize_t n;
-    int fd;
-
-    pid_path(path, sizeof(path), pid, leaf);
-    fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return -errno;
-    do
-        n = read(fd, buf, size);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        n = -errno;
-    close(fd);
-    return n;
-}
-
-int audit_proc_read_u32(int proc_fd, pid_t pid, const char *leaf, uint32_t *ret) {
-    char buf[16];
-    ssize_t n = audit_proc_read(proc_fd, pid, leaf, buf, sizeof(buf));
-
-    if (n < 0)
-        return (int) n;
-    return audit_parse_u32(buf, (size_t) n, ret);
 }
 
 int audit_kill_init(struct audit_kill *k, uint32_t sid, pid_t spare) {
@@ -169,14 +124,9 @@ static int pid_from_name(const char *name, pid_t *ret) {
 
 static int read_last_pid(int proc_fd, uint32_t *ret) {
     char buf[16];
-    ssize_t n;
-    int fd = openat(proc_fd, "sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+    ssize_t n = read_small_file_at(proc_fd, "sys/kernel/ns_last_pid", 0, buf, sizeof(buf));
 
-    if (fd < 0)
-        return -errno;
-    n = read(fd, buf, sizeof(buf));
-    close(fd);
-    return n > 0 ? audit_parse_u32(buf, (size_t) n, ret) : -EIO;
+    return n > 0 ? audit_parse_u32(buf, (size_t) n, ret) : n < 0 ? (int) n : -EIO;
 }
 
 /* The pids a look for late arrivals considers, (from, to] with wrap, and
@@ -343,7 +293,7 @@ static int scan_one(struct audit_kill *k, pid_t pid, void *userdata) {
     struct scan_out *o = userdata;
     uint32_t sid;
 
-    if (audit_proc_read_u32(k->proc_fd, pid, "sessionid", &sid) < 0 || sid != k->sid)
+    if (proc_read_u32(k->proc_fd, pid, "sessionid", &sid) < 0 || sid != k->sid)
         return 0;
     o->pids[o->n++] = pid;
     return o->n == o->cap ? 1 : 0;
@@ -373,7 +323,7 @@ static bool has_exited(int pidfd) {
 }
 
 int audit_kill_pin(struct audit_kill *k, pid_t pid, int *ret_fd, uint64_t *ret_start_ticks) {
-    struct audit_proc_stat st;
+    struct proc_stat st;
     char buf[1024];
     uint32_t sid, owner = 0;
     ssize_t n;
@@ -385,12 +335,12 @@ int audit_kill_pin(struct audit_kill *k, pid_t pid, int *ret_fd, uint64_t *ret_s
     /* Read after pinning; the liveness check after the reads proves they
      * were of the pinned process (a pid is not reused before its process
      * is reaped, and a process that has exited is readable on its pidfd). */
-    if (audit_proc_read_u32(k->proc_fd, pid, "sessionid", &sid) < 0 || sid != k->sid)
+    if (proc_read_u32(k->proc_fd, pid, "sessionid", &sid) < 0 || sid != k->sid)
         goto not_member;
-    n = audit_proc_read(k->proc_fd, pid, "stat", buf, sizeof(buf));
-    if (n < 0 || audit_parse_stat(buf, (size_t) n, &st) < 0)
+    n = proc_read(k->proc_fd, pid, "stat", buf, sizeof(buf));
+    if (n < 0 || proc_parse_stat(buf, (size_t) n, &st) < 0)
         goto not_member;
-    if (!k->owner_known && audit_proc_read_u32(k->proc_fd, pid, "loginuid", &owner) < 0)
+    if (!k->owner_known && proc_read_u32(k->proc_fd, pid, "loginuid", &owner) < 0)
         goto not_member;
     if (has_exited(fd))
         goto not_member;
@@ -440,7 +390,7 @@ static int pass_one(struct audit_kill *k, pid_t pid, void *userdata) {
     uint32_t sid;
     int fd = -1, r;
 
-    if (audit_proc_read_u32(k->proc_fd, pid, "sessionid", &sid) < 0 || sid != k->sid)
+    if (proc_read_u32(k->proc_fd, pid, "sessionid", &sid) < 0 || sid != k->sid)
         return 0;
     r = audit_kill_pin(k, pid, &fd, &start);
     if (r == -EMFILE || r == -ENFILE) {
@@ -537,41 +487,4 @@ int audit_kill_finish(struct audit_kill *k, uint64_t start_usec, const struct lo
         if (now >= deadline_at)
             return k->found > 0 && k->refused == k->found ? -EACCES : -ETIMEDOUT;
     }
-}
-
-/* Whole-buffer I/O for the termed table; EINTR and short counts retried. */
-static int io_all(int fd, void *buf, size_t len, bool writing) {
-    char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -EPIPE;
-        p += n;
-        len -= (size_t) n;
-    }
-    return 0;
-}
-
-int audit_kill_export_termed(const struct audit_kill *k, int fd) {
-    uint64_t cap = k->termed_cap;
-    int r = io_all(fd, &cap, sizeof(cap), true);
-
-    return r < 0 ? r : io_all(fd, k->termed, k->termed_cap * sizeof(*k->termed), true);
-}
-
-int audit_kill_import_termed(struct audit_kill *k, int fd) {
-    uint64_t cap;
-    int r = io_all(fd, &cap, sizeof(cap), false);
-
-    if (r < 0)
-        return r;
-    if (cap != k->termed_cap)
-        return -EBADMSG; /* not from this build */
-    return io_all(fd, k->termed, k->termed_cap * sizeof(*k->termed), false);
 }

@@ -3,8 +3,9 @@
  * input is treated as hostile (a process chooses its own comm, and utmp is
  * only as good as whoever wrote it): lengths come from the caller, nothing
  * is assumed NUL-terminated, and nothing here allocates or locks:
- * audit_parse_u32 and audit_parse_stat also run in the forked reaper of an
- * asynchronous logoff (audit_kill.c). Fuzzed by fuzz/fuzz-audit-parse.c.
+ * audit_parse_u32 also runs in the forked reaper of an asynchronous logoff
+ * (audit_kill.c). /proc/PID/stat is proc_parse_stat's (proc.c). Fuzzed by
+ * fuzz/fuzz-audit-parse.c.
  */
 #include "session/audit.h"
 
@@ -14,146 +15,20 @@
 #include <string.h>
 #include <utmp.h>
 
+#include "common/cursor.h"
+#include "common/parse_int.h"
+
 bool audit_id_is_addressable(uint32_t sid) {
     return sid != 0 && sid < SESSION_ID_CLASS_C;
 }
 
-/* A read-only cursor over len bytes; getters never move it on failure. */
-struct cur {
-    const char *p;
-    size_t left;
-};
-
-/* The next run of non-space bytes; leading single spaces are skipped. */
-static int cur_token(struct cur *c, const char **ret, size_t *ret_len) {
-    struct cur t = *c;
-    size_t n = 0;
-
-    while (t.left > 0 && (*t.p == ' ' || *t.p == '\t')) {
-        t.p++;
-        t.left--;
-    }
-    while (n < t.left && t.p[n] != ' ' && t.p[n] != '\t' && t.p[n] != '\n')
-        n++;
-    if (n == 0)
-        return -EINVAL;
-    *ret = t.p;
-    *ret_len = n;
-    c->p = t.p + n;
-    c->left = t.left - n;
-    return 0;
-}
-
-static int parse_u64(const char *s, size_t len, uint64_t *ret) {
-    uint64_t v = 0;
-
-    if (len == 0)
-        return -EINVAL;
-    for (size_t i = 0; i < len; i++) {
-        unsigned d;
-
-        if (s[i] < '0' || s[i] > '9')
-            return -EINVAL;
-        d = (unsigned) (s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return -ERANGE;
-        v = v * 10 + d;
-    }
-    *ret = v;
-    return 0;
-}
-
-/* A signed decimal ("-1" appears in stat for some fields). */
-static int parse_i64(const char *s, size_t len, int64_t *ret) {
-    uint64_t v;
-    bool neg = len > 0 && s[0] == '-';
-    int r = parse_u64(s + neg, len - neg, &v);
-
-    if (r < 0)
-        return r;
-    if (v > (uint64_t) INT64_MAX)
-        return -ERANGE;
-    *ret = neg ? -(int64_t) v : (int64_t) v;
-    return 0;
-}
-
 int audit_parse_u32(const char *buf, size_t len, uint32_t *ret) {
     uint64_t v;
-    int r;
+    int r = parse_uint_n(buf, len, 10, UINT32_MAX, PARSE_INT_LEADING_ZEROS | PARSE_INT_TRAILING_NEWLINE, &v);
 
-    if (len > 0 && buf[len - 1] == '\n')
-        len--;
-    r = parse_u64(buf, len, &v);
-    if (r < 0)
-        return r;
-    if (v > UINT32_MAX)
-        return -ERANGE;
-    *ret = (uint32_t) v;
-    return 0;
-}
-
-/* proc(5): "pid (comm) state ppid pgrp session tty_nr tpgid flags minflt
- * cminflt majflt cmajflt utime stime cutime cstime priority nice
- * num_threads itrealvalue starttime …". The fields after comm are counted
- * from 3 on, so state is field 3 and starttime field 22. */
-int audit_parse_stat(const char *buf, size_t len, struct audit_proc_stat *ret) {
-    struct audit_proc_stat st = {0};
-    const char *open_paren = memchr(buf, '(', len);
-    const char *close_paren = NULL;
-    struct cur c;
-    size_t comm_len;
-
-    if (!open_paren)
-        return -EINVAL;
-    for (size_t i = len; i > (size_t) (open_paren - buf) + 1; i--)
-        if (buf[i - 1] == ')') {
-            close_paren = buf + i - 1;
-            break;
-        }
-    if (!close_paren)
-        return -EINVAL;
-    comm_len = (size_t) (close_paren - open_paren - 1);
-    if (comm_len >= sizeof(st.comm))
-        comm_len = sizeof(st.comm) - 1;
-    memcpy(st.comm, open_paren + 1, comm_len);
-
-    c.p = close_paren + 1;
-    c.left = len - (size_t) (c.p - buf);
-    for (int field = 3; field <= 22; field++) {
-        const char *tok;
-        size_t tok_len;
-        int64_t v;
-        uint64_t u;
-
-        if (cur_token(&c, &tok, &tok_len) < 0)
-            return -EINVAL;
-        switch (field) {
-        case 3:
-            if (tok_len != 1)
-                return -EINVAL;
-            st.state = tok[0];
-            break;
-        case 4:
-            if (parse_i64(tok, tok_len, &v) < 0 || v < 0 || v > INT32_MAX)
-                return -EINVAL;
-            st.ppid = (pid_t) v;
-            break;
-        case 7:
-            if (parse_i64(tok, tok_len, &v) < 0 || v < INT32_MIN || v > INT32_MAX)
-                return -EINVAL;
-            st.tty_nr = (uint32_t) v;
-            break;
-        case 22:
-            if (parse_u64(tok, tok_len, &u) < 0)
-                return -EINVAL;
-            st.start_ticks = u;
-            break;
-        default:
-            break;
-        }
-    }
-    *ret = st;
-    return 0;
+    if (r >= 0)
+        *ret = (uint32_t) v;
+    return r;
 }
 
 /* Documented device numbers (Documentation/admin-guide/devices.txt):
@@ -213,22 +88,13 @@ int audit_parse_utmp(const void *rec, size_t len, struct audit_utmp_entry *ret) 
     return 1;
 }
 
+/* At most 8 hex digits, as /proc/net/tcp prints a word. */
 static int hex_u32(const char *s, size_t len, uint32_t *ret) {
-    uint32_t v = 0;
+    uint64_t v;
 
-    if (len == 0 || len > 8)
+    if (len > 8 || parse_uint_n(s, len, 16, UINT32_MAX, PARSE_INT_LEADING_ZEROS, &v) < 0)
         return -EINVAL;
-    for (size_t i = 0; i < len; i++) {
-        char ch = s[i];
-        unsigned d = ch >= '0' && ch <= '9'   ? (unsigned) (ch - '0')
-                     : ch >= 'A' && ch <= 'F' ? (unsigned) (ch - 'A' + 10)
-                     : ch >= 'a' && ch <= 'f' ? (unsigned) (ch - 'a' + 10)
-                                              : 16u;
-        if (d == 16)
-            return -EINVAL;
-        v = v << 4 | d;
-    }
-    *ret = v;
+    *ret = (uint32_t) v;
     return 0;
 }
 
@@ -257,7 +123,7 @@ static int parse_endpoint(const char *s, size_t len, unsigned char addr[16], boo
 
 int audit_parse_tcp_line(const char *line, size_t len, uint64_t inode, char *host, size_t size) {
     static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    struct cur c = {line, len};
+    struct cursor c;
     const char *tok[10];
     size_t tok_len[10];
     unsigned char addr[16];
@@ -265,13 +131,14 @@ int audit_parse_tcp_line(const char *line, size_t len, uint64_t inode, char *hos
     uint64_t ino;
     bool v6;
 
+    cur_init(&c, line, len);
     for (int i = 0; i < 10; i++)
-        if (cur_token(&c, &tok[i], &tok_len[i]) < 0)
+        if (cur_get_token(&c, &tok[i], &tok_len[i]) < 0)
             return -EINVAL;
     /* The header line: "sl local_address rem_address st …". */
     if (tok_len[0] == 0 || tok[0][tok_len[0] - 1] != ':')
         return 0;
-    if (parse_u64(tok[9], tok_len[9], &ino) < 0 || hex_u32(tok[3], tok_len[3], &state) < 0)
+    if (parse_uint_n(tok[9], tok_len[9], 10, UINT64_MAX, PARSE_INT_LEADING_ZEROS, &ino) < 0 || hex_u32(tok[3], tok_len[3], &state) < 0)
         return -EINVAL;
     if (parse_endpoint(tok[2], tok_len[2], addr, &v6) < 0)
         return -EINVAL;

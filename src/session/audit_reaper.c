@@ -14,27 +14,19 @@
  * signals CALLER (which may be in the session it ends) or itself.
  * START_USEC is CLOCK_MONOTONIC, the same clock in every process.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/parse_int.h"
 #include "session/audit.h"
 
 #define TERMED_FD 3
 
-static int parse_u64(const char *s, uint64_t *ret) {
-    uint64_t v = 0;
-
-    if (!s || !*s)
-        return -EINVAL;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
-            return -EINVAL;
-        v = v * 10 + (uint64_t) (*s - '0');
-    }
-    *ret = v;
-    return 0;
+/* A decimal argument the library wrote with %PRIu64: digits only, leading
+ * zeros allowed, at most max. */
+static int arg_u64(const char *s, uint64_t max, uint64_t *ret) {
+    return parse_uint(s, 10, max, PARSE_INT_LEADING_ZEROS, ret);
 }
 
 int main(int argc, char **argv) {
@@ -44,9 +36,9 @@ int main(int argc, char **argv) {
     pid_t child;
     int r;
 
-    if (argc != 6 || parse_u64(argv[1], &sid) < 0 || sid > UINT32_MAX || parse_u64(argv[2], &caller) < 0 ||
-        caller == 0 || caller > INT32_MAX || parse_u64(argv[3], &start) < 0 || parse_u64(argv[4], &grace) < 0 ||
-        parse_u64(argv[5], &deadline) < 0)
+    if (argc != 6 || arg_u64(argv[1], UINT32_MAX, &sid) < 0 || arg_u64(argv[2], INT32_MAX, &caller) < 0 ||
+        caller == 0 || arg_u64(argv[3], UINT64_MAX, &start) < 0 || arg_u64(argv[4], UINT64_MAX, &grace) < 0 ||
+        arg_u64(argv[5], UINT64_MAX, &deadline) < 0)
         return 2;
     if (audit_kill_init(&k, (uint32_t) sid, (pid_t) caller) < 0)
         return 1;

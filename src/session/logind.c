@@ -8,7 +8,8 @@
  * come from one GetAll on the session object. Logoff is
  * TerminateSession on the bus, waited for through the SessionRemoved signal.
  *
- * What logind's errors mean here: logind-bus.h (shared with the remote
+ * RDP sessions are the xrdp layer's, which wraps this provider
+ * (xrdp_provider.c). What logind's errors mean here: logind_bus.h (shared with the remote
  * provider, as are the property parsing and the logoff wait); no system bus
  * at all, or the bus daemon answering in logind's stead → -EHOSTDOWN.
  */
@@ -25,11 +26,11 @@
 #include <systemd/sd-login.h>
 
 #include "common/errors.h"
+#include "common/parse_int.h"
 #include "common/wintime.h"
-#include "session/logind-bus.h"
+#include "session/logind_bus.h"
 #include "session/logind_file.h"
 #include "session/provider.h"
-#include "session/xrdp.h"
 
 struct logind_provider {
     struct session_provider base;
@@ -77,18 +78,14 @@ static int dup_field(const struct logind_file *f, const char *name, char **ret) 
     return *ret ? 0 : -ENOMEM;
 }
 
-static int parse_uint(const char *s, unsigned long long max, unsigned long long *ret) {
-    unsigned long long v;
-    char *end;
+/* A number of logind's file: digits only (leading zeros allowed), at most max. */
+static int parse_number(const char *s, unsigned long long max, unsigned long long *ret) {
+    uint64_t v;
+    int r = parse_uint(s, 10, max, PARSE_INT_LEADING_ZEROS, &v);
 
-    if (!s || *s < '0' || *s > '9')
-        return -EINVAL;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno || *end || v > max)
-        return -EINVAL;
-    *ret = v;
-    return 0;
+    if (r >= 0)
+        *ret = v;
+    return r;
 }
 
 /* sd-login's boolean words (parse_boolean). */
@@ -130,7 +127,7 @@ static int record_from_file(const char *key, uint32_t id, struct session_record 
     if (logind_parse_state(state, &rec.state) < 0)
         rec.state = SESSION_STATE_ONLINE; /* a state newer than this code: logged in, at least */
 
-    if (parse_uint(logind_file_get(&f, "UID"), (uid_t) -1 - 1, &v) >= 0) {
+    if (parse_number(logind_file_get(&f, "UID"), (uid_t) -1 - 1, &v) >= 0) {
         rec.uid = (uid_t) v;
         rec.has_uid = true;
     }
@@ -152,20 +149,14 @@ static int record_from_file(const char *key, uint32_t id, struct session_record 
         goto fail;
 
     rec.remote = parse_true(logind_file_get(&f, "REMOTE"));
-    if (parse_uint(logind_file_get(&f, "VTNR"), UINT32_MAX, &v) >= 0)
+    if (parse_number(logind_file_get(&f, "VTNR"), UINT32_MAX, &v) >= 0)
         rec.vt = (uint32_t) v;
-    if (parse_uint(logind_file_get(&f, "LEADER"), INT32_MAX, &v) >= 0)
+    if (parse_number(logind_file_get(&f, "LEADER"), INT32_MAX, &v) >= 0)
         rec.leader = (pid_t) v;
-    if (parse_uint(logind_file_get(&f, "REALTIME"), UINT64_MAX, &v) >= 0)
+    if (parse_number(logind_file_get(&f, "REALTIME"), UINT64_MAX, &v) >= 0)
         rec.logon_usec = v;
 
     session_classify(&rec);
-    /* xrdp sessions are remote even though xrdp does not tell PAM so; and
-     * disconnected when no client is attached, though logind calls them active. */
-    if (rec.kind == SESSION_KIND_RDP) {
-        rec.remote = true;
-        xrdp_refine_state(&rec);
-    }
     logind_file_done(&f);
     *ret = rec;
     return 0;
@@ -239,11 +230,10 @@ static int logind_open(const char *target, struct session_provider **ret) {
 }
 
 static void logind_close(struct session_provider *p) {
-    struct logind_provider *lp;
+    struct logind_provider *lp = to_logind(p); /* base is the first member: NULL stays NULL */
 
-    if (!p)
+    if (!lp)
         return;
-    lp = to_logind(p);
     sd_bus_flush_close_unref(lp->bus);
     pthread_mutex_destroy(&lp->bus_lock);
     free(lp);
@@ -258,15 +248,9 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
     n = sd_get_sessions(&keys);
     if (n < 0)
         return n;
-    list.items = calloc((size_t) n + 2, sizeof(*list.items)); /* + session 0 and the RDP listener */
-    if (!list.items) {
-        r = -ENOMEM;
-        goto out;
-    }
-    r = logind_services_record(&list.items[list.count]);
+    r = session_list_begin(&list, (size_t) n);
     if (r < 0)
         goto out;
-    list.count++;
 
     for (int i = 0; i < n; i++) {
         uint32_t id;
@@ -280,8 +264,6 @@ static int logind_list(struct session_provider *p, struct session_list *ret) {
             goto out;
         list.count++;
     }
-    if (xrdp_listener_record(&list.items[list.count]) >= 0)
-        list.count++;
     *ret = list;
     list = (struct session_list){0};
     r = 0;
@@ -300,9 +282,7 @@ static int logind_get(struct session_provider *p, uint32_t id, bool with_times, 
     int r;
 
     if (id == SESSION_ID_SERVICES)
-        return logind_services_record(ret);
-    if (id == SESSION_ID_RDP_LISTENER)
-        return xrdp_listener_record(ret);
+        return session_record_services(ret);
     r = session_id_to_logind(id, key, sizeof(key));
     if (r < 0)
         return -E_NO_SESSION;
@@ -320,16 +300,32 @@ static int logind_get(struct session_provider *p, uint32_t id, bool with_times, 
     return 0;
 }
 
-static int logind_current(struct session_provider *p, uint32_t *ret) {
-    char *key = NULL;
+/* TerminateSession, then (bWait) the wait for SessionRemoved: logind_bus.c. */
+static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
+    sd_bus *bus = NULL;
+    char key[32];
     int r;
 
     (void) p;
-    r = sd_pid_get_session(0, &key);
-    if (r == -ENODATA || r == -ENXIO) {
-        *ret = SESSION_ID_SERVICES; /* like a Windows service: session 0 */
-        return 0;
-    }
+    if (id == SESSION_ID_SERVICES || id == SESSION_ID_RDP_LISTENER)
+        return -EACCES; /* session 0 holds the system's services, the listener is xrdp itself: never ended */
+    r = session_id_to_logind(id, key, sizeof(key));
+    if (r < 0)
+        return -E_NO_SESSION;
+    r = open_system_bus(&bus);
+    if (r < 0)
+        return r;
+    r = logind_bus_logoff(bus, key, wait, policy);
+    sd_bus_flush_close_unref(bus);
+    return r;
+}
+
+/* The session of a process (0: the caller); sd-login's error when it has none. */
+static int session_of(pid_t pid, uint32_t *ret) {
+    char *key = NULL;
+    int r;
+
+    r = sd_pid_get_session(pid, &key);
     if (r < 0)
         return r;
     r = session_id_from_logind(key, ret);
@@ -337,73 +333,25 @@ static int logind_current(struct session_provider *p, uint32_t *ret) {
     return r < 0 ? -E_NO_SESSION : 0;
 }
 
-/* What an RDP logoff waits for besides the removal (xrdp.h); best effort, before terminating. */
-static void rdp_logoff_prepare(struct session_provider *p, uint32_t id, const char *key, struct xrdp_logoff_watch *ret) {
-    struct session_record rec;
-    char *service = NULL;
-    bool rdp;
-
-    rdp = sd_session_get_service(key, &service) >= 0 && strcmp(service, "xrdp-sesman") == 0;
-    free(service);
-    if (!rdp || logind_get(p, id, true, &rec) < 0)
-        return;
-    xrdp_logoff_prepare(&rec, ret);
-    session_record_done(&rec);
-}
-
-/* TerminateSession, then (bWait) the wait for SessionRemoved: logind-bus.c;
- * for an RDP session, also until its client was told (xrdp.c). */
-static int logind_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
-    struct xrdp_logoff_watch rdp = {.server_fd = -1, .leader_fd = -1};
-    uint64_t deadline_at = now_monotonic_usec() + policy->deadline_usec;
-    sd_bus *bus = NULL;
-    char key[32];
+static int logind_current(struct session_provider *p, uint32_t *ret) {
     int r;
 
-    if (id == SESSION_ID_SERVICES || id == SESSION_ID_RDP_LISTENER)
-        return -EACCES; /* session 0 holds the system's services, the listener is xrdp itself: never ended */
-    r = session_id_to_logind(id, key, sizeof(key));
-    if (r < 0)
-        return -E_NO_SESSION;
-    if (wait)
-        rdp_logoff_prepare(p, id, key, &rdp);
-    r = open_system_bus(&bus);
-    if (r < 0)
-        goto out;
-    r = logind_bus_logoff(bus, key, wait, policy);
-    /* An RDP session is gone for its user once its client was told. */
-    if (r >= 0 && wait)
-        r = xrdp_logoff_wait(&rdp, deadline_at);
-out:
-    xrdp_logoff_done(&rdp);
-    sd_bus_flush_close_unref(bus);
+    (void) p;
+    r = session_of(0, ret);
+    if (r == -ENODATA || r == -ENXIO) {
+        *ret = SESSION_ID_SERVICES; /* like a Windows service: session 0 */
+        return 0;
+    }
     return r;
 }
 
-static int logind_client_address(struct session_provider *p, const struct session_record *r, char **ret) {
-    (void) p;
-    return r->kind == SESSION_KIND_RDP ? xrdp_client_address(r, ret) : -EOPNOTSUPP;
-}
-
-static int logind_client_display(struct session_provider *p, const struct session_record *r,
-                                 struct session_client_display *ret) {
-    (void) p;
-    return r->kind == SESSION_KIND_RDP ? xrdp_client_display(r, ret) : -EOPNOTSUPP;
-}
-
-/* logind has no disconnect; xorgxrdp detaches an RDP session's client, and
- * the right to ask it is checked first, whatever the session's state (xrdp.c). */
-static int logind_disconnect(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
-    struct session_record rec;
+/* Which logind session a process is in (the xrdp layer asks it of an X server). */
+static int logind_pid_session(struct session_provider *p, pid_t pid, uint32_t *ret) {
     int r;
 
-    r = logind_get(p, id, false, &rec);
-    if (r < 0)
-        return r;
-    r = rec.kind == SESSION_KIND_RDP ? xrdp_disconnect(&rec, wait, now_monotonic_usec() + policy->deadline_usec)
-                                     : -EOPNOTSUPP;
-    session_record_done(&rec);
-    return r;
+    (void) p;
+    r = session_of(pid, ret);
+    return r == -ENODATA || r == -ENXIO ? -E_NO_SESSION : r;
 }
 
 const struct session_provider_ops logind_provider_ops = {
@@ -414,7 +362,5 @@ const struct session_provider_ops logind_provider_ops = {
     .get = logind_get,
     .current = logind_current,
     .logoff = logind_logoff,
-    .client_address = logind_client_address,
-    .client_display = logind_client_display,
-    .disconnect = logind_disconnect,
+    .pid_session = logind_pid_session,
 };

@@ -15,24 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "common/cursor.h"
 #include "common/errors.h"
+#include "common/fileio.h"
 
 #define LOGIND_SESSIONS_DIR "/run/systemd/sessions/"
 
-/* A read-only cursor over the input: peek/next never run past the end. */
-struct cursor {
-    const char *p;
-    size_t left;
-};
-
+/* The next character, false at the end (common/cursor.h never runs past it). */
 static bool cur_next(struct cursor *c, char *ret) {
-    if (c->left == 0)
-        return false;
-    *ret = *c->p++;
-    c->left--;
-    return true;
+    return cur_get_char(c, ret) >= 0;
 }
 
 static bool is_newline(char c) {
@@ -61,8 +53,7 @@ static size_t parse_value(struct cursor *c, char *out) {
     size_t n = 0, keep = 0;
     char ch;
 
-    while (c->left > 0 && is_blank(*c->p))
-        cur_next(c, &ch);
+    cur_skip_any(c, " \t");
     while (cur_next(c, &ch)) {
         switch (state) {
         case UNQUOTED:
@@ -125,7 +116,7 @@ static void put_field(struct logind_file *f, const char *name, const char *value
 
 int logind_file_parse(const char *data, size_t size, struct logind_file *ret) {
     struct logind_file f = {0};
-    struct cursor c = {data, size};
+    struct cursor c;
     size_t out = 0;
     char *text;
 
@@ -137,9 +128,12 @@ int logind_file_parse(const char *data, size_t size, struct logind_file *ret) {
         return -ENOMEM;
     f.text = text;
 
-    while (c.left > 0) {
+    cur_init(&c, data, size);
+    while (cur_left(&c) > 0) {
         size_t name_at = out, value_at, len;
-        char ch = *c.p;
+        char ch;
+
+        (void) cur_peek_char(&c, &ch);
 
         if (is_newline(ch) || is_blank(ch)) {
             cur_next(&c, &ch);
@@ -172,54 +166,22 @@ int logind_file_parse(const char *data, size_t size, struct logind_file *ret) {
 
 int logind_file_read_session(const char *key, struct logind_file *ret) {
     char path[sizeof(LOGIND_SESSIONS_DIR) + 64];
-    size_t len = 0, cap = 4096;
     char *buf = NULL;
-    int fd, r;
+    size_t len = 0;
+    int r;
 
     /* Session ids are [a-zA-Z0-9]; never a path of our choosing. */
     if (!key[0] || strlen(key) > 63 || strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
                                           strlen(key))
         return -E_NO_SESSION;
     snprintf(path, sizeof(path), LOGIND_SESSIONS_DIR "%s", key);
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return errno == ENOENT ? -E_NO_SESSION : -errno;
-    for (;;) {
-        ssize_t n;
-
-        if (!buf || len == cap) {
-            char *bigger;
-
-            if (buf)
-                cap *= 2;
-            if (cap > LOGIND_FILE_MAX_SIZE + 1)
-                cap = LOGIND_FILE_MAX_SIZE + 1;
-            if (buf && len == cap) {
-                r = -EFBIG;
-                goto out;
-            }
-            bigger = realloc(buf, cap);
-            if (!bigger) {
-                r = -ENOMEM;
-                goto out;
-            }
-            buf = bigger;
-        }
-        n = read(fd, buf + len, cap - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            r = -errno;
-            goto out;
-        }
-        if (n == 0)
-            break;
-        len += (size_t) n;
-    }
+    r = read_full_file_at(AT_FDCWD, path, 0, LOGIND_FILE_MAX_SIZE, &buf, &len);
+    if (r == -ENOENT)
+        return -E_NO_SESSION;
+    if (r < 0)
+        return r;
     r = logind_file_parse(buf, len, ret);
-out:
     free(buf);
-    close(fd);
     return r;
 }
 

@@ -43,8 +43,24 @@ enum session_lock {
     SESSION_LOCK_UNLOCKED = 1
 };
 
-/* One session, as much as the provider knows. Strings are UTF-8, never NULL
- * (empty when unknown). Times are µs since the Unix epoch, 0 when unknown. */
+/* The record's strings, in one list (the struct, and every function that
+ * frees, copies or fills them, expand it). UTF-8, never NULL in a record a
+ * provider hands out (empty when unknown). */
+#define SESSION_RECORD_STRINGS(X)                                                 \
+    X(user)                                                                       \
+    X(service)     /* PAM service: "sshd", "xrdp-sesman", "su-l" */              \
+    X(type)        /* "tty", "x11", "wayland", "unspecified" */                  \
+    X(class_name)  /* "user", "greeter", "background", … */                      \
+    X(seat)                                                                       \
+    X(tty)                                                                        \
+    X(display)                                                                    \
+    X(remote_host) /* the client's address or name, as the provider has it */   \
+    X(remote_user)
+
+#define SESSION_RECORD_STRING_FIELD(name) char *name;
+
+/* One session, as much as the provider knows. Times are µs since the Unix
+ * epoch, 0 when unknown. */
 struct session_record {
     uint32_t id;
     char key[64]; /* the provider's own id: logind's "3" or "c2", the audit id */
@@ -52,15 +68,7 @@ struct session_record {
     enum session_kind kind;
     uid_t uid;
     bool has_uid;
-    char *user;
-    char *service;     /* PAM service: "sshd", "xrdp-sesman", "su-l" */
-    char *type;        /* "tty", "x11", "wayland", "unspecified" */
-    char *class_name;  /* "user", "greeter", "background", … */
-    char *seat;
-    char *tty;
-    char *display;
-    char *remote_host; /* the client's address or name, as the provider has it */
-    char *remote_user;
+    SESSION_RECORD_STRINGS(SESSION_RECORD_STRING_FIELD)
     bool remote;
     uint32_t vt;
     pid_t leader;
@@ -76,8 +84,17 @@ struct session_list {
     size_t count;
 };
 
+/* Record lifetimes and the record builders every provider shares (session_record.c). */
 void session_record_done(struct session_record *r);
 void session_list_free(struct session_list *l);
+/* Every string of r that is still NULL becomes "". -ENOMEM (r keeps what it has). */
+int session_record_fill_strings(struct session_record *r);
+/* A deep copy. */
+int session_record_copy(const struct session_record *src, struct session_record *ret);
+/* Session 0, "Services": the processes outside any login session (docs/api.md). */
+int session_record_services(struct session_record *ret);
+/* A new list with room for n sessions after session 0, which it holds first. */
+int session_list_begin(struct session_list *ret, size_t n);
 
 /* What a logoff may do, and when it gives up. */
 struct logoff_policy {
@@ -119,6 +136,9 @@ struct session_provider_ops {
                           struct session_client_display *ret);
     /* Optional (NULL: -EOPNOTSUPP). Detaches the client, leaving the session running. */
     int (*disconnect)(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy);
+    /* Optional (NULL: -EOPNOTSUPP). The session a process of this host is in
+     * (-ESRCH: none); how a decorator tells which session owns a process. */
+    int (*pid_session)(struct session_provider *p, pid_t pid, uint32_t *ret);
 };
 
 struct session_provider {
@@ -130,10 +150,27 @@ extern const struct session_provider_ops remote_provider_ops; /* session/remote.
 extern const struct session_provider_ops audit_provider_ops; /* kernel audit sessions (audit.c) */
 
 /* The provider for this host: WTSNET_PROVIDER=logind|audit forces one;
- * otherwise logind where it runs, else audit (docs/providers.md). */
+ * otherwise logind where it runs, else audit (docs/providers.md). Either is
+ * handed out wrapped by the xrdp layer. */
 int session_provider_open_local(struct session_provider **ret);
 
-/* Naming and state rules shared by every provider (session_names.c). */
+/*
+ * The xrdp layer (xrdp_provider.c) is a decorator: it wraps any provider
+ * that reports xrdp sessions (service "xrdp-sesman", kind RDP) and adds
+ * what only xrdp knows, read live (xrdp.h): the RDP listener "RDP-Tcp" in
+ * lists and by id; an RDP session with no client attached as disconnected;
+ * the client's address and display; disconnect; and a logoff that waits
+ * until the client was told. Everything else, and every session of another
+ * kind, is the inner provider's answer unchanged. It needs nothing of the
+ * inner provider but these ops (pid_session, to find the session's X
+ * server), so it works over logind and audit alike. On success the wrapper
+ * owns inner (closing it closes both); on failure inner is untouched.
+ */
+int xrdp_provider_wrap(struct session_provider *inner, struct session_provider **ret);
+
+/* Naming and classification rules shared by every provider (session.c).
+ * session_classify sets the kind from id, service and seat; an xrdp session
+ * is RDP, and remote, even though xrdp does not tell PAM so. */
 void session_classify(struct session_record *r);
 int session_winstation_name(const struct session_record *r, char *buf, size_t size);
 /* The number of an X display name (":10", ":10.0", "host:10"), or -1. */

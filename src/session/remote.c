@@ -3,7 +3,7 @@
  * `ssh … -- host systemd-stdio-bridge` (what sd_bus_open_system_remote()
  * runs; logind.md, "Remote and containers"). No sd-login there: every read
  * is a bus call, and the logic shared with the local provider lives in
- * logind-bus.c.
+ * logind_bus.c.
  *
  * Why not sd_bus_open_system_remote() itself: it gives ssh no BatchMode and
  * no ConnectTimeout (a password prompt or a black-holed host would hang the
@@ -12,7 +12,7 @@
  * (posix_spawn, argv only), reads its stderr to tell a refused login from
  * an unreachable host, and reaps it when the handle closes.
  *
- * Errors: logind-bus.h, plus: ssh refused the login → -EACCES; no connection,
+ * Errors: logind_bus.h, plus: ssh refused the login → -EACCES; no connection,
  * a connection lost, or no answer within the timeout → -EHOSTDOWN.
  *
  * One connection per handle, made on first use and made again after it was
@@ -39,8 +39,10 @@
 #include <systemd/sd-bus.h>
 
 #include "common/errors.h"
+#include "common/parse_int.h"
 #include "common/wintime.h"
-#include "session/logind-bus.h"
+#include "session/logind_bus.h"
+#include "session/proc.h"
 
 extern char **environ;
 
@@ -88,17 +90,11 @@ static int check_user(const char *user, size_t len) {
     return 0;
 }
 
+/* 1 to 65535, decimal, no leading zero. */
 static int parse_port(const char *s, size_t len, uint16_t *ret) {
-    unsigned long v = 0;
+    uint64_t v;
 
-    if (len == 0 || len > 5 || s[0] == '0')
-        return -EINVAL;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -EINVAL;
-        v = v * 10 + (unsigned long) (s[i] - '0');
-    }
-    if (v > 65535)
+    if (len == 0 || s[0] == '0' || parse_uint_n(s, len, 10, 65535, 0, &v) < 0)
         return -EINVAL;
     *ret = (uint16_t) v;
     return 0;
@@ -310,33 +306,6 @@ static void read_ssh_stderr(struct remote_provider *rp, uint64_t wait_usec) {
     }
 }
 
-/* Waits up to usec for the pinned ssh to exit (its pidfd turns readable),
- * then reaps it. True once it is gone (or was reaped elsewhere). */
-static bool ssh_wait_exit(int pidfd, uint64_t usec) {
-    uint64_t deadline = now_monotonic_usec() + usec;
-
-    for (;;) {
-        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
-        uint64_t now = now_monotonic_usec();
-        int n;
-
-        if (now >= deadline)
-            return false;
-        n = poll(&pfd, 1, (int) ((deadline - now + 999) / 1000));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n > 0)
-            break;
-    }
-    /* Exited: reap it through the pidfd (ECHILD when the caller's SIGCHLD
-     * handling already did: nothing to do then). */
-    while (waitid(P_PIDFD, (id_t) pidfd, &(siginfo_t){0}, WEXITED) < 0 && errno == EINTR)
-        ;
-    return true;
-}
-
 /*
  * Ends the connection and its ssh, and reaps ssh: no zombie is left. Every
  * signal goes through the pidfd, so that an ssh reaped by someone else (a
@@ -348,9 +317,9 @@ static void remote_disconnect(struct remote_provider *rp) {
     rp->bus = sd_bus_close_unref(rp->bus); /* closes our end: ssh sees EOF */
     if (rp->ssh_pidfd >= 0) {
         (void) pidfd_send_signal(rp->ssh_pidfd, SIGTERM, NULL, 0);
-        if (!ssh_wait_exit(rp->ssh_pidfd, 2000000)) {
+        if (!proc_child_wait_exit(rp->ssh_pidfd, 2000000)) {
             (void) pidfd_send_signal(rp->ssh_pidfd, SIGKILL, NULL, 0);
-            (void) ssh_wait_exit(rp->ssh_pidfd, 2000000);
+            (void) proc_child_wait_exit(rp->ssh_pidfd, 2000000);
         }
         close(rp->ssh_pidfd);
         rp->ssh_pidfd = -1;
@@ -711,15 +680,13 @@ static int remote_list(struct session_provider *p, struct session_list *ret) {
     if (r < 0)
         goto out;
     reads = calloc(n ? n : 1, sizeof(*reads));
-    list.items = calloc(n + 1, sizeof(*list.items));
-    if (!reads || !list.items) {
+    if (!reads) {
         r = -ENOMEM;
         goto out;
     }
-    r = logind_services_record(&list.items[list.count]);
+    r = session_list_begin(&list, n);
     if (r < 0)
         goto out;
-    list.count++;
 
     /* Every read sent before the replies are awaited: one round trip for
      * the whole list (in windows of READS_IN_FLIGHT), not one per session. */
@@ -788,7 +755,7 @@ static int remote_get(struct session_provider *p, uint32_t id, bool with_times, 
 
     (void) with_times; /* one GetAll brings everything */
     if (id == SESSION_ID_SERVICES)
-        return logind_services_record(ret);
+        return session_record_services(ret);
     if (session_id_to_logind(id, key, sizeof(key)) < 0)
         return -E_NO_SESSION;
     r = sd_bus_path_encode(LOGIND_SESSION_PATH_PREFIX, key, &path);
@@ -863,7 +830,7 @@ out:
 }
 
 /* TerminateSession and the wait for SessionRemoved, over the same
- * connection: the signal comes from the remote logind (logind-bus.c). */
+ * connection: the signal comes from the remote logind (logind_bus.c). */
 static int remote_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
     struct remote_provider *rp = to_remote(p);
     char key[32];

@@ -1,57 +1,28 @@
 /*
  * What every provider shares: session-id mapping, WinStation names, the
- * kind of a session, record lifetimes, and the logoff policy.
+ * kind of a session, the logoff policy, and the choice of the local
+ * provider (record lifetimes and builders: session_record.c).
  */
 #include "session/provider.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/errors.h"
+#include "common/parse_int.h"
 
-void session_record_done(struct session_record *r) {
-    if (!r)
-        return;
-    free(r->user);
-    free(r->service);
-    free(r->type);
-    free(r->class_name);
-    free(r->seat);
-    free(r->tty);
-    free(r->display);
-    free(r->remote_host);
-    free(r->remote_user);
-    memset(r, 0, sizeof(*r));
-}
-
-void session_list_free(struct session_list *l) {
-    if (!l)
-        return;
-    for (size_t i = 0; i < l->count; i++)
-        session_record_done(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->count = 0;
-}
-
-/* Parses a decimal uint32 with nothing else around it. */
+/* A decimal uint32 with nothing else around it, and no leading zero. */
 static int parse_u32(const char *s, uint32_t *ret) {
-    uint64_t v = 0;
+    uint64_t v;
+    int r = parse_uint(s, 10, UINT32_MAX, 0, &v);
 
-    if (!*s || (s[0] == '0' && s[1]))
-        return -EINVAL;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return -EINVAL;
-        v = v * 10 + (uint64_t) (*s - '0');
-        if (v > UINT32_MAX)
-            return -ERANGE;
-    }
-    *ret = (uint32_t) v;
-    return 0;
+    if (r >= 0)
+        *ret = (uint32_t) v;
+    return r;
 }
 
 /*
@@ -108,17 +79,24 @@ void session_classify(struct session_record *r) {
         r->kind = SESSION_KIND_SSH;
     else
         r->kind = SESSION_KIND_OTHER;
+    /* xrdp sessions are remote even though xrdp does not tell PAM so. */
+    if (r->kind == SESSION_KIND_RDP)
+        r->remote = true;
 }
 
 long session_display_number(const char *display) {
     const char *colon = display ? strrchr(display, ':') : NULL;
-    char *end;
-    long n;
+    size_t digits;
+    uint64_t n;
 
-    if (!colon || colon[1] < '0' || colon[1] > '9')
+    if (!colon)
         return -1;
-    n = strtol(colon + 1, &end, 10);
-    return (*end == '\0' || *end == '.') ? n : -1;
+    digits = strspn(colon + 1, "0123456789");
+    /* ":10" or ":10.0" (screen 0 of display 10) */
+    if (digits == 0 || (colon[1 + digits] != '\0' && colon[1 + digits] != '.') ||
+        parse_uint_n(colon + 1, digits, 10, LONG_MAX, PARSE_INT_LEADING_ZEROS, &n) < 0)
+        return -1;
+    return (long) n;
 }
 
 /*
@@ -165,16 +143,12 @@ int session_winstation_name(const struct session_record *r, char *buf, size_t si
 
 uint64_t session_env_msec(const char *name, uint64_t fallback_usec) {
     const char *v = secure_getenv(name);
-    char *end;
-    unsigned long long ms;
+    uint64_t ms;
 
-    if (!v || !*v)
+    if (!v || !*v ||
+        parse_uint(v, 10, UINT64_MAX / 1000, PARSE_INT_LEADING_SPACE | PARSE_INT_PLUS | PARSE_INT_LEADING_ZEROS, &ms) < 0)
         return fallback_usec;
-    errno = 0;
-    ms = strtoull(v, &end, 10);
-    if (errno || *end || v[0] == '-' || ms > UINT64_MAX / 1000)
-        return fallback_usec;
-    return (uint64_t) ms * 1000;
+    return ms * 1000;
 }
 
 void logoff_policy_from_env(struct logoff_policy *ret) {
@@ -182,6 +156,19 @@ void logoff_policy_from_env(struct logoff_policy *ret) {
     ret->deadline_usec = session_env_msec("WTSNET_LOGOFF_TIMEOUT_MS", UINT64_C(30) * 1000000);
     if (ret->grace_usec > ret->deadline_usec)
         ret->grace_usec = ret->deadline_usec;
+}
+
+/* The provider handed out, wrapped by the xrdp layer (provider.h). */
+static int open_wrapped(const struct session_provider_ops *ops, struct session_provider **ret) {
+    struct session_provider *inner;
+    int r = ops->open(NULL, &inner);
+
+    if (r < 0)
+        return r;
+    r = xrdp_provider_wrap(inner, ret);
+    if (r < 0)
+        ops->close(inner);
+    return r;
 }
 
 /* docs/providers.md: WTSNET_PROVIDER names one; otherwise logind when it
@@ -195,11 +182,11 @@ int session_provider_open_local(struct session_provider **ret) {
     if (forced && *forced) {
         for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
             if (strcmp(forced, providers[i]->name) == 0)
-                return providers[i]->open(NULL, ret);
+                return open_wrapped(providers[i], ret);
         return -EOPNOTSUPP;
     }
     for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++) {
-        r = providers[i]->open(NULL, ret);
+        r = open_wrapped(providers[i], ret);
         if (r != -E_UNREACHABLE)
             return r;
     }

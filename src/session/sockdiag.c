@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/cursor.h"
+
 /* A dump larger than this is not a host we can reason about: give up. */
 #define SOCKDIAG_MAX_ITEMS 1000000u
 
@@ -36,21 +38,57 @@ void tcp_table_free(struct tcp_table *t) {
     *t = (struct tcp_table){0};
 }
 
-static int grow(void **items, size_t *allocated, size_t count, size_t size) {
-    size_t n;
-    void *p;
+/* Appends one item of size bytes to a growing table. */
+static int append(void **items, size_t *allocated, size_t *count, const void *item, size_t size) {
+    if (*count == *allocated) {
+        size_t n;
+        void *p;
 
-    if (count < *allocated)
-        return 0;
-    if (count >= SOCKDIAG_MAX_ITEMS)
-        return -E2BIG;
-    n = *allocated ? *allocated * 2 : 64;
-    p = realloc(*items, n * size);
-    if (!p)
-        return -ENOMEM;
-    *items = p;
-    *allocated = n;
+        if (*count >= SOCKDIAG_MAX_ITEMS)
+            return -E2BIG;
+        n = *allocated ? *allocated * 2 : 64;
+        p = realloc(*items, n * size);
+        if (!p)
+            return -ENOMEM;
+        *items = p;
+        *allocated = n;
+    }
+    memcpy((uint8_t *) *items + *count * size, item, size);
+    ++*count;
     return 0;
+}
+
+/*
+ * The next netlink TLV at c, messages and attributes alike (netlink(7)): a
+ * header of hdr_size bytes whose first field, len_size bytes (4 for
+ * nlmsghdr, 2 for rtattr), is the length of header and payload; the next
+ * TLV starts at a multiple of 4 (the last need not be padded). Fills hdr and
+ * the payload; 1 when c is used up, -EBADMSG when the TLV overruns it.
+ */
+static int next_tlv(struct cursor *c, void *hdr, size_t hdr_size, size_t len_size, struct cursor *ret_payload) {
+    size_t tlv_len, step;
+
+    if (cur_left(c) == 0)
+        return 1;
+    if (cur_left(c) < hdr_size)
+        return -EBADMSG;
+    memcpy(hdr, cur_ptr(c), hdr_size);
+    if (len_size == sizeof(uint32_t)) {
+        uint32_t l;
+
+        memcpy(&l, hdr, sizeof(l));
+        tlv_len = l;
+    } else {
+        uint16_t l;
+
+        memcpy(&l, hdr, sizeof(l));
+        tlv_len = l;
+    }
+    if (tlv_len < hdr_size || tlv_len > cur_left(c))
+        return -EBADMSG;
+    cur_init(ret_payload, cur_ptr(c) + NLMSG_ALIGN(hdr_size), tlv_len - NLMSG_ALIGN(hdr_size));
+    step = NLMSG_ALIGN(tlv_len);
+    return cur_skip(c, step < cur_left(c) ? step : cur_left(c));
 }
 
 /*
@@ -59,39 +97,31 @@ static int grow(void **items, size_t *allocated, size_t count, size_t size) {
  */
 static int walk_messages(const uint8_t *buf, size_t len, uint16_t type,
                          int (*each)(const uint8_t *, size_t, void *), void *ctx) {
-    while (len > 0) {
-        struct nlmsghdr h;
-        size_t msg_len, step;
-        int r;
+    struct cursor c;
 
-        if (len < sizeof(h))
-            return -EBADMSG;
-        memcpy(&h, buf, sizeof(h));
-        msg_len = h.nlmsg_len;
-        if (msg_len < sizeof(h) || msg_len > len)
-            return -EBADMSG;
+    cur_init(&c, buf, len);
+    for (;;) {
+        struct nlmsghdr h;
+        struct cursor payload;
+        int r = next_tlv(&c, &h, sizeof(h), sizeof(h.nlmsg_len), &payload);
+
+        if (r != 0)
+            return r < 0 ? r : 0;
         if (h.nlmsg_type == NLMSG_DONE)
             return 1;
         if (h.nlmsg_type == NLMSG_ERROR) {
             struct nlmsgerr e;
 
-            if (msg_len - sizeof(h) < sizeof(e))
+            if (cur_get_bytes(&payload, &e, sizeof(e)) < 0)
                 return -EBADMSG;
-            memcpy(&e, buf + sizeof(h), sizeof(e));
             return e.error < 0 && e.error > -4096 ? e.error : -EIO;
         }
         if (h.nlmsg_type == type) {
-            r = each(buf + sizeof(h), msg_len - sizeof(h), ctx);
+            r = each(cur_ptr(&payload), cur_left(&payload), ctx);
             if (r < 0)
                 return r;
         }
-        step = NLMSG_ALIGN(msg_len);
-        if (step > len)
-            step = len; /* the last message need not be padded */
-        buf += step;
-        len -= step;
     }
-    return 0;
 }
 
 /* unix_diag_msg, then rtattrs: UNIX_DIAG_NAME (bytes), UNIX_DIAG_PEER (u32). */
@@ -99,7 +129,8 @@ static int each_unix(const uint8_t *p, size_t len, void *ctx) {
     struct unix_table *t = ctx;
     struct unix_diag_msg m;
     struct unix_socket s = {0};
-    size_t off;
+    struct cursor c, attr;
+    struct rtattr a;
     int r;
 
     if (len < sizeof(m))
@@ -107,20 +138,13 @@ static int each_unix(const uint8_t *p, size_t len, void *ctx) {
     memcpy(&m, p, sizeof(m));
     s.inode = m.udiag_ino;
     s.state = m.udiag_state;
-    off = NLMSG_ALIGN(sizeof(m));
-    while (off < len) {
-        struct rtattr a;
-        size_t alen, plen;
-        const uint8_t *payload;
+    cur_init(&c, p, len);
+    if (cur_skip(&c, NLMSG_ALIGN(sizeof(m))) < 0)
+        return -EBADMSG;
+    while ((r = next_tlv(&c, &a, sizeof(a), sizeof(a.rta_len), &attr)) == 0) {
+        const uint8_t *payload = cur_ptr(&attr);
+        size_t plen = cur_left(&attr);
 
-        if (len - off < sizeof(a))
-            return -EBADMSG;
-        memcpy(&a, p + off, sizeof(a));
-        alen = a.rta_len;
-        if (alen < sizeof(a) || alen > len - off)
-            return -EBADMSG;
-        payload = p + off + RTA_LENGTH(0);
-        plen = alen - RTA_LENGTH(0);
         if (a.rta_type == UNIX_DIAG_NAME && plen > 0) {
             size_t n = plen < sizeof(s.path) - 1 ? plen : sizeof(s.path) - 1;
 
@@ -131,20 +155,16 @@ static int each_unix(const uint8_t *p, size_t len, void *ctx) {
             s.path[strnlen(s.path, n)] = '\0';
         } else if (a.rta_type == UNIX_DIAG_PEER && plen >= sizeof(uint32_t))
             memcpy(&s.peer, payload, sizeof(uint32_t));
-        off += RTA_ALIGN(alen) < len - off ? RTA_ALIGN(alen) : len - off;
     }
-    r = grow((void **) &t->items, &t->allocated, t->count, sizeof(*t->items));
     if (r < 0)
         return r;
-    t->items[t->count++] = s;
-    return 0;
+    return append((void **) &t->items, &t->allocated, &t->count, &s, sizeof(s));
 }
 
 static int each_tcp(const uint8_t *p, size_t len, void *ctx) {
     struct tcp_table *t = ctx;
     struct inet_diag_msg m;
     struct tcp_socket s = {0};
-    int r;
 
     if (len < sizeof(m))
         return -EBADMSG;
@@ -159,11 +179,7 @@ static int each_tcp(const uint8_t *p, size_t len, void *ctx) {
     memcpy(s.remote, m.id.idiag_dst, 16);
     s.local_port = ntohs(m.id.idiag_sport);
     s.remote_port = ntohs(m.id.idiag_dport);
-    r = grow((void **) &t->items, &t->allocated, t->count, sizeof(*t->items));
-    if (r < 0)
-        return r;
-    t->items[t->count++] = s;
-    return 0;
+    return append((void **) &t->items, &t->allocated, &t->count, &s, sizeof(s));
 }
 
 int sockdiag_parse_unix(const uint8_t *buf, size_t len, struct unix_table *t) {

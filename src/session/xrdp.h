@@ -9,7 +9,14 @@
  *   - the client's display: xorgxrdp records the size and colour depth the
  *     RDP client negotiated in its X server's log at each (re)connection;
  *   - disconnecting: the datagram xrdp-dis sends to xrdp_disconnect_display_<N>.
- * docs/api.md, "xrdp sessions", says what each answers and when.
+ * docs/api.md, "xrdp sessions", says what each answers and when. The
+ * provider wrapper that adds all this to another provider's records is
+ * xrdp_provider.c (provider.h, xrdp_provider_wrap). By job:
+ *   xrdp_listener.c    the daemon, its listening sockets, the "RDP-Tcp" record
+ *   xrdp_client.c      whether a client is attached, and its address
+ *   xrdp_display.c     the client's desktop size and depth, from xorgxrdp's log
+ *   xrdp_disconnect.c  detaching the client
+ *   xrdp_logoff.c      what a logoff waits for
  */
 #ifndef WTSNET_SESSION_XRDP_H
 #define WTSNET_SESSION_XRDP_H
@@ -19,6 +26,7 @@
 #include <sys/types.h>
 
 #include "session/provider.h"
+#include "session/sockdiag.h"
 
 /* xrdp's pid file (its build's XRDP_PID_PATH; Debian's and upstream's default). */
 #define XRDP_PID_FILE "/run/xrdp/xrdp.pid"
@@ -46,8 +54,10 @@ int xrdp_display_client(long display, struct xrdp_client *ret);
 /* Turns an active/online RDP record into SESSION_STATE_DISCONNECTED when no client is connected. */
 void xrdp_refine_state(struct session_record *r);
 
-/* The RDP client's desktop size and colour depth (bits per pixel) of the session's display. */
-int xrdp_client_display(const struct session_record *r, struct session_client_display *ret);
+/* The RDP client's desktop size and colour depth (bits per pixel) of the session's display.
+ * inner tells which session the display's X server is in (its pid_session op). */
+int xrdp_client_display(struct session_provider *inner, const struct session_record *r,
+                        struct session_client_display *ret);
 
 /* The client's address of an RDP session, as text ("" when no client is connected). */
 int xrdp_client_address(const struct session_record *r, char **ret);
@@ -68,5 +78,20 @@ void xrdp_logoff_done(struct xrdp_logoff_watch *w);
 
 /* Parses the last "set width W height H bpp B" line of an xorgxrdp log; -ENOENT when there is none. */
 int xrdp_parse_screen_size(const char *text, size_t len, struct session_client_display *ret);
+
+/* --- between the xrdp files --- */
+
+/* A pid as pid and lock files hold it ("1234\n", X's "      1234\n"); 0 and 1 are never one of ours. */
+int xrdp_parse_pid(const char *s, pid_t *ret);
+/* The xrdp daemon's pid; -ENOENT when it does not run. */
+int xrdp_daemon(pid_t *ret);
+/* The ports of the daemon's LISTEN sockets in t (at most max). -EACCES for a
+ * root xrdp whose descriptors we may not read. */
+int xrdp_daemon_listeners(pid_t daemon, const struct tcp_table *t, uint16_t *ports, size_t max, size_t *ret_n);
+/* "…/xrdp_display_10" names display 10's xorgxrdp socket. */
+bool xrdp_is_display_socket(const char *path, long display);
+/* xrdp_display_client; with_server false asks only whether a client is
+ * attached (no /proc reads, no privilege needed). */
+int xrdp_display_client_state(long display, bool with_server, struct xrdp_client *ret);
 
 #endif

@@ -40,9 +40,9 @@ static void addressable_ids_are_those_logind_maps_to_themselves(void) {
 
 static void stat_fields_are_read_after_the_last_parenthesis(void) {
     const char *line = "123 (a) (b) c) S 45 123 123 34816 123 4194560" STAT_TAIL "\n";
-    struct audit_proc_stat st;
+    struct proc_stat st;
 
-    REQUIRE(audit_parse_stat(line, strlen(line), &st) == 0);
+    REQUIRE(proc_parse_stat(line, strlen(line), &st) == 0);
     CHECK_STREQ(st.comm, "a) (b) c");
     CHECK_EQ_I(st.state, 'S');
     CHECK_EQ_I(st.ppid, 45);
@@ -54,9 +54,9 @@ static void stat_of_a_real_process_parses(void) {
     /* As the kernel wrote it for an ssh login's shell. */
     const char *line = "13068 (sleep) S 13067 13068 13068 34816 13068 4194560 97 0 0 0 0 0 0 0 20 0 1 0 112621 "
                        "5562368 224 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
-    struct audit_proc_stat st;
+    struct proc_stat st;
 
-    REQUIRE(audit_parse_stat(line, strlen(line), &st) == 0);
+    REQUIRE(proc_parse_stat(line, strlen(line), &st) == 0);
     CHECK_STREQ(st.comm, "sleep");
     CHECK_EQ_I(st.ppid, 13067);
     CHECK_EQ_U(st.start_ticks, 112621);
@@ -64,26 +64,26 @@ static void stat_of_a_real_process_parses(void) {
 
 static void truncated_or_garbled_stat_is_rejected(void) {
     const char *full = "1 (x) S 0 1 1 0 -1 4194560" STAT_TAIL;
-    struct audit_proc_stat st = {.ppid = 99};
+    struct proc_stat st = {.ppid = 99};
 
-    REQUIRE(audit_parse_stat(full, strlen(full), &st) == 0);
+    REQUIRE(proc_parse_stat(full, strlen(full), &st) == 0);
     st.ppid = 99;
     for (size_t len = 0; len <= (size_t) (strstr(full, " 4242") - full); len++) /* every cut before starttime */
-        CHECK(audit_parse_stat(full, len, &st) < 0);
-    CHECK(audit_parse_stat("1 x) S 0", 8, &st) < 0);
-    CHECK(audit_parse_stat("1 (x S 0", 8, &st) < 0);
+        CHECK(proc_parse_stat(full, len, &st) < 0);
+    CHECK(proc_parse_stat("1 x) S 0", 8, &st) < 0);
+    CHECK(proc_parse_stat("1 (x S 0", 8, &st) < 0);
     const char *bad_state = "1 (x) SS 0 1 1 0 -1 4194560" STAT_TAIL;
-    CHECK(audit_parse_stat(bad_state, strlen(bad_state), &st) < 0);
+    CHECK(proc_parse_stat(bad_state, strlen(bad_state), &st) < 0);
     const char *bad_ppid = "1 (x) S -4 1 1 0 -1 4194560" STAT_TAIL;
-    CHECK(audit_parse_stat(bad_ppid, strlen(bad_ppid), &st) < 0);
+    CHECK(proc_parse_stat(bad_ppid, strlen(bad_ppid), &st) < 0);
     CHECK_EQ_I(st.ppid, 99);
 }
 
 static void a_long_comm_is_cut_to_fifteen_bytes(void) {
     const char *line = "1 (abcdefghijklmnopqrstuvwxyz) R 0 1 1 0 -1 0" STAT_TAIL;
-    struct audit_proc_stat st;
+    struct proc_stat st;
 
-    REQUIRE(audit_parse_stat(line, strlen(line), &st) == 0);
+    REQUIRE(proc_parse_stat(line, strlen(line), &st) == 0);
     CHECK_STREQ(st.comm, "abcdefghijklmno");
 }
 
@@ -190,7 +190,20 @@ static void listening_sockets_headers_and_garbage_are_not_peers(void) {
     CHECK(audit_parse_tcp_line("", 0, 1, host, sizeof(host)) < 0);
 }
 
-TAP_MAIN(CASE(sessionid_is_a_decimal_with_or_without_newline),
+static void a_socket_link_names_its_inode(void) {
+    uint64_t ino = 42;
+
+    CHECK(proc_socket_inode("socket:[95852]", &ino) == 0 && ino == 95852);
+    ino = 42;
+    CHECK(proc_socket_inode("socket:[95852", &ino) < 0);
+    CHECK(proc_socket_inode("socket:[]", &ino) < 0);
+    CHECK(proc_socket_inode("socket:[1]x", &ino) < 0);
+    CHECK(proc_socket_inode("pipe:[95852]", &ino) < 0);
+    CHECK(proc_socket_inode("/dev/pts/3", &ino) < 0);
+    CHECK_EQ_U(ino, 42);
+}
+
+TAP_MAIN(CASE(a_socket_link_names_its_inode), CASE(sessionid_is_a_decimal_with_or_without_newline),
          CASE(addressable_ids_are_those_logind_maps_to_themselves),
          CASE(stat_fields_are_read_after_the_last_parenthesis), CASE(stat_of_a_real_process_parses),
          CASE(truncated_or_garbled_stat_is_rejected), CASE(a_long_comm_is_cut_to_fifteen_bytes),

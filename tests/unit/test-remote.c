@@ -12,7 +12,7 @@
 
 #include <systemd/sd-bus.h>
 
-#include "session/logind-bus.h"
+#include "session/logind_bus.h"
 #include "session/remote.h"
 #include "tap.h"
 

@@ -3,7 +3,7 @@
  * logoff) and the remote one (remote.c: everything). The interface is
  * org.freedesktop.login1 as systemd 252 ships it (logind.md, "D-Bus API").
  */
-#include "session/logind-bus.h"
+#include "session/logind_bus.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -49,30 +49,6 @@ int logind_parse_state(const char *state, enum session_state *ret) {
             return 0;
         }
     return -EINVAL;
-}
-
-/* Every string of r that is still NULL becomes "". */
-static int fill_empty_strings(struct session_record *r) {
-    char **fields[] = {&r->user, &r->service, &r->type, &r->class_name, &r->seat,
-                       &r->tty,  &r->display, &r->remote_host, &r->remote_user};
-
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        if (!*fields[i] && !(*fields[i] = strdup("")))
-            return -ENOMEM;
-    return 0;
-}
-
-int logind_services_record(struct session_record *ret) {
-    struct session_record r = {.id = SESSION_ID_SERVICES, .state = SESSION_STATE_SERVICES,
-                               .kind = SESSION_KIND_SERVICES, .lock = SESSION_LOCK_UNKNOWN};
-
-    strcpy(r.key, "services");
-    if (fill_empty_strings(&r) < 0) {
-        session_record_done(&r);
-        return -ENOMEM;
-    }
-    *ret = r;
-    return 0;
 }
 
 enum prop_kind {
@@ -236,15 +212,12 @@ int logind_parse_session_properties(sd_bus_message *m, unsigned what, struct ses
     if (what & LOGIND_PROPS_TIMES)
         rec->has_times = true;
     if (what & LOGIND_PROPS_IDENTITY) {
-        if ((r = fill_empty_strings(rec)) < 0)
+        if ((r = session_record_fill_strings(rec)) < 0)
             return r;
         /* The DWORD id before the classification, which tells session 0 apart. */
         if (rec->key[0] && session_id_from_logind(rec->key, &id) >= 0)
             rec->id = id;
         session_classify(rec);
-        /* xrdp sessions are remote even though xrdp does not tell PAM so. */
-        if (rec->kind == SESSION_KIND_RDP)
-            rec->remote = true;
     }
     return 0;
 }

@@ -36,9 +36,6 @@ bool logind_bus_connection_lost(int r);
 /* logind's State: "opening", "online", "active", "closing". */
 int logind_parse_state(const char *state, enum session_state *ret);
 
-/* Session 0: the system's services (docs/api.md). */
-int logind_services_record(struct session_record *ret);
-
 /* Which properties logind_parse_session_properties takes. */
 enum {
     LOGIND_PROPS_TIMES = 1 << 0, /* Timestamp, IdleHint, IdleSinceHint, LockedHint, Leader */
