@@ -19,7 +19,7 @@
 #include "common/crypto.h"
 #include "common/deadline.h"
 #include "common/resolve.h"
-#include "smb2/smb2.h"
+#include "smb2/conn.h"
 
 /* The largest frame accepted: the NBSS limit (2.1) is 2^24-1. */
 #define SMB2_MAX_FRAME (16u * 1024 * 1024)
@@ -80,7 +80,13 @@ int smb2_status_to_errno(uint32_t status) {
     case STATUS_PASSWORD_EXPIRED:
     case STATUS_ACCOUNT_DISABLED:
     case STATUS_ACCOUNT_LOCKED_OUT:
-        return -EKEYREJECTED;
+    case STATUS_ACCOUNT_EXPIRED:
+    case STATUS_PASSWORD_MUST_CHANGE:
+    case STATUS_INVALID_LOGON_HOURS:
+    case STATUS_INVALID_WORKSTATION:
+        /* A refused logon; which refusal travels as data (the NTSTATUS,
+         * smb2_connect()) to the API's table. */
+        return -E_LOGON_FAILURE;
     case STATUS_ACCESS_DENIED:
         return -EACCES;
     case STATUS_BAD_NETWORK_NAME:
@@ -103,8 +109,7 @@ int smb2_status_to_errno(uint32_t status) {
     }
 }
 
-int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt, bool want_signing,
-                 struct smb2_conn **ret) {
+int smb2_dial(const char *host, uint16_t port, int timeout_ms, struct smb2_conn **ret) {
     struct addrinfo *ai = NULL;
     struct smb2_conn *c;
     int64_t deadline;
@@ -114,7 +119,7 @@ int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt
     if (!c)
         return -ENOMEM;
     c->fd = -1;
-    c->timeout_ms = opt && opt->timeout_ms > 0 ? opt->timeout_ms : 20000;
+    c->timeout_ms = timeout_ms > 0 ? timeout_ms : 20000;
     c->credits = 1;
     buf_init(&c->server_gss);
     snprintf(c->server, sizeof(c->server), "%s", host);
@@ -150,8 +155,6 @@ int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt
     if (c->fd < 0)
         goto fail; /* -ENETUNREACH: ERROR_BAD_NETPATH at the API (also a silent address) */
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    if ((r = smb2_negotiate(c, opt, want_signing)) < 0)
-        goto fail;
     *ret = c;
     return 0;
 fail:
@@ -371,6 +374,33 @@ static int build_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, str
     return buf_error(f);
 }
 
+/* MS-SMB2 3.2.4.2.2.2, 3.2.5.2, 3.2.4.2.3, 3.2.5.3: the 3.1.1 pre-auth
+ * integrity hashes run over the NEGOTIATE and SESSION_SETUP messages exactly
+ * as they went on the wire (and came back), so the transport, which alone
+ * sees those bytes, keeps them. The connection's hash restarts with each
+ * NEGOTIATE request and takes its answer (its dialect is not known yet:
+ * for another dialect the hash is simply never used); the session's starts
+ * from it with the first SESSION_SETUP and takes every request and every
+ * answer but the final one. */
+static void preauth_sent(struct smb2_conn *c, uint16_t command, const uint8_t *msg, size_t len) {
+    if (command == SMB2_NEGOTIATE) {
+        memset(c->preauth, 0, sizeof(c->preauth));
+        smb2_preauth_update(c->preauth, msg, len);
+    } else if (command == SMB2_SESSION_SETUP && c->dialect == SMB2_DIALECT_311) {
+        if (c->session_id == 0) /* the first round: no session yet */
+            memcpy(c->session_preauth, c->preauth, sizeof(c->preauth));
+        smb2_preauth_update(c->session_preauth, msg, len);
+    }
+}
+
+static void preauth_received(struct smb2_conn *c, const struct smb2_msg *m) {
+    if (m->command == SMB2_NEGOTIATE)
+        smb2_preauth_update(c->preauth, m->raw, m->raw_len);
+    else if (m->command == SMB2_SESSION_SETUP && c->dialect == SMB2_DIALECT_311 &&
+             m->status == STATUS_MORE_PROCESSING_REQUIRED)
+        smb2_preauth_update(c->session_preauth, m->raw, m->raw_len);
+}
+
 /* Frames, signs, encrypts and sends reqs[0..n) as one compound chain. */
 static int send_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, uint64_t *mids, int64_t deadline) {
     struct buf f;
@@ -390,13 +420,8 @@ static int send_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, uint
             smb2_sign(c, f.data + off, mlen);
         off += mlen;
     }
-    if (n == 1 && reqs[0].command <= SMB2_SESSION_SETUP) {
-        /* negotiate.c and session_setup.c hash exactly what was sent. */
-        buf_free(&reqs[0].body);
-        buf_put_bytes(&reqs[0].body, f.data + start, f.len - start);
-        if ((r = buf_error(&reqs[0].body)) < 0)
-            goto out;
-    }
+    if (n == 1)
+        preauth_sent(c, reqs[0].command, f.data + start, f.len - start);
     if (c->encrypting && (r = smb2_encrypt(c, f.data + 4, f.len - 4)) < 0)
         goto out;
     if (f.len - 4 > SMB2_MAX_FRAME) {
@@ -515,6 +540,7 @@ static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct
                 r = -EBADMSG;
                 goto fail_ms;
             }
+            preauth_received(c, m);
             rsps[i] = *m;
             memset(m, 0, sizeof(*m));
             got++;

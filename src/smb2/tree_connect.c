@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common/utf16.h"
-#include "smb2/smb2.h"
+#include "smb2/conn.h"
 
 int smb2_tree_connect_decode(const struct smb2_msg *m, uint32_t *ret_share_flags) {
     struct cursor b = m->body;
