@@ -1,7 +1,8 @@
 /*
  * What goes wrong against a real smbd (3.1.1, defaults): wrong password,
- * unknown user, nothing listening, names that are not names, credentials
- * files, a server that stalls, and one that dies mid-call.
+ * unknown user, a disabled and a locked-out account, nothing listening,
+ * names that are not names, credentials files, a server that stalls, and
+ * one that dies mid-call.
  */
 #include <lm.h>
 #include <winnetwk.h>
@@ -132,6 +133,61 @@ static void no_credentials_means_an_anonymous_session(void) {
     binding_drop_all();
 }
 
+/* Sets the second test user's account flags in the suite's private passdb
+ * (pdbedit -c: D disabled, L locked out, U alone restores a normal account)
+ * and checks that they took. */
+static void set_user2_flags(const char *flags, char want) {
+    const char *conf = env_or("WTSNET_TEST_SMBCONF", ""), *user = env_or("WTSNET_TEST_USER2", "");
+    char *set[] = {"pdbedit", "-s", (char *) conf, "-c", (char *) flags, "-u", (char *) user, NULL};
+    char *show[] = {"pdbedit", "-s", (char *) conf, "-v", "-u", (char *) user, NULL};
+    char *out, *line;
+
+    free(run_capture(set));
+    out = run_capture(show);
+    REQUIRE(out != NULL);
+    line = strstr(out, "Account Flags:");
+    REQUIRE(line != NULL);
+    line += strlen("Account Flags:");
+    line[strcspn(line, "\n")] = '\0';
+    if (want)
+        REQUIRE(strchr(line, want) != NULL);
+    else
+        REQUIRE(strchr(line, 'D') == NULL && strchr(line, 'L') == NULL);
+    free(out);
+}
+
+/* A refused logon says why, as Windows does, through NetAPI (credentials
+ * file) and WNet alike; the same name and password work once the flag is
+ * cleared, so the code is not a wrong password in disguise. */
+static void refused_account_reports_why(const char *flags, char flag, DWORD want) {
+    const char *u2 = env_or("WTSNET_TEST_USER2", ""), *pw2 = env_or("WTSNET_TEST_USER2_PW", "");
+    LPBYTE b = NULL;
+
+    REQUIRE(*u2 && *pw2);
+    set_user2_flags(flags, flag);
+    write_creds(u2, pw2, 0600);
+    CHECK_EQ_U(NetServerGetInfo(wide(server()), 101, &b), want);
+    CHECK(b == NULL);
+    binding_drop_all();
+    SetLastError(0xdeadbeef);
+    CHECK_EQ_U(wnet_add(u2, pw2), want);
+    CHECK_EQ_U(GetLastError(), want);
+    wnet_cancel();
+    set_user2_flags("[U]", 0);
+    CHECK_EQ_U(NetServerGetInfo(wide(server()), 101, &b), NERR_Success);
+    NetApiBufferFree(b);
+    unsetenv(CREDS_ENV);
+    binding_drop_all();
+}
+
+static void disabled_account_is_account_disabled(void) {
+    refused_account_reports_why("[DU]", 'D', ERROR_ACCOUNT_DISABLED); /* 1331, not 1326 */
+}
+
+static void locked_out_account_is_account_locked_out(void) {
+    refused_account_reports_why("[LU]", 'L', ERROR_ACCOUNT_LOCKED_OUT); /* 1909, not 1326 */
+}
+
 static void a_stalled_server_times_out(void) {
     LPBYTE b = NULL;
     pid_t child;
@@ -192,4 +248,5 @@ TAP_MAIN(CASE(wrong_password_is_logon_failure), CASE(unknown_user_is_logon_failu
          CASE(nothing_listening_is_bad_netpath), CASE(names_that_are_not_names_are_refused),
          CASE(wnet_refuses_other_shares_and_conflicting_users), CASE(credentials_file_is_used),
          CASE(credentials_file_readable_by_others_is_refused), CASE(no_credentials_means_an_anonymous_session),
+         CASE(disabled_account_is_account_disabled), CASE(locked_out_account_is_account_locked_out),
          CASE(a_stalled_server_times_out), CASE(a_server_killed_mid_call_is_an_error_not_a_hang))
