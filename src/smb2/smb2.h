@@ -2,8 +2,10 @@
  * A small, strict SMB2/3 client (MS-SMB2), enough to reach named pipes on
  * IPC$: negotiate (2.0.2 … 3.1.1), session setup through SPNEGO, signing,
  * encryption, tree connect, create/close, read/write/ioctl, logoff.
- * One command per file (negotiate.c, session_setup.c, …); the transport
- * (transport.c) frames, signs, encrypts, compounds and receives.
+ * connect.c runs the connect sequence; one command per file (negotiate.c,
+ * session_setup.c, …); the transport (transport.c) frames, signs,
+ * encrypts, compounds and receives; message.c builds and parses messages.
+ * Calls only go down: connect.c → commands → transport → message/crypto.
  * A connection is used by one thread at a time (the pool in
  * src/rpc/binding.c serialises); every wait has a deadline.
  */
