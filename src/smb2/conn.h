@@ -69,6 +69,12 @@ struct smb2_conn {
 /* transport.c: a TCP connection to host:port within timeout_ms, nothing sent yet. */
 int smb2_dial(const char *host, uint16_t port, int timeout_ms, struct smb2_conn **ret);
 
+/* transport.c: from now on every request is signed and every answer must
+ * be (keys derived from the session key, 3.2.5.3.1) ... */
+void smb2_transport_start_signing(struct smb2_conn *c, const uint8_t *session_key, size_t key_len);
+/* ... or everything travels in TRANSFORM_HEADERs (3.2.5.3.1, 3.2.5.5). */
+void smb2_transport_start_encrypting(struct smb2_conn *c);
+
 /* The connect sequence's steps (connect.c runs them in order). */
 int smb2_negotiate(struct smb2_conn *c, const struct smb2_options *opt, bool want_signing);
 int smb2_negotiate_decode(struct smb2_conn *c, const struct smb2_msg *m);

@@ -114,8 +114,7 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
 
         if ((r = auth_spnego_session_key(a, &key, &key_len)) < 0)
             goto out;
-        smb2_derive_keys(c, key, key_len);
-        c->signing = true;
+        smb2_transport_start_signing(c, key, key_len);
         /* 3.2.5.3.1 / 3.3.5.5.3: a 3.x server signs the final response of a
          * session that is neither anonymous nor guest. In 3.1.1 the key comes
          * from the pre-auth hash over the NEGOTIATE and every SESSION_SETUP as
@@ -143,7 +142,7 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
                 r = -E_TAMPERED;
                 goto out;
             }
-            c->encrypting = true;
+            smb2_transport_start_encrypting(c);
         }
     } else if (flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) {
         r = -EACCES; /* a null session has no key to encrypt with */

@@ -243,6 +243,15 @@ static int build_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, str
     return buf_error(f);
 }
 
+void smb2_transport_start_signing(struct smb2_conn *c, const uint8_t *session_key, size_t key_len) {
+    smb2_derive_keys(c, session_key, key_len);
+    c->signing = true;
+}
+
+void smb2_transport_start_encrypting(struct smb2_conn *c) {
+    c->encrypting = true;
+}
+
 /* MS-SMB2 3.2.4.2.2.2, 3.2.5.2, 3.2.4.2.3, 3.2.5.3: the 3.1.1 pre-auth
  * integrity hashes run over the NEGOTIATE and SESSION_SETUP messages exactly
  * as they went on the wire (and came back), so the transport, which alone

@@ -53,7 +53,7 @@ int smb2_tree_connect_finish(struct smb2_conn *c, const struct smb2_msg *m, uint
         /* 3.2.5.5: a share that requires encryption makes us encrypt from now on. */
         if (c->dialect < SMB2_DIALECT_300 || c->cipher == 0 || c->anonymous)
             return -EACCES;
-        c->encrypting = true;
+        smb2_transport_start_encrypting(c);
     }
     *ret_tree_id = m->tree_id;
     return 0;
