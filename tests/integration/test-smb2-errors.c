@@ -133,38 +133,64 @@ static void no_credentials_means_an_anonymous_session(void) {
     binding_drop_all();
 }
 
-/* Sets the second test user's account flags in the suite's private passdb
- * (pdbedit -c: D disabled, L locked out, U alone restores a normal account)
- * and checks that they took. */
-static void set_user2_flags(const char *flags, char want) {
-    const char *conf = env_or("WTSNET_TEST_SMBCONF", ""), *user = env_or("WTSNET_TEST_USER2", "");
-    char *set[] = {"pdbedit", "-s", (char *) conf, "-c", (char *) flags, "-u", (char *) user, NULL};
-    char *show[] = {"pdbedit", "-s", (char *) conf, "-v", "-u", (char *) user, NULL};
-    char *out, *line;
+/* The second test user's account flags as pdbedit shows them ("U", "DU"…),
+ * from the suite's private passdb. */
+static void user2_flags(char *ret, size_t size) {
+    char *show[] = {"pdbedit", "-s", (char *) env_or("WTSNET_TEST_SMBCONF", ""), "-v", "-u",
+                    (char *) env_or("WTSNET_TEST_USER2", ""), NULL};
+    char *out = run_capture(show), *line;
+    size_t n = 0;
 
-    free(run_capture(set));
-    out = run_capture(show);
     REQUIRE(out != NULL);
     line = strstr(out, "Account Flags:");
-    REQUIRE(line != NULL);
-    line += strlen("Account Flags:");
-    line[strcspn(line, "\n")] = '\0';
-    if (want)
-        REQUIRE(strchr(line, want) != NULL);
-    else
-        REQUIRE(strchr(line, 'D') == NULL && strchr(line, 'L') == NULL);
+    REQUIRE(line != NULL && (line = strchr(line, '[')) != NULL);
+    for (line++; *line && *line != ']' && n + 1 < size; line++)
+        if (*line != ' ')
+            ret[n++] = *line;
+    ret[n] = '\0';
     free(out);
+}
+
+/* Sets them: pdbedit -c takes only the settable ones (N, D, H, L, X) and
+ * keeps the others; checks that they took. */
+static void set_user2_flags(const char *settable) {
+    char arg[32], now[32];
+    char *set[] = {"pdbedit", "-s", (char *) env_or("WTSNET_TEST_SMBCONF", ""), "-c", arg, "-u",
+                   (char *) env_or("WTSNET_TEST_USER2", ""), NULL};
+
+    snprintf(arg, sizeof(arg), "[%s]", settable);
+    free(run_capture(set));
+    user2_flags(now, sizeof(now));
+    for (const char *f = "NDHLX"; *f; f++)
+        REQUIRE(!strchr(settable, *f) == !strchr(now, *f));
+}
+
+/* The settable ones among flags, plus add (0: none). */
+static void settable_flags(const char *flags, char add, char *ret, size_t size) {
+    size_t n = 0;
+
+    for (const char *f = flags; *f && n + 2 < size; f++)
+        if (strchr("NDHLX", *f))
+            ret[n++] = *f;
+    if (add)
+        ret[n++] = add;
+    ret[n] = '\0';
 }
 
 /* A refused logon says why, as Windows does, through NetAPI (credentials
  * file) and WNet alike; the same name and password work once the flag is
  * cleared, so the code is not a wrong password in disguise. */
-static void refused_account_reports_why(const char *flags, char flag, DWORD want) {
+static void refused_account_reports_why(char flag, DWORD want) {
     const char *u2 = env_or("WTSNET_TEST_USER2", ""), *pw2 = env_or("WTSNET_TEST_USER2_PW", "");
+    char before[32], before_settable[32], with_flag[32];
     LPBYTE b = NULL;
 
     REQUIRE(*u2 && *pw2);
-    set_user2_flags(flags, flag);
+    user2_flags(before, sizeof(before));
+    REQUIRE(!strchr(before, 'D') && !strchr(before, 'L'));
+    settable_flags(before, 0, before_settable, sizeof(before_settable));
+    settable_flags(before, flag, with_flag, sizeof(with_flag));
+    set_user2_flags(with_flag);
     write_creds(u2, pw2, 0600);
     CHECK_EQ_U(NetServerGetInfo(wide(server()), 101, &b), want);
     CHECK(b == NULL);
@@ -173,7 +199,7 @@ static void refused_account_reports_why(const char *flags, char flag, DWORD want
     CHECK_EQ_U(wnet_add(u2, pw2), want);
     CHECK_EQ_U(GetLastError(), want);
     wnet_cancel();
-    set_user2_flags("[U]", 0);
+    set_user2_flags(before_settable); /* as it was: the other cases are unaffected */
     CHECK_EQ_U(NetServerGetInfo(wide(server()), 101, &b), NERR_Success);
     NetApiBufferFree(b);
     unsetenv(CREDS_ENV);
@@ -181,11 +207,11 @@ static void refused_account_reports_why(const char *flags, char flag, DWORD want
 }
 
 static void disabled_account_is_account_disabled(void) {
-    refused_account_reports_why("[DU]", 'D', ERROR_ACCOUNT_DISABLED); /* 1331, not 1326 */
+    refused_account_reports_why('D', ERROR_ACCOUNT_DISABLED); /* 1331, not 1326 */
 }
 
 static void locked_out_account_is_account_locked_out(void) {
-    refused_account_reports_why("[LU]", 'L', ERROR_ACCOUNT_LOCKED_OUT); /* 1909, not 1326 */
+    refused_account_reports_why('L', ERROR_ACCOUNT_LOCKED_OUT); /* 1909, not 1326 */
 }
 
 static void a_stalled_server_times_out(void) {
