@@ -26,9 +26,9 @@ int main(int argc, char **argv) {
         uint32_t tid;
         struct smb2_options o = {.timeout_ms = 20000};
 
-        if (smb2_connect(argv[1], (uint16_t) atoi(argv[2]), &o, true, &c[i]) < 0)
+        if (smb2_connect(argv[1], (uint16_t) atoi(argv[2]), NULL, &o, &id, &c[i], NULL) < 0)
             break;
-        if (smb2_session_setup(c[i], &id) < 0 || smb2_tree_connect(c[i], "IPC$", &tid) < 0)
+        if (smb2_tree_connect(c[i], "IPC$", &tid) < 0)
             break;
         ok++;
     }

@@ -37,7 +37,7 @@ NET_API_STATUS netapi_status(int r, const struct srvs_status *st) {
     if (r == -E_RPC_FAULT)
         return win32_error_from_rpc_fault(st->fault);
     if (r < 0)
-        return win32_error_from_errno(r);
+        return win32_error_from_status(r, st ? st->ntstatus : 0);
     return st ? st->werror : NERR_Success;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/errors.h"
+#include "common/ntstatus.h"
 #include "lmerr.h"
 #include "common/wstr.h"
 
@@ -78,6 +79,33 @@ DWORD win32_error_from_rpc_fault(uint32_t status) {
     return RPC_S_CALL_FAILED;
 }
 
+/* Why a server refused a logon (MS-ERREF 2.3.1) as Windows reports it
+ * (LsaNtStatusToWinError): a disabled or locked-out account is not a wrong
+ * password. */
+static const struct {
+    uint32_t ntstatus;
+    DWORD code;
+} ntstatus_table[] = {
+    {STATUS_LOGON_FAILURE, ERROR_LOGON_FAILURE},
+    {STATUS_WRONG_PASSWORD, ERROR_LOGON_FAILURE},
+    {STATUS_NO_SUCH_USER, ERROR_LOGON_FAILURE},
+    {STATUS_INVALID_LOGON_HOURS, ERROR_INVALID_LOGON_HOURS},
+    {STATUS_INVALID_WORKSTATION, ERROR_INVALID_WORKSTATION},
+    {STATUS_PASSWORD_EXPIRED, ERROR_PASSWORD_EXPIRED},
+    {STATUS_ACCOUNT_DISABLED, ERROR_ACCOUNT_DISABLED},
+    {STATUS_ACCOUNT_EXPIRED, ERROR_ACCOUNT_EXPIRED},
+    {STATUS_PASSWORD_MUST_CHANGE, ERROR_PASSWORD_MUST_CHANGE},
+    {STATUS_ACCOUNT_LOCKED_OUT, ERROR_ACCOUNT_LOCKED_OUT},
+};
+
+DWORD win32_error_from_status(int negative_errno, uint32_t ntstatus) {
+    if (negative_errno < 0 && ntstatus != 0)
+        for (size_t i = 0; i < sizeof(ntstatus_table) / sizeof(ntstatus_table[0]); i++)
+            if (ntstatus_table[i].ntstatus == ntstatus)
+                return ntstatus_table[i].code;
+    return negative_errno < 0 ? win32_error_from_errno(negative_errno) : ERROR_SUCCESS;
+}
+
 DWORD win32_error_from_errno(int negative_errno) {
     int e = -negative_errno;
 
@@ -129,6 +157,13 @@ static const struct {
     {ERROR_NO_UNICODE_TRANSLATION, "No mapping for the Unicode character exists in the target multi-byte code page."},
     {ERROR_CONNECTION_REFUSED, "The remote computer refused the network connection."},
     {ERROR_LOGON_FAILURE, "The user name or password is incorrect."},
+    {ERROR_INVALID_LOGON_HOURS, "Your account has time restrictions that keep you from signing in right now."},
+    {ERROR_INVALID_WORKSTATION, "This user isn't allowed to sign in to this computer."},
+    {ERROR_PASSWORD_EXPIRED, "The password for this account has expired."},
+    {ERROR_ACCOUNT_DISABLED, "This user can't sign in because this account is currently disabled."},
+    {ERROR_ACCOUNT_EXPIRED, "The user's account has expired."},
+    {ERROR_PASSWORD_MUST_CHANGE, "The user's password must be changed before signing in."},
+    {ERROR_ACCOUNT_LOCKED_OUT, "The referenced account is currently locked out and may not be logged on to."},
     {ERROR_INTERNAL_ERROR, "An internal error occurred."},
     {ERROR_TIMEOUT, "This operation returned because the timeout period expired."},
     {RPC_S_SERVER_UNAVAILABLE, "The RPC server is unavailable."},

@@ -64,6 +64,7 @@ static DWORD add_connection(DWORD type, const char *local, const char *remote, c
                             const char *user) {
     struct auth_identity def = {0}, id = {0}, old = {0};
     struct server_addr a;
+    uint32_t logon_status = 0; /* the NTSTATUS of a refused logon */
     DWORD code;
     int r;
 
@@ -108,7 +109,7 @@ static DWORD add_connection(DWORD type, const char *local, const char *remote, c
     }
     /* Authenticate now: wrong credentials fail here, as on Windows. */
     deadline_scope_begin(); /* connecting and authenticating: one deadline */
-    r = binding_pin(&a, &id);
+    r = binding_pin(&a, &id, &logon_status);
     deadline_scope_end();
     if (r < 0 || (r = creds_wnet_add(a.key, &id)) < 0)
         goto fail_locked;
@@ -118,7 +119,7 @@ static DWORD add_connection(DWORD type, const char *local, const char *remote, c
 fail_locked:
     pthread_mutex_unlock(&wnet_change_lock);
 fail:
-    code = win32_error_from_errno(r);
+    code = win32_error_from_status(r, logon_status); /* a disabled account is not a wrong password */
 out:
     auth_identity_clear(&def);
     auth_identity_clear(&id);

@@ -158,7 +158,7 @@ enum { NTLM_START, NTLM_SENT_NEGOTIATE, NTLM_DONE };
 struct ntlm_client {
     int state;
     bool anonymous;
-    char *user, *domain, *password;
+    struct auth_identity id; /* domain and password never NULL unless anonymous */
     struct ntlm_client_inputs in;
     char workstation[64];
     struct buf negotiate; /* kept for the MIC */
@@ -181,11 +181,7 @@ static void ntlm_free(void *p) {
 
     if (!n)
         return;
-    if (n->password)
-        explicit_bzero(n->password, strlen(n->password));
-    free(n->user);
-    free(n->domain);
-    free(n->password);
+    auth_identity_clear(&n->id);
     buf_free(&n->negotiate);
     explicit_bzero(n, sizeof(*n));
     free(n);
@@ -208,10 +204,10 @@ static int ntlm_start(const struct auth_identity *id, const char *target_host, v
         return -ENOMEM;
     n->anonymous = auth_identity_is_anonymous(id);
     if (!n->anonymous) {
-        n->user = strdup(id->user);
-        n->domain = strdup(id->domain ? id->domain : "");
-        n->password = strdup(id->password ? id->password : "");
-        if (!n->user || !n->domain || !n->password) {
+        struct auth_identity full = {.user = id->user, .domain = id->domain ? id->domain : "",
+                                     .password = id->password ? id->password : ""};
+
+        if (auth_identity_copy(&full, &n->id) < 0) {
             ntlm_free(n);
             return -ENOMEM;
         }
@@ -298,11 +294,11 @@ static int build_authenticate(struct ntlm_client *n, const uint8_t *chal_msg, si
     buf_put_bytes(&m, ntlm_version, 8);
     buf_put_zero(&m, 16); /* MIC at 72 */
 
-    if ((r = utf16_put_utf8(&s, n->anonymous ? "" : n->domain, NULL)) < 0)
+    if ((r = utf16_put_utf8(&s, n->anonymous ? "" : n->id.domain, NULL)) < 0)
         goto out;
     put_field(&m, 28, s.data, s.len);
     buf_free(&s);
-    if ((r = utf16_put_utf8(&s, n->anonymous ? "" : n->user, NULL)) < 0)
+    if ((r = utf16_put_utf8(&s, n->anonymous ? "" : n->id.user, NULL)) < 0)
         goto out;
     put_field(&m, 36, s.data, s.len);
     buf_free(&s);
@@ -316,7 +312,7 @@ static int build_authenticate(struct ntlm_client *n, const uint8_t *chal_msg, si
         put_field(&m, 20, NULL, 0);
         put_field(&m, 52, NULL, 0);
     } else {
-        if ((r = ntlm_ntowfv2(n->user, n->domain, n->password, key)) < 0)
+        if ((r = ntlm_ntowfv2(n->id.user, n->id.domain, n->id.password, key)) < 0)
             goto out;
         if (with_mic)
             r = ntlm_target_info_with_mic_flag(ch.target_info, ch.target_info_len, &ti);

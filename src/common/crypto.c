@@ -77,80 +77,56 @@ void crypto_rc4(struct crypto_rc4 *s, uint8_t *data, size_t len) {
     arcfour_crypt((struct arcfour_ctx *) s->state, len, data, data);
 }
 
+/* One pass of AES-CCM (11-byte nonce) or AES-GCM (12-byte nonce) over data,
+ * in place, in either direction; the tag it computes goes to tag. nettle's
+ * encrypt and decrypt functions of a mode share one signature. */
+static void aead_run(enum crypto_aead alg, const uint8_t *key, size_t key_len, const uint8_t *nonce,
+                     const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len, bool encrypt, uint8_t tag[16]) {
+    union {
+        struct ccm_aes128_ctx ccm128;
+        struct ccm_aes256_ctx ccm256;
+        struct gcm_aes128_ctx gcm128;
+        struct gcm_aes256_ctx gcm256;
+    } c;
+
+    if (alg == CRYPTO_AES_CCM && key_len == 16) {
+        ccm_aes128_set_key(&c.ccm128, key);
+        ccm_aes128_set_nonce(&c.ccm128, 11, nonce, aad_len, len, 16);
+        ccm_aes128_update(&c.ccm128, aad_len, aad);
+        (encrypt ? ccm_aes128_encrypt : ccm_aes128_decrypt)(&c.ccm128, len, data, data);
+        ccm_aes128_digest(&c.ccm128, 16, tag);
+    } else if (alg == CRYPTO_AES_CCM) {
+        ccm_aes256_set_key(&c.ccm256, key);
+        ccm_aes256_set_nonce(&c.ccm256, 11, nonce, aad_len, len, 16);
+        ccm_aes256_update(&c.ccm256, aad_len, aad);
+        (encrypt ? ccm_aes256_encrypt : ccm_aes256_decrypt)(&c.ccm256, len, data, data);
+        ccm_aes256_digest(&c.ccm256, 16, tag);
+    } else if (key_len == 16) {
+        gcm_aes128_set_key(&c.gcm128, key);
+        gcm_aes128_set_iv(&c.gcm128, 12, nonce);
+        gcm_aes128_update(&c.gcm128, aad_len, aad);
+        (encrypt ? gcm_aes128_encrypt : gcm_aes128_decrypt)(&c.gcm128, len, data, data);
+        gcm_aes128_digest(&c.gcm128, 16, tag);
+    } else {
+        gcm_aes256_set_key(&c.gcm256, key);
+        gcm_aes256_set_iv(&c.gcm256, 12, nonce);
+        gcm_aes256_update(&c.gcm256, aad_len, aad);
+        (encrypt ? gcm_aes256_encrypt : gcm_aes256_decrypt)(&c.gcm256, len, data, data);
+        gcm_aes256_digest(&c.gcm256, 16, tag);
+    }
+    explicit_bzero(&c, sizeof(c)); /* the expanded key */
+}
+
 void crypto_aead_encrypt(enum crypto_aead alg, const uint8_t *key, size_t key_len, const uint8_t *nonce,
                          const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len, uint8_t tag[16]) {
-    if (alg == CRYPTO_AES_CCM && key_len == 16) {
-        struct ccm_aes128_ctx c;
-
-        ccm_aes128_set_key(&c, key);
-        ccm_aes128_set_nonce(&c, 11, nonce, aad_len, len, 16);
-        ccm_aes128_update(&c, aad_len, aad);
-        ccm_aes128_encrypt(&c, len, data, data);
-        ccm_aes128_digest(&c, 16, tag);
-    } else if (alg == CRYPTO_AES_CCM) {
-        struct ccm_aes256_ctx c;
-
-        ccm_aes256_set_key(&c, key);
-        ccm_aes256_set_nonce(&c, 11, nonce, aad_len, len, 16);
-        ccm_aes256_update(&c, aad_len, aad);
-        ccm_aes256_encrypt(&c, len, data, data);
-        ccm_aes256_digest(&c, 16, tag);
-    } else if (key_len == 16) {
-        struct gcm_aes128_ctx c;
-
-        gcm_aes128_set_key(&c, key);
-        gcm_aes128_set_iv(&c, 12, nonce);
-        gcm_aes128_update(&c, aad_len, aad);
-        gcm_aes128_encrypt(&c, len, data, data);
-        gcm_aes128_digest(&c, 16, tag);
-    } else {
-        struct gcm_aes256_ctx c;
-
-        gcm_aes256_set_key(&c, key);
-        gcm_aes256_set_iv(&c, 12, nonce);
-        gcm_aes256_update(&c, aad_len, aad);
-        gcm_aes256_encrypt(&c, len, data, data);
-        gcm_aes256_digest(&c, 16, tag);
-    }
+    aead_run(alg, key, key_len, nonce, aad, aad_len, data, len, true, tag);
 }
 
 int crypto_aead_decrypt(enum crypto_aead alg, const uint8_t *key, size_t key_len, const uint8_t *nonce,
                         const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len, const uint8_t tag[16]) {
     uint8_t want[16];
 
-    if (alg == CRYPTO_AES_CCM && key_len == 16) {
-        struct ccm_aes128_ctx c;
-
-        ccm_aes128_set_key(&c, key);
-        ccm_aes128_set_nonce(&c, 11, nonce, aad_len, len, 16);
-        ccm_aes128_update(&c, aad_len, aad);
-        ccm_aes128_decrypt(&c, len, data, data);
-        ccm_aes128_digest(&c, 16, want);
-    } else if (alg == CRYPTO_AES_CCM) {
-        struct ccm_aes256_ctx c;
-
-        ccm_aes256_set_key(&c, key);
-        ccm_aes256_set_nonce(&c, 11, nonce, aad_len, len, 16);
-        ccm_aes256_update(&c, aad_len, aad);
-        ccm_aes256_decrypt(&c, len, data, data);
-        ccm_aes256_digest(&c, 16, want);
-    } else if (key_len == 16) {
-        struct gcm_aes128_ctx c;
-
-        gcm_aes128_set_key(&c, key);
-        gcm_aes128_set_iv(&c, 12, nonce);
-        gcm_aes128_update(&c, aad_len, aad);
-        gcm_aes128_decrypt(&c, len, data, data);
-        gcm_aes128_digest(&c, 16, want);
-    } else {
-        struct gcm_aes256_ctx c;
-
-        gcm_aes256_set_key(&c, key);
-        gcm_aes256_set_iv(&c, 12, nonce);
-        gcm_aes256_update(&c, aad_len, aad);
-        gcm_aes256_decrypt(&c, len, data, data);
-        gcm_aes256_digest(&c, 16, want);
-    }
+    aead_run(alg, key, key_len, nonce, aad, aad_len, data, len, false, want);
     if (!crypto_equal(want, tag, 16)) {
         memset(data, 0, len); /* never hand out unauthenticated plaintext */
         return -EBADMSG;

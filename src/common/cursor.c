@@ -193,15 +193,6 @@ void buf_free(struct buf *b) {
     buf_init(b);
 }
 
-uint8_t *buf_steal(struct buf *b, size_t *ret_len) {
-    uint8_t *d = b->data;
-
-    if (ret_len)
-        *ret_len = b->len;
-    buf_init(b);
-    return d;
-}
-
 uint8_t *buf_reserve(struct buf *b, size_t n) {
     uint8_t *p;
 

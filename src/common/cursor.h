@@ -79,8 +79,6 @@ void buf_init(struct buf *b);
  * realloc (which may leave the old copy in freed memory), and buf_free wipes it. */
 void buf_init_secret(struct buf *b);
 void buf_free(struct buf *b);
-/* Takes the bytes out of b (caller frees); b is empty afterwards. */
-uint8_t *buf_steal(struct buf *b, size_t *ret_len);
 static inline int buf_error(const struct buf *b) {
     return b->failed ? -ENOMEM : 0;
 }

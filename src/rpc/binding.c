@@ -3,13 +3,11 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 
 #include "auth/creds.h"
 #include "common/deadline.h"
@@ -158,8 +156,8 @@ done:
  * nested: an entry's lock, then pool_lock (never the other way round, and
  * pool_lock is never held across network I/O).
  *
- * - pool_lock guards the list (pool, ->next, ->in_pool), every entry's refs,
- *   and the dialect options.
+ * - pool_lock guards the list (pool, ->next, ->in_pool), every entry's refs
+ *   and the outcome of its latest failed connection attempt.
  * - An entry's lock guards everything about its connection (conn, ipc_tid,
  *   srvsvc, srvs_refused_levels, fresh): it is held from binding_acquire to
  *   binding_release, so calls on one pooled connection take turns.
@@ -182,6 +180,7 @@ struct smb_session {
     bool in_pool;             /* pool_lock */
     unsigned connect_failures; /* pool_lock: failed connection attempts so far */
     int connect_error;         /* pool_lock: the latest one's error */
+    uint32_t connect_status;   /* pool_lock: and the NTSTATUS of a refused logon (or 0) */
     pthread_mutex_t lock;     /* the connection's state below; held from acquire to release */
     struct server_addr addr;  /* fixed after creation */
     struct auth_identity id;  /* fixed after creation */
@@ -194,14 +193,6 @@ struct smb_session {
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct smb_session *pool;
-static uint16_t opt_min_dialect, opt_max_dialect; /* pool_lock */
-
-void binding_set_dialects(uint16_t min, uint16_t max) {
-    pthread_mutex_lock(&pool_lock);
-    opt_min_dialect = min;
-    opt_max_dialect = max;
-    pthread_mutex_unlock(&pool_lock);
-}
 
 static bool str_eq(const char *a, const char *b) {
     return strcmp(a ? a : "", b ? b : "") == 0;
@@ -218,7 +209,7 @@ static bool same_identity(const struct auth_identity *a, const struct auth_ident
 static void session_free(struct smb_session *s) {
     if (!s)
         return;
-    if (s->conn && !s->conn->broken) {
+    if (s->conn && !smb2_conn_is_broken(s->conn)) {
         rpc_client_close(&s->srvsvc);
         if (s->ipc_tid)
             (void) smb2_tree_disconnect(s->conn, s->ipc_tid);
@@ -243,18 +234,6 @@ static void pool_unlink(struct smb_session *s) {
     s->in_pool = false;
 }
 
-/* An idle connection the server closed reads as EOF: find out before using it. */
-static bool conn_alive(struct smb2_conn *c) {
-    struct pollfd p = {.fd = c->fd, .events = POLLIN};
-    char b;
-
-    if (c->broken)
-        return false;
-    if (poll(&p, 1, 0) == 0)
-        return true;
-    return !(p.revents & (POLLHUP | POLLERR)) && recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
-}
-
 static int timeout_ms(void) {
     const char *e = secure_getenv(SMB_TIMEOUT_ENV);
     long v = e ? strtol(e, NULL, 10) : 0;
@@ -262,22 +241,12 @@ static int timeout_ms(void) {
     return v > 0 && v < 3600 ? (int) v * 1000 : 20000;
 }
 
-/* Called with s->lock held. */
-static int session_connect(struct smb_session *s) {
+/* Called with s->lock held. A refused logon's NTSTATUS goes to *ret_status.
+ * IPC$ is connected by the first pipe open, in the same compound (np.c). */
+static int session_connect(struct smb_session *s, uint32_t *ret_status) {
     struct smb2_options o = {.timeout_ms = timeout_ms()};
-    int r;
 
-    pthread_mutex_lock(&pool_lock);
-    o.min_dialect = opt_min_dialect;
-    o.max_dialect = opt_max_dialect;
-    pthread_mutex_unlock(&pool_lock);
-    if ((r = smb2_connect(s->addr.host, s->addr.port, &o, !auth_identity_is_anonymous(&s->id), &s->conn)) < 0)
-        return r;
-    snprintf(s->conn->server, sizeof(s->conn->server), "%s", s->addr.unc);
-    /* IPC$ is connected by the first pipe open, in the same compound (np.c). */
-    if ((r = smb2_session_setup(s->conn, &s->id)) < 0)
-        s->conn->broken = true; /* half set up: never reused, nothing to log off politely */
-    return r;
+    return smb2_connect(s->addr.host, s->addr.port, s->addr.unc, &o, &s->id, &s->conn, ret_status);
 }
 
 /* Called with s->lock held: forgets a connection that cannot be used again. */
@@ -302,35 +271,48 @@ static void session_unref(struct smb_session *s) {
 
 /* A connection's lock, waited for no longer than the call's deadline
  * (common/deadline.h): a call queued behind another on one pooled
- * connection ends at its own deadline, not at the other call's.
- * pthread_mutex_timedlock takes CLOCK_REALTIME, so the deadline's time left
- * is added to the realtime clock now: a clock step during the wait moves
- * only this one wait. (pthread_mutex_clocklock would take the monotonic
- * deadline as it is, but ThreadSanitizer does not see it lock.) */
+ * connection ends at its own deadline, not at the other call's. */
 static int lock_by_deadline(pthread_mutex_t *m) {
     int64_t d = deadline_scope();
     struct timespec at;
-    int left, r;
+    int r;
 
     if (d == INT64_MAX)
         return -pthread_mutex_lock(m);
-    left = deadline_left_ms(d);
-    clock_gettime(CLOCK_REALTIME, &at);
-    at.tv_sec += left / 1000;
-    at.tv_nsec += (long) (left % 1000) * 1000000L;
-    if (at.tv_nsec >= 1000000000L) {
-        at.tv_sec++;
-        at.tv_nsec -= 1000000000L;
+#if defined(__SANITIZE_THREAD__)
+    /* GCC's ThreadSanitizer intercepts pthread_mutex_timedlock but not
+     * pthread_mutex_clocklock: a lock it does not see makes the unlock look
+     * like one of an unlocked mutex. Under TSan only, the same deadline is
+     * waited for on CLOCK_REALTIME (a clock jump there is no concern). */
+    {
+        int64_t left = d - deadline_now_ms();
+
+        clock_gettime(CLOCK_REALTIME, &at);
+        left = left > 0 ? left : 0;
+        at.tv_sec += (time_t) (left / 1000);
+        at.tv_nsec += (long) (left % 1000) * 1000000L;
+        if (at.tv_nsec >= 1000000000L)
+            at.tv_sec++, at.tv_nsec -= 1000000000L;
+        r = pthread_mutex_timedlock(m, &at);
     }
-    r = pthread_mutex_timedlock(m, &at);
+#else
+    at.tv_sec = (time_t) (d / 1000);
+    at.tv_nsec = (long) (d % 1000) * 1000000L;
+    r = pthread_mutex_clocklock(m, CLOCK_MONOTONIC, &at);
+#endif
     return r == 0 ? 0 : -r; /* -ETIMEDOUT at the deadline */
 }
 
-int binding_acquire(const struct server_addr *a, const struct auth_identity *given, struct smb_session **ret) {
+int binding_acquire(const struct server_addr *a, const struct auth_identity *given, struct smb_session **ret,
+                    uint32_t *ret_status) {
     struct auth_identity id = {0};
     struct smb_session *s = NULL;
+    uint32_t status = 0;
     unsigned failures;
     int r;
+
+    if (ret_status)
+        *ret_status = 0;
 
     if (given)
         r = auth_identity_copy(given, &id);
@@ -371,28 +353,32 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
     }
     pthread_mutex_lock(&pool_lock);
     r = s->connect_failures != failures ? s->connect_error : 0;
+    status = s->connect_failures != failures ? s->connect_status : 0;
     pthread_mutex_unlock(&pool_lock);
     if (r < 0) { /* an attempt made while we waited failed: its outcome is ours too */
+        if (ret_status)
+            *ret_status = status;
         binding_release(s);
         return r;
     }
     s->fresh = false;
-    if (s->conn && !conn_alive(s->conn))
+    if (s->conn && !smb2_conn_alive(s->conn))
         session_disconnect(s);
     if (!s->conn) {
         /* Also when the entry left the pool while we waited (the previous
          * user's connection failed): this call makes its own attempt, on an
          * entry only those already waiting share, freed after the last. */
         s->fresh = true;
-        if ((r = session_connect(s)) < 0) {
-            if (s->conn)
-                s->conn->broken = true;
+        if ((r = session_connect(s, &status)) < 0) {
             pthread_mutex_lock(&pool_lock);
             s->connect_failures++;
             s->connect_error = r;
+            s->connect_status = status;
             pool_unlink(s); /* before anyone else finds it */
             pthread_mutex_unlock(&pool_lock);
             binding_release(s);
+            if (ret_status)
+                *ret_status = status;
             return r;
         }
     }
@@ -433,7 +419,7 @@ bool binding_is_fresh(const struct smb_session *s) {
 void binding_release(struct smb_session *s) {
     if (!s)
         return;
-    if (!s->conn || s->conn->broken) {
+    if (!s->conn || smb2_conn_is_broken(s->conn)) {
         pthread_mutex_lock(&pool_lock);
         pool_unlink(s); /* nobody new finds it; those holding a reference may still try */
         pthread_mutex_unlock(&pool_lock);
@@ -444,9 +430,9 @@ void binding_release(struct smb_session *s) {
     session_unref(s);
 }
 
-int binding_pin(const struct server_addr *a, const struct auth_identity *id) {
+int binding_pin(const struct server_addr *a, const struct auth_identity *id, uint32_t *ret_status) {
     struct smb_session *s;
-    int r = binding_acquire(a, id, &s);
+    int r = binding_acquire(a, id, &s, ret_status);
 
     if (r < 0)
         return r;

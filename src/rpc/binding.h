@@ -43,9 +43,12 @@ struct smb_session;
 /* Takes the connection for (server, identity from creds) out of the pool,
  * connecting and authenticating if there is none; the caller has it alone
  * until binding_release(). id NULL = resolve through auth/creds.h.
+ * When the server refused the logon, *ret_status (may be NULL; else 0) is
+ * its NTSTATUS, for the API's table (smb2_connect()).
  * Safe from many threads: they share the pooled connection, taking turns
  * (the entry is reference-counted, see binding.c). */
-int binding_acquire(const struct server_addr *a, const struct auth_identity *id, struct smb_session **ret);
+int binding_acquire(const struct server_addr *a, const struct auth_identity *id, struct smb_session **ret,
+                    uint32_t *ret_status);
 /* The srvsvc client on that connection (bound on first use). *ret is set even
  * on failure, so that a refused bind's status (->fault) can be read. */
 int binding_srvsvc(struct smb_session *s, struct rpc_client **ret);
@@ -61,12 +64,9 @@ bool binding_is_fresh(const struct smb_session *s);
 
 /* Keeps (pins) or drops the pooled connections of a server: WNet*. A dropped
  * connection still in use by a call is freed when that call releases it. */
-int binding_pin(const struct server_addr *a, const struct auth_identity *id);
+int binding_pin(const struct server_addr *a, const struct auth_identity *id, uint32_t *ret_status);
 int binding_drop_server(const char *key);
 /* Logs off and closes every pooled connection (tests; process exit). */
 void binding_drop_all(void);
-
-/* Test and benchmark options: dialect bounds for new connections. */
-void binding_set_dialects(uint16_t min, uint16_t max);
 
 #endif

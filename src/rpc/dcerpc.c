@@ -149,27 +149,6 @@ out:
     return r;
 }
 
-int rpc_alter_context(struct rpc_client *rc, const struct rpc_syntax *iface) {
-    struct buf q, a;
-    uint16_t xmit, recv;
-    uint32_t assoc, call_id = rc->next_call_id;
-    int r;
-
-    if (!rc->bound)
-        return -ENOTCONN;
-    buf_init(&q), buf_init(&a);
-    rc->context_id++;
-    if ((r = build_bind(rc, RPC_PTYPE_ALTER_CONTEXT, iface, &q)) < 0 ||
-        (r = np_transceive(&rc->pipe, q.data, q.len, &a)) < 0 ||
-        (r = rpc_parse_bind_reply(a.data, a.len, &xmit, &recv, &assoc, &rc->fault)) < 0)
-        goto out;
-    if (get_le32(a.data + 12) != call_id)
-        r = -EBADMSG;
-out:
-    buf_free(&q), buf_free(&a);
-    return r;
-}
-
 int rpc_parse_response_frag(const uint8_t *p, size_t len, uint32_t call_id, bool first, struct buf *out,
                             bool *ret_last, uint32_t *ret_fault) {
     struct rpc_hdr h;

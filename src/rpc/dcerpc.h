@@ -47,8 +47,6 @@ struct rpc_client {
  * for *tree_id 0: the IPC$ tree connect joins that round trip). */
 int rpc_bind_np(struct rpc_client *rc, struct smb2_conn *c, uint32_t *tree_id, const char *pipe,
                 const struct rpc_syntax *iface);
-/* Switches the pipe's presentation context to another interface. */
-int rpc_alter_context(struct rpc_client *rc, const struct rpc_syntax *iface);
 /* One request; out gets the reassembled response stub. */
 int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t stub_len, struct buf *out);
 void rpc_client_close(struct rpc_client *rc);

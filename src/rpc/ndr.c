@@ -5,15 +5,6 @@
 
 #include "common/utf16.h"
 
-int ndr_pull_u16(struct cursor *c, uint16_t *ret) {
-    struct cursor save = *c;
-    int r;
-
-    if ((r = cur_align(c, 2)) < 0 || (r = cur_get_u16(c, ret)) < 0)
-        *c = save;
-    return r;
-}
-
 int ndr_pull_u32(struct cursor *c, uint32_t *ret) {
     struct cursor save = *c;
     int r;

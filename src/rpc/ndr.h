@@ -17,7 +17,6 @@
 #define NDR_MAX_STRING_UNITS 32768u /* a name or comment; MS-SRVS strings are far shorter */
 #define NDR_MAX_ARRAY_COUNT 131072u /* entries in one answer (sessions, shares…) */
 
-int ndr_pull_u16(struct cursor *c, uint16_t *ret);
 int ndr_pull_u32(struct cursor *c, uint32_t *ret);
 /* A unique/full pointer's referent id (0 = NULL). */
 int ndr_pull_ptr(struct cursor *c, uint32_t *ret);

@@ -170,7 +170,7 @@ int np_read_pdus(struct np_pipe *p, size_t n, struct buf *out) {
 void np_close(struct np_pipe *p) {
     if (!p || !p->open)
         return;
-    if (!p->conn->broken)
+    if (!smb2_conn_is_broken(p->conn))
         (void) smb2_close(p->conn, p->tree_id, &p->fid);
     p->open = false;
 }

@@ -2,7 +2,6 @@
 
 #include "common/deadline.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -10,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
 
 static _Thread_local unsigned last_round_trips;
@@ -36,15 +34,15 @@ int srvs_client_server_get_info(const struct server_addr *a, struct srvs_server_
         bool fresh;
         int r;
 
-        if ((r = binding_acquire(a, NULL, &s)) < 0)
+        if ((r = binding_acquire(a, NULL, &s, &st->ntstatus)) < 0)
             return r;
         fresh = binding_is_fresh(s);
-        before = fresh ? 0 : binding_conn(s)->round_trips;
+        before = fresh ? 0 : smb2_conn_round_trips(binding_conn(s));
         if ((r = binding_srvsvc(s, &rc)) >= 0)
             r = srvs_server_get_info_101(rc, a->unc, ret, &st->werror);
         if (r == -EREMOTEIO)
             st->fault = rc->fault;
-        last_round_trips = binding_conn(s)->round_trips - before;
+        last_round_trips = smb2_conn_round_trips(binding_conn(s)) - before;
         binding_release(s);
         if (attempt == 0 && worth_retry(r, fresh))
             continue; /* NetrServerGetInfo only reads: safe to repeat */
@@ -118,15 +116,15 @@ int srvs_client_session_enum(const struct server_addr *a, const char *client, co
         unsigned before;
         bool fresh;
 
-        if ((r = binding_acquire(a, NULL, &s)) < 0)
+        if ((r = binding_acquire(a, NULL, &s, &st->ntstatus)) < 0)
             break;
         fresh = binding_is_fresh(s);
-        before = fresh ? 0 : binding_conn(s)->round_trips;
+        before = fresh ? 0 : smb2_conn_round_trips(binding_conn(s));
         if ((r = binding_srvsvc(s, &rc)) >= 0)
             r = enum_on(s, rc, a, wclient, user && *user ? user : NULL, level, ret, st);
         if (r == -EREMOTEIO)
             st->fault = rc->fault;
-        last_round_trips = binding_conn(s)->round_trips - before;
+        last_round_trips = smb2_conn_round_trips(binding_conn(s)) - before;
         binding_release(s);
         if (attempt == 0 && worth_retry(r, fresh))
             continue; /* an enumeration only reads: safe to repeat */
@@ -224,19 +222,6 @@ int srvs_confirm_deleted(const struct srvs_del_check *c, int64_t deadline_ms, sr
     return r;
 }
 
-/* The address the server sees us at: what it reports as our session's client. */
-static void local_address(struct smb2_conn *c, char *buf, size_t size) {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-
-    buf[0] = '\0';
-    if (getsockname(c->fd, (struct sockaddr *) &ss, &len) < 0)
-        return;
-    if (ss.ss_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *) &ss)->sin_addr, buf, (socklen_t) size);
-    else if (ss.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *) &ss)->sin6_addr, buf, (socklen_t) size);
-}
 
 /* The real look: the pooled connection (a new one once ours was ended). */
 struct pool_look {
@@ -257,12 +242,12 @@ static int pool_look(void *vctx, int wait_ms, struct srvs_look *ret, uint32_t *w
     int r;
 
     ret->asked_ms = deadline_now_ms();
-    if ((r = binding_acquire(p->a, NULL, &s)) < 0)
+    if ((r = binding_acquire(p->a, NULL, &s, NULL)) < 0)
         return r;
     conn = binding_conn(s);
     if (binding_is_fresh(s))
         p->reconnected = true;
-    before = binding_is_fresh(s) ? 0 : conn->round_trips;
+    before = binding_is_fresh(s) ? 0 : smb2_conn_round_trips(conn);
     /* wait_ms needs no enforcing here: the confirmation's deadline is the
      * call's (deadline_for below), and every wait under it stops there. */
     (void) wait_ms;
@@ -273,11 +258,11 @@ static int pool_look(void *vctx, int wait_ms, struct srvs_look *ret, uint32_t *w
         p->fault = rc->fault;
     *werror = st.werror;
     if (p->reconnected && !auth_identity_is_anonymous(binding_identity(s))) {
-        local_address(conn, p->here, sizeof(p->here));
+        (void) smb2_conn_local_address(conn, p->here, sizeof(p->here));
         snprintf(p->me, sizeof(p->me), "%s", binding_identity(s)->user);
         ret->own_client = p->here, ret->own_user = p->me;
     }
-    p->round_trips += conn->round_trips - before;
+    p->round_trips += smb2_conn_round_trips(conn) - before;
     binding_release(s); /* a failed transport is dropped: the next look reconnects */
     return r;
 }
@@ -303,10 +288,10 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
     *ret_own_ended = false;
     if ((r = wire_client(client, &wclient)) < 0)
         return r;
-    if ((r = binding_acquire(a, NULL, &s)) < 0)
+    if ((r = binding_acquire(a, NULL, &s, &st->ntstatus)) < 0)
         goto out_free;
-    before = binding_is_fresh(s) ? 0 : binding_conn(s)->round_trips;
-    timeout_ms = binding_conn(s)->timeout_ms; /* WTSNET_TIMEOUT, as the connection took it */
+    before = binding_is_fresh(s) ? 0 : smb2_conn_round_trips(binding_conn(s));
+    timeout_ms = smb2_conn_timeout_ms(binding_conn(s)); /* WTSNET_TIMEOUT, as the connection took it */
     if ((r = binding_srvsvc(s, &rc)) < 0)
         goto out;
     /* 1. Who would be deleted? Samba says ACCESS_DENIED both for "no right"
@@ -316,7 +301,7 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
     check.before_ms = deadline_now_ms();
     if (st->werror == 0) {
         me = binding_identity(s);
-        local_address(binding_conn(s), here, sizeof(here));
+        (void) smb2_conn_local_address(binding_conn(s), here, sizeof(here)); /* as the server sees our client */
         for (size_t i = 0; i < l.n; i++)
             if (srvs_session_matches(&l.v[i], client, user)) {
                 matched = true;
@@ -337,7 +322,7 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
         /* Our own connection was among those ended and the reply died with
          * it -- or the connection died for another reason: only the server's
          * list, seen over a new connection, can tell (step 3). */
-        binding_conn(s)->broken = true;
+        smb2_conn_mark_broken(binding_conn(s));
         st->werror = 0;
         *ret_own_ended = true;
         r = 0;
@@ -347,7 +332,7 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
 out:
     if (r == -EREMOTEIO && rc)
         st->fault = rc->fault;
-    last_round_trips = binding_conn(s)->round_trips - before;
+    last_round_trips = smb2_conn_round_trips(binding_conn(s)) - before;
     binding_release(s);
     /* 3. "Deleted" means gone: the server acts asynchronously, so look until
      *    its list no longer holds the deleted sessions, for at most

@@ -8,11 +8,13 @@
 #include "rpc/binding.h"
 #include "rpc/srvsvc.h"
 
-/* What came back besides the errno: the server's WERROR, or the fault
- * status when the errno is -EREMOTEIO. */
+/* What came back besides the errno: the server's WERROR, the fault status
+ * when the errno is -EREMOTEIO, and the NTSTATUS of a refused logon (with
+ * -EKEYREJECTED and others: binding_acquire()), each mapped by the API. */
 struct srvs_status {
     uint32_t werror;
     uint32_t fault;
+    uint32_t ntstatus;
 };
 
 int srvs_client_server_get_info(const struct server_addr *a, struct srvs_server_info_101 *ret,

@@ -39,20 +39,3 @@ int smb2_create_decode(const struct smb2_msg *m, struct smb2_file_id *ret) {
         return r;
     return size == 89 ? 0 : -EBADMSG;
 }
-
-int smb2_create(struct smb2_conn *c, uint32_t tree_id, const char *name, uint32_t access,
-                struct smb2_file_id *ret) {
-    struct smb2_req q;
-    struct smb2_msg m = {0};
-    int r;
-
-    smb2_req_init(&q, SMB2_CREATE, tree_id);
-    smb2_create_encode(&q, name, access);
-    if ((r = buf_error(&q.body)) < 0 || (r = smb2_transact(c, &q, 1, &m)) < 0)
-        goto out;
-    r = m.status == STATUS_SUCCESS ? smb2_create_decode(&m, ret) : smb2_status_to_errno(m.status);
-out:
-    smb2_req_clear(&q);
-    smb2_msg_clear(&m);
-    return r;
-}

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/crypto.h"
-#include "smb2/smb2.h"
+#include "smb2/conn.h"
 
 void smb2_kdf(const uint8_t *key, size_t key_len, const char *label, size_t label_len, const uint8_t *ctx,
               size_t ctx_len, uint8_t *out, size_t out_len) {

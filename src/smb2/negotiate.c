@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/crypto.h"
-#include "smb2/smb2.h"
+#include "smb2/conn.h"
 
 #define CTX_PREAUTH_INTEGRITY 0x0001
 #define CTX_ENCRYPTION 0x0002
@@ -210,12 +210,7 @@ int smb2_negotiate(struct smb2_conn *c, const struct smb2_options *opt, bool wan
     }
     if ((r = smb2_negotiate_decode(c, &m)) < 0)
         goto out;
-    if (c->dialect == SMB2_DIALECT_311) {
-        memset(c->preauth, 0, 64);
-        smb2_preauth_update(c->preauth, q.body.data, q.body.len); /* what transact sent */
-        smb2_preauth_update(c->preauth, m.raw, m.raw_len);
-    }
-    r = 0;
+    r = 0; /* the transport hashed both messages for 3.1.1 pre-auth integrity */
 out:
     if (r < 0)
         c->broken = true;

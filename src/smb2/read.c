@@ -1,7 +1,7 @@
 /* SMB2 READ (MS-SMB2 2.2.19, 2.2.20): the next part of a pipe message. */
 #include <errno.h>
 
-#include "smb2/smb2.h"
+#include "smb2/conn.h"
 
 void smb2_read_encode(struct smb2_req *q, const struct smb2_file_id *fid, uint32_t max) {
     struct buf *b = &q->body;

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "smb2/smb2.h"
+#include "smb2/conn.h"
 
 static const struct auth_mech_ops *const mechs[] = {&auth_mech_ntlmssp};
 
@@ -57,7 +57,6 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
     c->anonymous = auth_identity_is_anonymous(id);
     if ((r = auth_spnego_new(mechs, 1, id, c->server, &a)) < 0)
         return r;
-    memcpy(c->session_preauth, c->preauth, 64);
     for (int round = 0;; round++) {
         struct smb2_req q;
 
@@ -73,9 +72,7 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
         smb2_msg_clear(&m);
         r = buf_error(&q.body);
         if (r >= 0)
-            r = smb2_transact(c, &q, 1, &m);
-        if (r >= 0 && c->dialect == SMB2_DIALECT_311)
-            smb2_preauth_update(c->session_preauth, q.body.data, q.body.len);
+            r = smb2_transact(c, &q, 1, &m); /* it keeps the 3.1.1 pre-auth hash */
         smb2_req_clear(&q);
         if (r < 0)
             goto out;
@@ -87,17 +84,16 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
         }
         if ((r = decode(&m, &flags, &in)) < 0 && m.status != STATUS_SUCCESS &&
             m.status != STATUS_MORE_PROCESSING_REQUIRED) {
-            r = smb2_status_to_errno(m.status); /* an error body, not a session setup answer */
+            c->logon_status = m.status; /* an error body, not a session setup answer */
+            r = smb2_status_to_errno(m.status);
             goto out;
         }
         if (r < 0)
             goto out;
-        if (m.status == STATUS_MORE_PROCESSING_REQUIRED) {
-            if (c->dialect == SMB2_DIALECT_311)
-                smb2_preauth_update(c->session_preauth, m.raw, m.raw_len);
+        if (m.status == STATUS_MORE_PROCESSING_REQUIRED)
             continue;
-        }
         if (m.status != STATUS_SUCCESS) {
+            c->logon_status = m.status;
             r = smb2_status_to_errno(m.status);
             goto out;
         }
@@ -118,8 +114,7 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
 
         if ((r = auth_spnego_session_key(a, &key, &key_len)) < 0)
             goto out;
-        smb2_derive_keys(c, key, key_len);
-        c->signing = true;
+        smb2_transport_start_signing(c, key, key_len);
         /* 3.2.5.3.1 / 3.3.5.5.3: a 3.x server signs the final response of a
          * session that is neither anonymous nor guest. In 3.1.1 the key comes
          * from the pre-auth hash over the NEGOTIATE and every SESSION_SETUP as
@@ -147,7 +142,7 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
                 r = -E_TAMPERED;
                 goto out;
             }
-            c->encrypting = true;
+            smb2_transport_start_encrypting(c);
         }
     } else if (flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) {
         r = -EACCES; /* a null session has no key to encrypt with */

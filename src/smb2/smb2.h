@@ -2,8 +2,10 @@
  * A small, strict SMB2/3 client (MS-SMB2), enough to reach named pipes on
  * IPC$: negotiate (2.0.2 … 3.1.1), session setup through SPNEGO, signing,
  * encryption, tree connect, create/close, read/write/ioctl, logoff.
- * One command per file (negotiate.c, session_setup.c, …); the transport
- * (transport.c) frames, signs, encrypts, compounds and receives.
+ * connect.c runs the connect sequence; one command per file (negotiate.c,
+ * session_setup.c, …); the transport (transport.c) frames, signs,
+ * encrypts, compounds and receives; message.c builds and parses messages.
+ * Calls only go down: connect.c → commands → transport → message/crypto.
  * A connection is used by one thread at a time (the pool in
  * src/rpc/binding.c serialises); every wait has a deadline.
  */
@@ -17,6 +19,7 @@
 #include "auth/auth.h"
 #include "common/cursor.h"
 #include "common/errors.h"
+#include "common/ntstatus.h"
 
 /* MS-SMB2 2.2.1 */
 #define SMB2_HDR_SIZE 64
@@ -65,33 +68,6 @@ enum smb2_command {
 #define SMB2_SIGNING_AES_CMAC 0x0001
 #define SMB2_SIGNING_AES_GMAC 0x0002
 
-/* NTSTATUS values the client acts on (MS-ERREF 2.3). */
-#define STATUS_SUCCESS 0x00000000u
-#define STATUS_PENDING 0x00000103u
-#define STATUS_BUFFER_OVERFLOW 0x80000005u
-#define STATUS_MORE_PROCESSING_REQUIRED 0xC0000016u
-#define STATUS_INVALID_PARAMETER 0xC000000Du
-#define STATUS_ACCESS_DENIED 0xC0000022u
-#define STATUS_OBJECT_NAME_NOT_FOUND 0xC0000034u
-#define STATUS_NO_SUCH_USER 0xC0000064u
-#define STATUS_WRONG_PASSWORD 0xC000006Au
-#define STATUS_LOGON_FAILURE 0xC000006Du
-#define STATUS_ACCOUNT_RESTRICTION 0xC000006Eu
-#define STATUS_PASSWORD_EXPIRED 0xC0000071u
-#define STATUS_ACCOUNT_DISABLED 0xC0000072u
-#define STATUS_PIPE_DISCONNECTED 0xC00000B0u
-#define STATUS_NOT_SUPPORTED 0xC00000BBu
-#define STATUS_NETWORK_NAME_DELETED 0xC00000C9u
-#define STATUS_BAD_NETWORK_NAME 0xC00000CCu
-#define STATUS_PIPE_BROKEN 0xC000014Bu
-#define STATUS_USER_SESSION_DELETED 0xC0000203u
-#define STATUS_NETWORK_SESSION_EXPIRED 0xC000035Cu
-#define STATUS_ACCOUNT_LOCKED_OUT 0xC0000234u
-#define STATUS_INSUFFICIENT_RESOURCES 0xC000009Au
-#define STATUS_INVALID_DEVICE_REQUEST 0xC0000010u
-#define STATUS_FILE_CLOSED 0xC0000128u
-#define STATUS_FS_DRIVER_REQUIRED 0xC000019Cu
-
 /* One response, copied out of its frame (body points into raw). */
 struct smb2_msg {
     uint8_t *raw; /* the whole SMB2 message, header included (owned) */
@@ -129,65 +105,36 @@ struct smb2_file_id {
     uint8_t id[16];
 };
 
-struct smb2_conn {
-    int fd;
-    int timeout_ms;
-    bool broken; /* transport failed: only smb2_conn_free() is left */
-    char server[300]; /* the name as it goes into the tree connect path */
+/* One connection and its one session. Opaque above src/smb2/: the state
+ * (negotiated dialect, keys, credits, the receive machine) is the
+ * transport's, defined in src/smb2/conn.h; rpc/ reads what it needs
+ * through the accessors below. */
+struct smb2_conn;
 
-    /* what our NEGOTIATE request said, for FSCTL_VALIDATE_NEGOTIATE_INFO (2.2.31.4) */
-    uint16_t client_security_mode;
-    uint32_t client_caps;
-    uint16_t offered[5];
-    uint16_t n_offered;
-    bool negotiate_validated;
-
-    /* negotiate (3.2.5.2) */
-    uint16_t dialect;
-    uint8_t server_guid[16];
-    uint16_t server_security_mode;
-    uint32_t server_caps;
-    uint32_t max_transact, max_read, max_write;
-    uint8_t client_guid[16];
-    uint16_t cipher;      /* 0: none negotiated */
-    uint16_t signing_alg;
-    uint8_t preauth[64];  /* connection PreauthIntegrityHashValue (3.1.1) */
-    struct buf server_gss;
-
-    /* sequencing and credits (3.2.4.1.3, 3.2.5.1.4) */
-    uint64_t next_message_id;
-    uint32_t credits;
-
-    /* the session (one per connection here) */
-    uint64_t session_id;
-    uint16_t session_flags;
-    bool signing;     /* sign requests, require signed responses */
-    bool encrypting;  /* send and expect TRANSFORM_HEADER messages */
-    bool anonymous;
-    uint8_t session_key[16];
-    uint8_t signing_key[16];
-    uint8_t enc_key[32], dec_key[32];
-    size_t cipher_key_len;
-    uint8_t session_preauth[64];
-    uint64_t nonce_seq;
-    uint8_t nonce_salt[8];
-
-    /* receive state machine (transport.c) */
-    struct {
-        int state; /* 0: NBSS header, 1: body */
-        uint8_t nbss[4];
-        size_t got, need;
-        uint8_t *frame;
-    } rx;
-
-    unsigned round_trips; /* request batches that waited for an answer */
-};
-
-/* Connects (TCP, nonblocking with deadline) and negotiates. host is a name
- * or address; port in host order. -ENETUNREACH when nothing answers. */
-int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt, bool want_signing,
-                 struct smb2_conn **ret);
+/* The connect sequence (connect.c): TCP (nonblocking, with deadline) to host
+ * (a name or address; port in host order), NEGOTIATE, then SESSION_SETUP as
+ * id (NULL or no user: anonymous). server_name is the name as it goes into
+ * tree connect paths (\\server_name\share). -ENETUNREACH when nothing
+ * answers. When the server refuses the session, the NTSTATUS it said is
+ * *ret_status (may be NULL; 0 otherwise): data for the API's one table
+ * (src/api/win32_error.c), beside the errno (-EKEYREJECTED for a refused
+ * logon). Tree connects (and secure dialect validation with them) follow
+ * per share: smb2_tree_connect(). */
+int smb2_connect(const char *host, uint16_t port, const char *server_name, const struct smb2_options *opt,
+                 const struct auth_identity *id, struct smb2_conn **ret, uint32_t *ret_status);
 void smb2_conn_free(struct smb2_conn *c);
+
+/* What rpc/ may know of a connection. */
+int smb2_conn_timeout_ms(const struct smb2_conn *c); /* every wait's bound (WTSNET_TIMEOUT) */
+unsigned smb2_conn_round_trips(const struct smb2_conn *c); /* request batches that waited for an answer */
+bool smb2_conn_is_broken(const struct smb2_conn *c);
+/* Nothing more may be sent on it: only smb2_conn_free() is left. */
+void smb2_conn_mark_broken(struct smb2_conn *c);
+/* Not broken, and the server has not closed it while it sat idle. */
+bool smb2_conn_alive(struct smb2_conn *c);
+/* The local address of the connection, as the server sees its client:
+ * 0, or a negative errno. */
+int smb2_conn_local_address(const struct smb2_conn *c, char *buf, size_t size);
 
 /* Sends n requests as one compound chain and waits for all n answers.
  * rsps[i] is filled for each; a transport, signing or framing problem is a
@@ -207,8 +154,6 @@ int smb2_pipeline(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct s
 int smb2_status_to_errno(uint32_t status);
 
 /* ---- commands (one file each) ---- */
-int smb2_negotiate(struct smb2_conn *c, const struct smb2_options *opt, bool want_signing);
-int smb2_negotiate_decode(struct smb2_conn *c, const struct smb2_msg *m);
 /* Secure dialect negotiation (MS-SMB2 3.2.5.5, 3.2.5.14.12): whether the
  * next tree connect must carry an FSCTL_VALIDATE_NEGOTIATE_INFO, the
  * request (related to a TREE_CONNECT before it in the same chain), and the
@@ -216,7 +161,6 @@ int smb2_negotiate_decode(struct smb2_conn *c, const struct smb2_msg *m);
 bool smb2_needs_validation(const struct smb2_conn *c);
 void smb2_validate_negotiate_encode(struct smb2_conn *c, struct smb2_req *q);
 int smb2_validate_negotiate_finish(struct smb2_conn *c, const struct smb2_msg *m);
-int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id);
 int smb2_logoff(struct smb2_conn *c);
 int smb2_tree_connect(struct smb2_conn *c, const char *share, uint32_t *ret_tree_id);
 int smb2_tree_connect_decode(const struct smb2_msg *m, uint32_t *ret_share_flags);
@@ -228,8 +172,6 @@ int smb2_tree_disconnect(struct smb2_conn *c, uint32_t tree_id);
 #define SMB2_PIPE_ACCESS 0x0012019Fu /* read/write data, EA, attributes, READ_CONTROL, SYNCHRONIZE */
 void smb2_create_encode(struct smb2_req *r, const char *name_utf8, uint32_t access);
 int smb2_create_decode(const struct smb2_msg *m, struct smb2_file_id *ret);
-int smb2_create(struct smb2_conn *c, uint32_t tree_id, const char *name, uint32_t access,
-                struct smb2_file_id *ret);
 void smb2_close_encode(struct smb2_req *r, const struct smb2_file_id *fid);
 int smb2_close(struct smb2_conn *c, uint32_t tree_id, const struct smb2_file_id *fid);
 

@@ -2,7 +2,10 @@
  * SMB2 over direct TCP (MS-SMB2 2.1): framing, compounding (3.2.4.1.4),
  * message ids and credits (3.2.4.1.3, 3.2.5.1.4), signing and encryption
  * of what we send, and a receive state machine (NBSS header → frame →
- * transform → messages) whose every wait has a deadline.
+ * transform → messages) whose every wait has a deadline; the 3.1.1
+ * pre-auth integrity hashes, which need the bytes as they went on the wire.
+ * Dialling is here (smb2_dial); the sequence after it is connect.c's, and
+ * parsing a received frame is message.c's.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -19,7 +22,7 @@
 #include "common/crypto.h"
 #include "common/deadline.h"
 #include "common/resolve.h"
-#include "smb2/smb2.h"
+#include "smb2/conn.h"
 
 /* The largest frame accepted: the NBSS limit (2.1) is 2^24-1. */
 #define SMB2_MAX_FRAME (16u * 1024 * 1024)
@@ -27,26 +30,6 @@
 /* Interim responses a request may receive (3.3.4.2: a server going async
  * sends one); more is a protocol error. See transact(). */
 #define SMB2_MAX_INTERIMS 1
-
-void smb2_msg_clear(struct smb2_msg *m) {
-    if (!m)
-        return;
-    free(m->raw);
-    memset(m, 0, sizeof(*m));
-}
-
-void smb2_req_init(struct smb2_req *r, uint16_t command, uint32_t tree_id) {
-    memset(r, 0, sizeof(*r));
-    r->command = command;
-    r->tree_id = tree_id;
-    r->credit_charge = 1;
-    buf_init(&r->body);
-}
-
-void smb2_req_clear(struct smb2_req *r) {
-    if (r)
-        buf_free(&r->body);
-}
 
 /* Waits for events on fd until deadline (absolute, deadline_now_ms() terms);
  * EINTR restarts with the time left, never with the whole timeout again. */
@@ -69,42 +52,7 @@ static int wait_fd(int fd, short events, int64_t deadline) {
     }
 }
 
-int smb2_status_to_errno(uint32_t status) {
-    switch (status) {
-    case STATUS_SUCCESS:
-        return 0;
-    case STATUS_LOGON_FAILURE:
-    case STATUS_NO_SUCH_USER:
-    case STATUS_WRONG_PASSWORD:
-    case STATUS_ACCOUNT_RESTRICTION:
-    case STATUS_PASSWORD_EXPIRED:
-    case STATUS_ACCOUNT_DISABLED:
-    case STATUS_ACCOUNT_LOCKED_OUT:
-        return -EKEYREJECTED;
-    case STATUS_ACCESS_DENIED:
-        return -EACCES;
-    case STATUS_BAD_NETWORK_NAME:
-    case STATUS_OBJECT_NAME_NOT_FOUND:
-        return -ENOENT;
-    case STATUS_NOT_SUPPORTED:
-        return -EOPNOTSUPP;
-    case STATUS_INSUFFICIENT_RESOURCES:
-        return -ENOMEM;
-    case STATUS_PIPE_DISCONNECTED:
-    case STATUS_PIPE_BROKEN:
-    case STATUS_NETWORK_NAME_DELETED:
-    case STATUS_USER_SESSION_DELETED:
-    case STATUS_NETWORK_SESSION_EXPIRED:
-        return -ECONNRESET;
-    case STATUS_INVALID_PARAMETER:
-        return -EINVAL;
-    default:
-        return -EPROTO;
-    }
-}
-
-int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt, bool want_signing,
-                 struct smb2_conn **ret) {
+int smb2_dial(const char *host, uint16_t port, int timeout_ms, struct smb2_conn **ret) {
     struct addrinfo *ai = NULL;
     struct smb2_conn *c;
     int64_t deadline;
@@ -114,7 +62,7 @@ int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt
     if (!c)
         return -ENOMEM;
     c->fd = -1;
-    c->timeout_ms = opt && opt->timeout_ms > 0 ? opt->timeout_ms : 20000;
+    c->timeout_ms = timeout_ms > 0 ? timeout_ms : 20000;
     c->credits = 1;
     buf_init(&c->server_gss);
     snprintf(c->server, sizeof(c->server), "%s", host);
@@ -150,8 +98,6 @@ int smb2_connect(const char *host, uint16_t port, const struct smb2_options *opt
     if (c->fd < 0)
         goto fail; /* -ENETUNREACH: ERROR_BAD_NETPATH at the API (also a silent address) */
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    if ((r = smb2_negotiate(c, opt, want_signing)) < 0)
-        goto fail;
     *ret = c;
     return 0;
 fail:
@@ -241,80 +187,6 @@ static int recv_frame(struct smb2_conn *c, int64_t deadline, uint8_t **ret, size
     }
 }
 
-int smb2_parse_header(const uint8_t *p, size_t len, struct smb2_msg *m) {
-    struct cursor c;
-    uint8_t proto[4];
-    uint16_t size, charge, cmd, credits;
-    uint32_t status, flags, next, reserved, tid;
-    uint64_t mid, sid;
-    int r;
-
-    cur_init(&c, p, len);
-    if ((r = cur_get_bytes(&c, proto, 4)) < 0 || (r = cur_get_u16(&c, &size)) < 0 ||
-        (r = cur_get_u16(&c, &charge)) < 0 || (r = cur_get_u32(&c, &status)) < 0 ||
-        (r = cur_get_u16(&c, &cmd)) < 0 || (r = cur_get_u16(&c, &credits)) < 0 ||
-        (r = cur_get_u32(&c, &flags)) < 0 || (r = cur_get_u32(&c, &next)) < 0 || (r = cur_get_u64(&c, &mid)) < 0 ||
-        (r = cur_get_u32(&c, &reserved)) < 0 || (r = cur_get_u32(&c, &tid)) < 0 || (r = cur_get_u64(&c, &sid)) < 0)
-        return r;
-    if (memcmp(proto, "\xfeSMB", 4) != 0 || size != SMB2_HDR_SIZE || !(flags & SMB2_FLAGS_SERVER_TO_REDIR))
-        return -EBADMSG;
-    m->status = status;
-    m->command = cmd;
-    m->credits = credits;
-    m->flags = flags;
-    m->message_id = mid;
-    m->session_id = sid;
-    m->tree_id = (flags & SMB2_FLAGS_ASYNC_COMMAND) ? 0 : tid;
-    (void) reserved, (void) charge;
-    return 0;
-}
-
-int smb2_parse_frame(const uint8_t *frame, size_t len, struct smb2_msg *out, size_t max, size_t *ret_n) {
-    size_t off = 0, n = 0;
-    int r;
-
-    for (;;) {
-        struct smb2_msg m = {0};
-        uint32_t next;
-        size_t mlen;
-
-        if (len - off < SMB2_HDR_SIZE)
-            goto bad;
-        if ((r = smb2_parse_header(frame + off, len - off, &m)) < 0)
-            goto fail;
-        next = get_le32(frame + off + 20);
-        if (next == 0)
-            mlen = len - off;
-        else if (next < SMB2_HDR_SIZE || (next & 7) || next > len - off)
-            goto bad; /* a chain must move forward, aligned, inside the frame */
-        else
-            mlen = next;
-        if (n == max)
-            goto bad;
-        m.raw = malloc(mlen);
-        if (!m.raw) {
-            r = -ENOMEM;
-            goto fail;
-        }
-        memcpy(m.raw, frame + off, mlen);
-        m.raw_len = mlen;
-        cur_init(&m.body, m.raw, mlen);
-        cur_seek(&m.body, SMB2_HDR_SIZE);
-        out[n++] = m;
-        if (next == 0)
-            break;
-        off += next;
-    }
-    *ret_n = n;
-    return 0;
-bad:
-    r = -EBADMSG;
-fail:
-    for (size_t i = 0; i < n; i++)
-        smb2_msg_clear(&out[i]);
-    return r;
-}
-
 /* What a server may send unsigned on a signed session (3.2.5.1.3): two
  * session-level errors, and an interim response -- which is one only with
  * the async flag; an unsigned final answer saying STATUS_PENDING is forged. */
@@ -371,6 +243,42 @@ static int build_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, str
     return buf_error(f);
 }
 
+void smb2_transport_start_signing(struct smb2_conn *c, const uint8_t *session_key, size_t key_len) {
+    smb2_derive_keys(c, session_key, key_len);
+    c->signing = true;
+}
+
+void smb2_transport_start_encrypting(struct smb2_conn *c) {
+    c->encrypting = true;
+}
+
+/* MS-SMB2 3.2.4.2.2.2, 3.2.5.2, 3.2.4.2.3, 3.2.5.3: the 3.1.1 pre-auth
+ * integrity hashes run over the NEGOTIATE and SESSION_SETUP messages exactly
+ * as they went on the wire (and came back), so the transport, which alone
+ * sees those bytes, keeps them. The connection's hash restarts with each
+ * NEGOTIATE request and takes its answer (its dialect is not known yet:
+ * for another dialect the hash is simply never used); the session's starts
+ * from it with the first SESSION_SETUP and takes every request and every
+ * answer but the final one. */
+static void preauth_sent(struct smb2_conn *c, uint16_t command, const uint8_t *msg, size_t len) {
+    if (command == SMB2_NEGOTIATE) {
+        memset(c->preauth, 0, sizeof(c->preauth));
+        smb2_preauth_update(c->preauth, msg, len);
+    } else if (command == SMB2_SESSION_SETUP && c->dialect == SMB2_DIALECT_311) {
+        if (c->session_id == 0) /* the first round: no session yet */
+            memcpy(c->session_preauth, c->preauth, sizeof(c->preauth));
+        smb2_preauth_update(c->session_preauth, msg, len);
+    }
+}
+
+static void preauth_received(struct smb2_conn *c, const struct smb2_msg *m) {
+    if (m->command == SMB2_NEGOTIATE)
+        smb2_preauth_update(c->preauth, m->raw, m->raw_len);
+    else if (m->command == SMB2_SESSION_SETUP && c->dialect == SMB2_DIALECT_311 &&
+             m->status == STATUS_MORE_PROCESSING_REQUIRED)
+        smb2_preauth_update(c->session_preauth, m->raw, m->raw_len);
+}
+
 /* Frames, signs, encrypts and sends reqs[0..n) as one compound chain. */
 static int send_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, uint64_t *mids, int64_t deadline) {
     struct buf f;
@@ -390,13 +298,8 @@ static int send_chain(struct smb2_conn *c, struct smb2_req *reqs, size_t n, uint
             smb2_sign(c, f.data + off, mlen);
         off += mlen;
     }
-    if (n == 1 && reqs[0].command <= SMB2_SESSION_SETUP) {
-        /* negotiate.c and session_setup.c hash exactly what was sent. */
-        buf_free(&reqs[0].body);
-        buf_put_bytes(&reqs[0].body, f.data + start, f.len - start);
-        if ((r = buf_error(&reqs[0].body)) < 0)
-            goto out;
-    }
+    if (n == 1)
+        preauth_sent(c, reqs[0].command, f.data + start, f.len - start);
     if (c->encrypting && (r = smb2_encrypt(c, f.data + 4, f.len - 4)) < 0)
         goto out;
     if (f.len - 4 > SMB2_MAX_FRAME) {
@@ -515,6 +418,7 @@ static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct
                 r = -EBADMSG;
                 goto fail_ms;
             }
+            preauth_received(c, m);
             rsps[i] = *m;
             memset(m, 0, sizeof(*m));
             got++;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common/utf16.h"
-#include "smb2/smb2.h"
+#include "smb2/conn.h"
 
 int smb2_tree_connect_decode(const struct smb2_msg *m, uint32_t *ret_share_flags) {
     struct cursor b = m->body;
@@ -53,7 +53,7 @@ int smb2_tree_connect_finish(struct smb2_conn *c, const struct smb2_msg *m, uint
         /* 3.2.5.5: a share that requires encryption makes us encrypt from now on. */
         if (c->dialect < SMB2_DIALECT_300 || c->cipher == 0 || c->anonymous)
             return -EACCES;
-        c->encrypting = true;
+        smb2_transport_start_encrypting(c);
     }
     *ret_tree_id = m->tree_id;
     return 0;

@@ -1,7 +1,7 @@
 /* SMB2 WRITE (MS-SMB2 2.2.21, 2.2.22): one message into a pipe. */
 #include <errno.h>
 
-#include "smb2/smb2.h"
+#include "smb2/conn.h"
 
 void smb2_write_encode(struct smb2_req *q, const struct smb2_file_id *fid, const uint8_t *data, size_t len) {
     struct buf *b = &q->body;

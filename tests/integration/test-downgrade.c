@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "rpc/binding.h"
+#include "smb2/conn.h" /* reads what was negotiated */
 #include "samba-util.h"
 #include "tap.h"
 
@@ -61,7 +62,7 @@ static void a_retry_fails_alike_or_the_connection_is_what_was_negotiated(void) {
         return;
     }
     REQUIRE(server_addr_parse(server(), &a) == 0);
-    r = binding_acquire(&a, NULL, &s);
+    r = binding_acquire(&a, NULL, &s, NULL);
     REQUIRE(r == 0);
     c = binding_conn(s);
     CHECK(!binding_is_fresh(s)); /* the connection the call above used */

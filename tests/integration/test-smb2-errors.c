@@ -1,7 +1,8 @@
 /*
  * What goes wrong against a real smbd (3.1.1, defaults): wrong password,
- * unknown user, nothing listening, names that are not names, credentials
- * files, a server that stalls, and one that dies mid-call.
+ * unknown user, a disabled and a locked-out account, nothing listening,
+ * names that are not names, credentials files, a server that stalls, and
+ * one that dies mid-call.
  */
 #include <lm.h>
 #include <winnetwk.h>
@@ -132,6 +133,87 @@ static void no_credentials_means_an_anonymous_session(void) {
     binding_drop_all();
 }
 
+/* The second test user's account flags as pdbedit shows them ("U", "DU"…),
+ * from the suite's private passdb. */
+static void user2_flags(char *ret, size_t size) {
+    char *show[] = {"pdbedit", "-s", (char *) env_or("WTSNET_TEST_SMBCONF", ""), "-v", "-u",
+                    (char *) env_or("WTSNET_TEST_USER2", ""), NULL};
+    char *out = run_capture(show), *line;
+    size_t n = 0;
+
+    REQUIRE(out != NULL);
+    line = strstr(out, "Account Flags:");
+    REQUIRE(line != NULL && (line = strchr(line, '[')) != NULL);
+    for (line++; *line && *line != ']' && n + 1 < size; line++)
+        if (*line != ' ')
+            ret[n++] = *line;
+    ret[n] = '\0';
+    free(out);
+}
+
+/* Sets them: pdbedit -c takes only the settable ones (N, D, H, L, X) and
+ * keeps the others; checks that they took. */
+static void set_user2_flags(const char *settable) {
+    char arg[32], now[32];
+    char *set[] = {"pdbedit", "-s", (char *) env_or("WTSNET_TEST_SMBCONF", ""), "-c", arg, "-u",
+                   (char *) env_or("WTSNET_TEST_USER2", ""), NULL};
+
+    snprintf(arg, sizeof(arg), "[%s]", settable);
+    free(run_capture(set));
+    user2_flags(now, sizeof(now));
+    for (const char *f = "NDHLX"; *f; f++)
+        REQUIRE(!strchr(settable, *f) == !strchr(now, *f));
+}
+
+/* The settable ones among flags, plus add (0: none). */
+static void settable_flags(const char *flags, char add, char *ret, size_t size) {
+    size_t n = 0;
+
+    for (const char *f = flags; *f && n + 2 < size; f++)
+        if (strchr("NDHLX", *f))
+            ret[n++] = *f;
+    if (add)
+        ret[n++] = add;
+    ret[n] = '\0';
+}
+
+/* A refused logon says why, as Windows does, through NetAPI (credentials
+ * file) and WNet alike; the same name and password work once the flag is
+ * cleared, so the code is not a wrong password in disguise. */
+static void refused_account_reports_why(char flag, DWORD want) {
+    const char *u2 = env_or("WTSNET_TEST_USER2", ""), *pw2 = env_or("WTSNET_TEST_USER2_PW", "");
+    char before[32], before_settable[32], with_flag[32];
+    LPBYTE b = NULL;
+
+    REQUIRE(*u2 && *pw2);
+    user2_flags(before, sizeof(before));
+    REQUIRE(!strchr(before, 'D') && !strchr(before, 'L'));
+    settable_flags(before, 0, before_settable, sizeof(before_settable));
+    settable_flags(before, flag, with_flag, sizeof(with_flag));
+    set_user2_flags(with_flag);
+    write_creds(u2, pw2, 0600);
+    CHECK_EQ_U(NetServerGetInfo(wide(server()), 101, &b), want);
+    CHECK(b == NULL);
+    binding_drop_all();
+    SetLastError(0xdeadbeef);
+    CHECK_EQ_U(wnet_add(u2, pw2), want);
+    CHECK_EQ_U(GetLastError(), want);
+    wnet_cancel();
+    set_user2_flags(before_settable); /* as it was: the other cases are unaffected */
+    CHECK_EQ_U(NetServerGetInfo(wide(server()), 101, &b), NERR_Success);
+    NetApiBufferFree(b);
+    unsetenv(CREDS_ENV);
+    binding_drop_all();
+}
+
+static void disabled_account_is_account_disabled(void) {
+    refused_account_reports_why('D', ERROR_ACCOUNT_DISABLED); /* 1331, not 1326 */
+}
+
+static void locked_out_account_is_account_locked_out(void) {
+    refused_account_reports_why('L', ERROR_ACCOUNT_LOCKED_OUT); /* 1909, not 1326 */
+}
+
 static void a_stalled_server_times_out(void) {
     LPBYTE b = NULL;
     pid_t child;
@@ -192,4 +274,5 @@ TAP_MAIN(CASE(wrong_password_is_logon_failure), CASE(unknown_user_is_logon_failu
          CASE(nothing_listening_is_bad_netpath), CASE(names_that_are_not_names_are_refused),
          CASE(wnet_refuses_other_shares_and_conflicting_users), CASE(credentials_file_is_used),
          CASE(credentials_file_readable_by_others_is_refused), CASE(no_credentials_means_an_anonymous_session),
+         CASE(disabled_account_is_account_disabled), CASE(locked_out_account_is_account_locked_out),
          CASE(a_stalled_server_times_out), CASE(a_server_killed_mid_call_is_an_error_not_a_hang))

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "rpc/binding.h"
+#include "smb2/conn.h" /* reads what was negotiated */
 #include "rpc/srvs_client.h"
 #include "samba-util.h"
 #include "tap.h"
@@ -85,7 +86,7 @@ static void negotiated_what_the_server_was_pinned_to(void) {
     char *js, needle[128];
 
     REQUIRE(server_addr_parse(server(), &a) == 0);
-    REQUIRE(binding_acquire(&a, NULL, &s) == 0); /* the pooled connection the calls used */
+    REQUIRE(binding_acquire(&a, NULL, &s, NULL) == 0); /* the pooled connection the calls used */
     c = binding_conn(s);
     CHECK(!binding_is_fresh(s));
     CHECK_EQ_U(c->dialect, dialect_of(want));

@@ -18,6 +18,8 @@ samba_users
 export WTSNET_TEST_SERVER="127.0.0.1:$port" WTSNET_TEST_SMBCONF="$dir/smb.conf" WTSNET_TEST_TMP="$dir"
 export WTSNET_TEST_ADMIN=$SMBT_ADMIN WTSNET_TEST_ADMIN_PW=$SMBT_ADMIN_PW
 export WTSNET_TEST_USER=$SMBT_USER1 WTSNET_TEST_USER_PW=$SMBT_USER1_PW
+# smb2-errors disables and locks out USER2 (pdbedit), and restores it after each case.
+export WTSNET_TEST_USER2=$SMBT_USER2 WTSNET_TEST_USER2_PW=$SMBT_USER2_PW
 
 # label | smb.conf lines (;-separated) | dialect | encrypted | cipher or signing algorithm smbstatus shows
 configs=(
