@@ -113,6 +113,68 @@ int cur_slice(const struct cursor *c, size_t off, size_t len, struct cursor *ret
     return 0;
 }
 
+int cur_peek_char(const struct cursor *c, char *ret) {
+    if (cur_left(c) == 0)
+        return -EBADMSG;
+    *ret = (char) c->base[c->pos];
+    return 0;
+}
+
+int cur_get_char(struct cursor *c, char *ret) {
+    int r = cur_peek_char(c, ret);
+
+    if (r >= 0)
+        c->pos++;
+    return r;
+}
+
+void cur_skip_any(struct cursor *c, const char *set) {
+    while (cur_left(c) > 0 && c->base[c->pos] != '\0' && strchr(set, c->base[c->pos]))
+        c->pos++;
+}
+
+int cur_get_until(struct cursor *c, char delim, const char **ret, size_t *ret_len) {
+    const uint8_t *start = cur_ptr(c), *end;
+    size_t n;
+
+    if (cur_left(c) == 0)
+        return -EBADMSG;
+    end = memchr(start, delim, cur_left(c));
+    n = end ? (size_t) (end - start) : cur_left(c);
+    *ret = (const char *) start;
+    *ret_len = n;
+    c->pos += n + (end ? 1 : 0);
+    return 0;
+}
+
+int cur_get_line(struct cursor *c, const char **ret, size_t *ret_len) {
+    return cur_get_until(c, '\n', ret, ret_len);
+}
+
+int cur_get_token(struct cursor *c, const char **ret, size_t *ret_len) {
+    struct cursor t = *c;
+    size_t n = 0;
+
+    cur_skip_any(&t, " \t");
+    while (n < cur_left(&t) && t.base[t.pos + n] != ' ' && t.base[t.pos + n] != '\t' && t.base[t.pos + n] != '\n')
+        n++;
+    if (n == 0)
+        return -EBADMSG;
+    *ret = (const char *) cur_ptr(&t);
+    *ret_len = n;
+    c->pos = t.pos + n;
+    return 0;
+}
+
+int cur_expect(struct cursor *c, const char *lit) {
+    size_t n = strlen(lit);
+
+    if (n > cur_left(c) || memcmp(cur_ptr(c), lit, n) != 0)
+        return -EBADMSG;
+    c->pos += n;
+    return 0;
+}
+
 void buf_init(struct buf *b) {
     memset(b, 0, sizeof(*b));
 }

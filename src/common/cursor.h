@@ -1,8 +1,10 @@
 /*
  * Bounds-checked reading and growable writing of wire data (little endian
- * unless the name says _be). Every getter returns 0 or -EBADMSG and never
- * moves the cursor on failure, so a hostile peer's bytes can only make a
- * parser fail. Writers latch the first allocation failure: a chain of
+ * unless the name says _be), and reading of text (lines, fields, tokens of
+ * /proc files, session files, logs). Every getter returns 0 or -EBADMSG and
+ * never moves the cursor on failure, so a hostile peer's bytes can only make
+ * a parser fail. Nothing here allocates or locks, so the readers may run in
+ * a forked child (audit_kill.c). Writers latch the first allocation failure: a chain of
  * buf_put_*() calls is checked once, with buf_error().
  */
 #ifndef WTSNET_COMMON_CURSOR_H
@@ -45,6 +47,25 @@ int cur_align(struct cursor *c, size_t a);
 int cur_sub(struct cursor *c, size_t n, struct cursor *ret);
 /* A child cursor over [off, off+len) of c's message, checked; c does not move. */
 int cur_slice(const struct cursor *c, size_t off, size_t len, struct cursor *ret);
+
+/* --- text: nothing is assumed NUL-terminated --- */
+
+/* The next byte as a char (moves on), or -EBADMSG at the end. */
+int cur_get_char(struct cursor *c, char *ret);
+/* The next byte without moving, or -EBADMSG at the end. */
+int cur_peek_char(const struct cursor *c, char *ret);
+/* Skips any bytes of set (e.g. " \t"); never fails. */
+void cur_skip_any(struct cursor *c, const char *set);
+/* The bytes up to (not including) delim; delim, when there, is skipped too.
+ * At the end without delim: the rest. -EBADMSG only when nothing is left. */
+int cur_get_until(struct cursor *c, char delim, const char **ret, size_t *ret_len);
+/* A line: cur_get_until(c, '\n', …). */
+int cur_get_line(struct cursor *c, const char **ret, size_t *ret_len);
+/* A token: skips blanks (space, tab), then the run up to the next blank or
+ * newline (not consumed). -EBADMSG when the run is empty. */
+int cur_get_token(struct cursor *c, const char **ret, size_t *ret_len);
+/* Skips the literal text lit when it comes next (0), else -EBADMSG. */
+int cur_expect(struct cursor *c, const char *lit);
 
 struct buf {
     uint8_t *data;

@@ -137,7 +137,45 @@ static void a_secret_buffer_keeps_its_bytes_as_it_grows(void) {
     CHECK(b.data == NULL && b.len == 0 && !b.secret);
 }
 
-TAP_MAIN(CASE(getters_fail_without_moving), CASE(getters_read_little_endian),
+
+static void text_getters_split_lines_and_tokens(void) {
+    static const char text[] = "sl  local\tx\nsecond line\nlast";
+    const char *p;
+    size_t n;
+    struct cursor c;
+    char ch;
+
+    cur_init(&c, text, sizeof(text) - 1);
+    REQUIRE(cur_get_token(&c, &p, &n) == 0);
+    CHECK(n == 2 && memcmp(p, "sl", 2) == 0);
+    REQUIRE(cur_get_token(&c, &p, &n) == 0);
+    CHECK(n == 5 && memcmp(p, "local", 5) == 0);
+    REQUIRE(cur_get_line(&c, &p, &n) == 0); /* the rest of the first line */
+    CHECK(n == 2 && memcmp(p, "\tx", 2) == 0);
+    REQUIRE(cur_get_line(&c, &p, &n) == 0);
+    CHECK(n == 11 && memcmp(p, "second line", 11) == 0);
+    CHECK(cur_expect(&c, "lost") < 0 && cur_expect(&c, "la") == 0);
+    REQUIRE(cur_get_line(&c, &p, &n) == 0); /* no newline at the end: the rest */
+    CHECK(n == 2 && memcmp(p, "st", 2) == 0);
+    CHECK(cur_get_line(&c, &p, &n) < 0 && cur_get_char(&c, &ch) < 0 && cur_get_token(&c, &p, &n) < 0);
+}
+
+static void a_token_is_never_empty_and_never_moves_on_failure(void) {
+    const char *p;
+    size_t n;
+    struct cursor c;
+    char ch;
+
+    cur_init(&c, "  \t\nx", 5);
+    CHECK(cur_get_token(&c, &p, &n) < 0 && c.pos == 0);
+    cur_skip_any(&c, " \t");
+    CHECK_EQ_U(c.pos, 3);
+    CHECK(cur_peek_char(&c, &ch) == 0 && ch == '\n' && c.pos == 3);
+    CHECK(cur_get_char(&c, &ch) == 0 && ch == '\n' && c.pos == 4);
+}
+
+TAP_MAIN(CASE(text_getters_split_lines_and_tokens), CASE(a_token_is_never_empty_and_never_moves_on_failure),
+         CASE(getters_fail_without_moving), CASE(getters_read_little_endian),
          CASE(align_counts_from_the_message_start), CASE(slice_and_sub_stay_inside), CASE(buf_writes_and_patches),
          CASE(utf16_round_trips_and_rejects_lone_surrogates), CASE(utf16_upper_maps_beyond_ascii),
          CASE(a_secret_buffer_keeps_its_bytes_as_it_grows))
