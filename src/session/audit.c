@@ -52,6 +52,7 @@
 #include <utmp.h>
 
 #include "common/errors.h"
+#include "common/settings.h"
 #include "common/wintime.h"
 
 /* How long a full scan serves later queries of the same session, provided
@@ -446,7 +447,7 @@ static int read_file(int dirfd, const char *path, size_t max, char **ret, size_t
  * records of other sessions match nothing. Where a session has several
  * (terminal multiplexers add their own), the earliest is the login. */
 static void overlay_utmp(int proc_fd, struct session_list *l) {
-    const char *path = secure_getenv("WTSNET_AUDIT_UTMP");
+    const char *path = setting_text(SETTING_AUDIT_UTMP);
     uint64_t *best = NULL;
     char *buf = NULL;
     size_t len = 0;

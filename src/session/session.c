@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/errors.h"
+#include "common/settings.h"
 
 void session_record_done(struct session_record *r) {
     if (!r)
@@ -163,23 +164,14 @@ int session_winstation_name(const struct session_record *r, char *buf, size_t si
     return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
 }
 
-uint64_t session_env_msec(const char *name, uint64_t fallback_usec) {
-    const char *v = secure_getenv(name);
-    char *end;
-    unsigned long long ms;
-
-    if (!v || !*v)
-        return fallback_usec;
-    errno = 0;
-    ms = strtoull(v, &end, 10);
-    if (errno || *end || v[0] == '-' || ms > UINT64_MAX / 1000)
-        return fallback_usec;
-    return (uint64_t) ms * 1000;
-}
-
 void logoff_policy_from_env(struct logoff_policy *ret) {
-    ret->grace_usec = session_env_msec("WTSNET_LOGOFF_GRACE_MS", UINT64_C(10) * 1000000);
-    ret->deadline_usec = session_env_msec("WTSNET_LOGOFF_TIMEOUT_MS", UINT64_C(30) * 1000000);
+    uint64_t grace_ms, deadline_ms;
+
+    /* common/settings.h: a malformed value is the default. */
+    (void) setting_duration_ms(SETTING_LOGOFF_GRACE, &grace_ms);
+    (void) setting_duration_ms(SETTING_LOGOFF_TIMEOUT, &deadline_ms);
+    ret->grace_usec = grace_ms * 1000;
+    ret->deadline_usec = deadline_ms * 1000;
     if (ret->grace_usec > ret->deadline_usec)
         ret->grace_usec = ret->deadline_usec;
 }
@@ -189,7 +181,7 @@ void logoff_policy_from_env(struct logoff_policy *ret) {
  * audit sessions, which every Linux with PAM's pam_loginuid has. */
 int session_provider_open_local(struct session_provider **ret) {
     static const struct session_provider_ops *const providers[] = {&logind_provider_ops, &audit_provider_ops};
-    const char *forced = secure_getenv("WTSNET_PROVIDER");
+    const char *forced = setting_text(SETTING_PROVIDER);
     int r = -EOPNOTSUPP;
 
     if (forced && *forced) {
