@@ -1,6 +1,8 @@
 #include "common/hostname.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <string.h>
 
 #include "common/parse_int.h"
 
@@ -31,6 +33,17 @@ bool hostname_is_valid(const char *s, size_t len, unsigned flags) {
             return false;
     }
     return true;
+}
+
+bool hostname_is_ipv6(const char *s, size_t len) {
+    char copy[INET6_ADDRSTRLEN]; /* the longest literal inet_pton accepts fits */
+    struct in6_addr addr;
+
+    if (!s || len >= sizeof(copy))
+        return false;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return inet_pton(AF_INET6, copy, &addr) == 1;
 }
 
 int hostname_parse_port(const char *s, size_t len, unsigned parse_flags, uint16_t *ret) {

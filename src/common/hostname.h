@@ -29,6 +29,9 @@ enum {
 /* len bytes of s (no NUL needed). */
 bool hostname_is_valid(const char *s, size_t len, unsigned flags);
 
+/* An IPv6 address literal as inet_pton(3) reads it (no brackets, no "%zone"). */
+bool hostname_is_ipv6(const char *s, size_t len);
+
 /* A TCP port 1 … 65535 in at most 5 decimal digits; parse_flags are
  * common/parse_int.h's (PARSE_INT_LEADING_ZEROS for "0445"). -EINVAL
  * otherwise, *ret untouched. */

@@ -29,7 +29,6 @@ int server_addr_parse(const char *name, struct server_addr *ret) {
     struct server_addr a = {0};
     char tmp[256];
     const char *s = name ? name : "";
-    struct in6_addr in6;
     struct in_addr in4;
     int r;
 
@@ -63,10 +62,10 @@ int server_addr_parse(const char *name, struct server_addr *ret) {
                 return r;
         } else if (close[1])
             return -EADDRNOTAVAIL;
-        if (inet_pton(AF_INET6, tmp + 1, &in6) != 1)
+        if (!hostname_is_ipv6(tmp + 1, strlen(tmp + 1)))
             return -EADDRNOTAVAIL;
         snprintf(a.host, sizeof(a.host), "%s", tmp + 1);
-    } else if (inet_pton(AF_INET6, tmp, &in6) == 1) {
+    } else if (hostname_is_ipv6(tmp, strlen(tmp))) {
         snprintf(a.host, sizeof(a.host), "%s", tmp); /* a bare IPv6 address: no port possible */
     } else {
         char *colon = strrchr(tmp, ':');
@@ -86,7 +85,7 @@ int server_addr_parse(const char *name, struct server_addr *ret) {
             for (char *p = tmp; *p; p++)
                 *p = *p == '-' ? ':' : (*p == 's' || *p == 'S') ? '%' : *p;
             snprintf(addr, sizeof(addr), "%.*s", (int) strcspn(tmp, "%"), tmp);
-            if (inet_pton(AF_INET6, addr, &in6) != 1)
+            if (!hostname_is_ipv6(addr, strlen(addr)))
                 return -EADDRNOTAVAIL;
             snprintf(a.host, sizeof(a.host), "%s", tmp);
         } else if (inet_pton(AF_INET, tmp, &in4) == 1) {

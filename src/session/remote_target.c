@@ -5,8 +5,6 @@
  */
 #include "session/remote.h"
 
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,22 +15,10 @@
 /* A DNS name, an IPv4 literal, or (bare) an IPv6 literal. Never starts
  * with '-' or '.': nothing here can read as an option or a path. */
 static int check_host(const char *host, size_t len, bool ipv6) {
-    char copy[INET6_ADDRSTRLEN];
-    unsigned char addr[16];
-
     if (len == 0 || len >= sizeof(((struct remote_target *) 0)->host))
         return -EINVAL;
-    if (ipv6) {
-        /* Digits, hex and ':' '.', as inet_pton reads them; no '%' zone. */
-        if (len >= sizeof(copy))
-            return -EINVAL;
-        memcpy(copy, host, len);
-        copy[len] = '\0';
-        for (size_t i = 0; i < len; i++)
-            if (!isxdigit((unsigned char) copy[i]) && copy[i] != ':' && copy[i] != '.')
-                return -EINVAL;
-        return inet_pton(AF_INET6, copy, addr) == 1 ? 0 : -EINVAL;
-    }
+    if (ipv6) /* hex digits, ':' and '.' only: no '%' zone */
+        return hostname_is_ipv6(host, len) ? 0 : -EINVAL;
     return hostname_is_valid(host, len, HOSTNAME_ALNUM_FIRST) ? 0 : -EINVAL;
 }
 

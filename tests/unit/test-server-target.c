@@ -161,6 +161,10 @@ static void one_host_name_validator(void) {
     long_name[253] = 'a';
     long_name[254] = '\0';
     CHECK(!valid(long_name, 0));
+
+    CHECK(hostname_is_ipv6("fe80::1", 7) && hostname_is_ipv6("::ffff:192.0.2.7", 16));
+    CHECK(!hostname_is_ipv6("fe80::1%4", 9) && !hostname_is_ipv6("[::1]", 5) && !hostname_is_ipv6("192.0.2.7", 9));
+    CHECK(hostname_is_ipv6("::1x", 3) && !hostname_is_ipv6("", 0)); /* len bytes only */
 }
 
 static void one_port_reader(void) {
