@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/netapi.h"
+#include "api/target.h"
 #include "api/win32_error.h"
 #include "common/deadline.h"
 #include "common/errors.h"
@@ -42,13 +43,16 @@ NET_API_STATUS netapi_status(int r, const struct srvs_status *st) {
 }
 
 int netapi_server(LMSTR servername, struct server_addr *ret) {
+    struct server_target t;
     char *name = NULL;
     int r;
 
     if (servername && (r = wcs_to_utf8(servername, &name)) < 0)
         return r == -EILSEQ ? -E_INVALID_COMPUTER : r;
-    r = server_addr_parse(name, ret);
+    r = server_resolve(SERVER_FOR_NETAPI, name, &t); /* the one resolver (api/target.h) */
     free(name);
+    if (r >= 0)
+        *ret = t.smb;
     return r;
 }
 

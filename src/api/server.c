@@ -1,14 +1,12 @@
 #include "api/server.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
+#include "api/target.h"
 #include "common/errors.h"
 #include "session/remote.h"
 
@@ -20,7 +18,6 @@ struct wts_server {
     int open_error; /* a failed open: what every call on it fails with (negative errno) */
     pthread_mutex_t lock; /* guards provider */
     struct session_provider *provider;
-    char *target; /* remote: "ssh://…" for the remote provider; NULL when remote access is off */
     char host[256];
 };
 
@@ -35,80 +32,6 @@ static struct wts_server this_host = {.refs = 1, .local = true, .lock = PTHREAD_
 /* The failed open that could not even allocate its handle: never freed, never
  * local, every call on it fails with ERROR_NOT_ENOUGH_MEMORY. */
 static struct wts_server no_memory = {.refs = 1, .open_error = -ENOMEM, .lock = PTHREAD_MUTEX_INITIALIZER};
-
-static void local_host_name(char *buf, size_t size) {
-    if (gethostname(buf, size) < 0 || !buf[0])
-        snprintf(buf, size, "localhost");
-    buf[size - 1] = '\0';
-}
-
-int server_name_is_local(const char *name) {
-    char host[256];
-    size_t short_len;
-
-    if (!name || !*name || strcmp(name, ".") == 0 || strcasecmp(name, "localhost") == 0)
-        return 1;
-    local_host_name(host, sizeof(host));
-    if (strcasecmp(name, host) == 0)
-        return 1;
-    short_len = strcspn(host, ".");
-    return strlen(name) == short_len && strncasecmp(name, host, short_len) == 0;
-}
-
-/* A host name as Windows takes it: an optional leading "\\", then letters,
- * digits, '-', '.', '_' (and ':' '[' ']' for addresses); at most 255 bytes. */
-static int validate_server_name(const char *name, const char **ret_bare) {
-    const char *bare = name;
-
-    if (strncmp(bare, "\\\\", 2) == 0) {
-        bare += 2;
-        if (!*bare)
-            return -EINVAL; /* "\\\\" alone names no server, not this one */
-    }
-    if (strlen(bare) > 255)
-        return -ENAMETOOLONG;
-    for (const char *c = bare; *c; c++)
-        if (!isalnum((unsigned char) *c) && !strchr("-._:[]", *c))
-            return -EINVAL;
-    if (bare[0] == '-')
-        return -EINVAL; /* never something that reads like an option */
-    *ret_bare = bare;
-    return 0;
-}
-
-/*
- * Where a name that is not this host goes (docs/api.md, "Remote hosts"):
- * "ssh://[user@]host[:port]" always over ssh; a plain name over ssh too,
- * unless WTSNET_REMOTE=none (then calls fail with ERROR_NOT_SUPPORTED).
- */
-static int remote_target_for(const char *name, const char *bare, char **ret_target, char *host, size_t host_size) {
-    struct remote_target t;
-    const char *mode = secure_getenv("WTSNET_REMOTE");
-    char spec[320];
-    int r;
-
-    if (strncasecmp(name, REMOTE_SCHEME, strlen(REMOTE_SCHEME)) == 0)
-        r = remote_target_parse(name, &t);
-    else if (mode && *mode && strcmp(mode, "ssh") != 0) {
-        snprintf(host, host_size, "%s", bare);
-        *ret_target = NULL;
-        return 0;
-    } else if (bare[0] == '[') { /* "[v6]" */
-        r = snprintf(spec, sizeof(spec), "%s%s", REMOTE_SCHEME, bare) < (int) sizeof(spec)
-                ? remote_target_parse(spec, &t)
-                : -EINVAL;
-    } else
-        r = remote_target_from_host(bare, &t);
-    if (r < 0)
-        return r;
-    r = remote_target_format(&t, spec, sizeof(spec));
-    if (r < 0)
-        return -EINVAL;
-    if (!(*ret_target = strdup(spec)))
-        return -ENOMEM;
-    snprintf(host, host_size, "%s", t.host);
-    return 0;
-}
 
 static void registry_add(struct wts_server *s) {
     pthread_mutex_lock(&registry_lock);
@@ -130,34 +53,23 @@ struct wts_server *server_failed(int error) {
 }
 
 static int server_try_open(const char *name, struct wts_server **ret) {
+    struct server_target t;
     struct wts_server *s;
-    const char *bare = "";
-    bool ssh_url = name && strncasecmp(name, REMOTE_SCHEME, strlen(REMOTE_SCHEME)) == 0;
-    int r;
+    int r = server_resolve(SERVER_FOR_WTS, name, &t);
 
-    if (name && !ssh_url) {
-        r = validate_server_name(name, &bare);
-        if (r < 0)
-            return r;
-    }
+    if (r < 0)
+        return r;
     s = calloc(1, sizeof(*s));
     if (!s)
         return -ENOMEM;
     s->refs = 1;
-    s->local = !ssh_url && server_name_is_local(bare);
-    if (s->local)
-        local_host_name(s->host, sizeof(s->host));
-    else {
-        r = remote_target_for(name, bare, &s->target, s->host, sizeof(s->host));
-        /* Opened now, without connecting: its settings (WTSNET_SSH_CONFIG,
-         * WTSNET_REMOTE_TIMEOUT_MS) are those in force at WTSOpenServer. */
-        if (r >= 0 && s->target)
-            r = remote_provider_ops.open(s->target, &s->provider);
-        if (r < 0) {
-            free(s->target);
-            free(s);
-            return r;
-        }
+    s->local = t.dest == SERVER_DEST_THIS_HOST;
+    snprintf(s->host, sizeof(s->host), "%s", t.host);
+    /* Opened now, without connecting: its settings (WTSNET_SSH_CONFIG,
+     * WTSNET_REMOTE_TIMEOUT_MS) are those in force at WTSOpenServer. */
+    if (t.dest == SERVER_DEST_SSH && (r = remote_provider_ops.open(t.ssh, &s->provider)) < 0) {
+        free(s);
+        return r;
     }
     pthread_mutex_init(&s->lock, NULL);
     registry_add(s);
@@ -177,7 +89,6 @@ static void server_free(struct wts_server *s) {
     if (s->provider)
         s->provider->ops->close(s->provider); /* a remote one ends its ssh here */
     pthread_mutex_destroy(&s->lock);
-    free(s->target);
     free(s);
 }
 
@@ -255,8 +166,10 @@ void server_release(struct wts_server *s) {
 int server_provider(struct wts_server *s, struct session_provider **ret) {
     int r = 0;
 
-    if (!s->local && !s->target)
-        return -EOPNOTSUPP; /* remote access turned off (WTSNET_REMOTE=none) */
+    /* Not this host and no remote provider: remote access turned off
+     * (WTSNET_REMOTE=none, SERVER_DEST_OFF). A remote one's is fixed at open. */
+    if (!s->local && !s->provider)
+        return -EOPNOTSUPP;
     pthread_mutex_lock(&s->lock);
     /* Not cached on failure: logind may come up after the handle was opened.
      * (A remote handle has its provider from server_open on.) */
@@ -271,7 +184,7 @@ int server_provider(struct wts_server *s, struct session_provider **ret) {
 static pthread_once_t this_host_named = PTHREAD_ONCE_INIT;
 
 static void name_this_host(void) {
-    local_host_name(this_host.host, sizeof(this_host.host));
+    server_this_host_name(this_host.host, sizeof(this_host.host));
 }
 
 const char *server_host_name(struct wts_server *s) {

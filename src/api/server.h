@@ -13,7 +13,7 @@
 struct wts_server;
 
 /*
- * name: UTF-8; NULL for this host. Returns 0 or a negative errno, and sets
+ * name: UTF-8; NULL for this host; where it leads is api/target.h's. Returns 0 or a negative errno, and sets
  * *ret either way: a failed open still yields a handle, never NULL (which is
  * WTS_CURRENT_SERVER_HANDLE, this host), that every call rejects with the
  * error of the open (docs/api.md, "Server handles").
@@ -35,8 +35,5 @@ int server_provider(struct wts_server *s, struct session_provider **ret);
 
 /* The name results report as the host: this host's name, or the one opened. */
 const char *server_host_name(struct wts_server *s);
-
-/* True when name designates this host (NULL, "", ".", "localhost", our hostname). */
-int server_name_is_local(const char *name);
 
 #endif

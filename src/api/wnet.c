@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/target.h"
 #include "api/win32_error.h"
 #include "auth/creds.h"
 #include "common/deadline.h"
@@ -29,27 +30,13 @@ static DWORD done(DWORD code) {
     return code;
 }
 
-/* "\\server\IPC$" → the server's address. -ENXIO for another share. */
+/* "\\server\IPC$" → the server's address (api/target.h). -ENXIO for another share. */
 static int parse_ipc_name(const char *remote, struct server_addr *ret) {
-    const char *share;
-    char server[300];
-    int r;
+    struct server_target t;
+    int r = server_resolve_ipc(remote, &t);
 
-    if (strncmp(remote, "\\\\", 2) != 0)
-        return -EADDRNOTAVAIL;
-    share = strchr(remote + 2, '\\');
-    if (!share)
-        return -ENXIO; /* a bare \\server names no share */
-    if ((size_t) (share - remote) >= sizeof(server))
-        return -EADDRNOTAVAIL;
-    memcpy(server, remote, (size_t) (share - remote));
-    server[share - remote] = '\0';
-    share++;
-    if (strcasecmp(share, "IPC$") != 0)
-        return -ENXIO;
-    r = server_addr_parse(server, ret);
-    if (r >= 0 && ret->local && server[2] == '\0')
-        r = -EADDRNOTAVAIL;
+    if (r >= 0)
+        *ret = t.smb;
     return r;
 }
 

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/settings.h"
+
 #define CREDS_MAX_FILE 65536
 
 int creds_split_user(const char *in, struct auth_identity *id) {
@@ -162,7 +164,7 @@ out:
 }
 
 int creds_default(struct auth_identity *ret) {
-    const char *env = secure_getenv(CREDS_ENV), *xdg = secure_getenv("XDG_CONFIG_HOME"), *home = secure_getenv("HOME");
+    const char *env = setting_text(SETTING_CREDENTIALS_FILE), *xdg = secure_getenv("XDG_CONFIG_HOME"), *home = secure_getenv("HOME");
     char path[4096], pwbuf[4096];
     struct passwd pw, *found = NULL;
     int r;

@@ -1,8 +1,9 @@
 #include "common/deadline.h"
 
 #include <limits.h>
-#include <stdlib.h>
 #include <time.h>
+
+#include "common/settings.h"
 
 static _Thread_local int64_t scope_deadline = INT64_MAX;
 static _Thread_local unsigned scope_depth;
@@ -15,10 +16,10 @@ int64_t deadline_now_ms(void) {
 }
 
 int deadline_timeout_ms(void) {
-    const char *e = secure_getenv(DEADLINE_TIMEOUT_ENV);
-    long v = e ? strtol(e, NULL, 10) : 0;
+    uint64_t ms;
 
-    return v > 0 && v < 3600 ? (int) v * 1000 : DEADLINE_DEFAULT_MS;
+    (void) setting_duration_ms(SETTING_TIMEOUT, &ms); /* malformed: the default (common/settings.h) */
+    return (int) ms;
 }
 
 void deadline_scope_begin(void) {

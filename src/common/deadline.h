@@ -22,7 +22,7 @@
 
 /* Milliseconds on CLOCK_MONOTONIC. */
 int64_t deadline_now_ms(void);
-/* $WTSNET_TIMEOUT in milliseconds (secure_getenv), or the default. */
+/* $WTSNET_TIMEOUT in milliseconds (common/settings.h: SETTING_TIMEOUT), or the default. */
 int deadline_timeout_ms(void);
 
 /* Opens this thread's call scope, or enters the one already open (then its

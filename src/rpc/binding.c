@@ -11,45 +11,14 @@
 
 #include "auth/creds.h"
 #include "common/deadline.h"
+#include "common/hostname.h"
+#include "common/parse_int.h"
+#include "common/settings.h"
 #include "rpc/srvsvc.h"
 
+/* "host:port": 1 … 65535, leading zeros allowed as they always were. */
 static int parse_port(const char *s, uint16_t *ret) {
-    unsigned long v = 0;
-
-    if (!*s || strlen(s) > 5)
-        return -EADDRNOTAVAIL;
-    for (const char *p = s; *p; p++) {
-        if (!isdigit((unsigned char) *p))
-            return -EADDRNOTAVAIL;
-        v = v * 10 + (unsigned long) (*p - '0');
-    }
-    if (v == 0 || v > 65535)
-        return -EADDRNOTAVAIL;
-    *ret = (uint16_t) v;
-    return 0;
-}
-
-/* A DNS/NetBIOS host name: labels of letters, digits, '-', '_', split by single dots. */
-static bool valid_host_name(const char *s) {
-    size_t n = strlen(s), label = 0;
-
-    if (n == 0 || n > 253 || s[0] == '-' || s[0] == '.')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (c == '.') {
-            if (label == 0)
-                return false;
-            label = 0;
-            continue;
-        }
-        if (!isalnum((unsigned char) c) && c != '-' && c != '_')
-            return false;
-        if (++label > 63)
-            return false;
-    }
-    return true;
+    return hostname_parse_port(s, strlen(s), PARSE_INT_LEADING_ZEROS, ret) < 0 ? -EADDRNOTAVAIL : 0;
 }
 
 static const char v6_suffix[] = ".ipv6-literal.net";
@@ -58,8 +27,6 @@ int server_addr_parse(const char *name, struct server_addr *ret) {
     struct server_addr a = {0};
     char tmp[256];
     const char *s = name ? name : "";
-    const char *env;
-    struct in6_addr in6;
     struct in_addr in4;
     int r;
 
@@ -77,8 +44,7 @@ int server_addr_parse(const char *name, struct server_addr *ret) {
         a.local = true;
         snprintf(a.host, sizeof(a.host), "127.0.0.1");
         snprintf(a.unc, sizeof(a.unc), "127.0.0.1");
-        env = secure_getenv(SMB_LOCAL_PORT_ENV);
-        if (env && *env && parse_port(env, &a.port) < 0)
+        if (setting_port(SETTING_SMB_PORT, &a.port) < 0) /* WTSNET_SMB_PORT (common/settings.h) */
             return -EINVAL;
         goto done;
     }
@@ -94,10 +60,10 @@ int server_addr_parse(const char *name, struct server_addr *ret) {
                 return r;
         } else if (close[1])
             return -EADDRNOTAVAIL;
-        if (inet_pton(AF_INET6, tmp + 1, &in6) != 1)
+        if (!hostname_is_ipv6(tmp + 1, strlen(tmp + 1)))
             return -EADDRNOTAVAIL;
         snprintf(a.host, sizeof(a.host), "%s", tmp + 1);
-    } else if (inet_pton(AF_INET6, tmp, &in6) == 1) {
+    } else if (hostname_is_ipv6(tmp, strlen(tmp))) {
         snprintf(a.host, sizeof(a.host), "%s", tmp); /* a bare IPv6 address: no port possible */
     } else {
         char *colon = strrchr(tmp, ':');
@@ -117,7 +83,7 @@ int server_addr_parse(const char *name, struct server_addr *ret) {
             for (char *p = tmp; *p; p++)
                 *p = *p == '-' ? ':' : (*p == 's' || *p == 'S') ? '%' : *p;
             snprintf(addr, sizeof(addr), "%.*s", (int) strcspn(tmp, "%"), tmp);
-            if (inet_pton(AF_INET6, addr, &in6) != 1)
+            if (!hostname_is_ipv6(addr, strlen(addr)))
                 return -EADDRNOTAVAIL;
             snprintf(a.host, sizeof(a.host), "%s", tmp);
         } else if (inet_pton(AF_INET, tmp, &in4) == 1) {
@@ -128,7 +94,7 @@ int server_addr_parse(const char *name, struct server_addr *ret) {
             for (const char *p = tmp; *p; p++)
                 if (!isdigit((unsigned char) *p) && *p != '.')
                     digits_and_dots = false;
-            if (digits_and_dots || !valid_host_name(tmp))
+            if (digits_and_dots || !hostname_is_valid(tmp, strlen(tmp), HOSTNAME_LABELS))
                 return -EADDRNOTAVAIL; /* "1.2.3" or "a b": never sent to a resolver */
             snprintf(a.host, sizeof(a.host), "%s", tmp);
         }
@@ -234,17 +200,10 @@ static void pool_unlink(struct smb_session *s) {
     s->in_pool = false;
 }
 
-static int timeout_ms(void) {
-    const char *e = secure_getenv(SMB_TIMEOUT_ENV);
-    long v = e ? strtol(e, NULL, 10) : 0;
-
-    return v > 0 && v < 3600 ? (int) v * 1000 : 20000;
-}
-
 /* Called with s->lock held. A refused logon's NTSTATUS goes to *ret_status.
  * IPC$ is connected by the first pipe open, in the same compound (np.c). */
 static int session_connect(struct smb_session *s, uint32_t *ret_status) {
-    struct smb2_options o = {.timeout_ms = timeout_ms()};
+    struct smb2_options o = {.timeout_ms = deadline_timeout_ms()};
 
     return smb2_connect(s->addr.host, s->addr.port, s->addr.unc, &o, &s->id, &s->conn, ret_status);
 }

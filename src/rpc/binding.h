@@ -9,7 +9,8 @@
  * "[v6addr]" or "v6addr" written "…ipv6-literal.net" (':'→'-', '%'→'s');
  * and a wtsnet extension ":port" after the name ("[v6]:port" for IPv6).
  * Anything else is -EADDRNOTAVAIL (NERR_InvalidComputer), and is never
- * looked up.
+ * looked up. The grammar of SMB names only: where a name leads is decided
+ * by api/target.h, the one resolver, which calls server_addr_parse.
  */
 #ifndef WTSNET_RPC_BINDING_H
 #define WTSNET_RPC_BINDING_H
@@ -22,10 +23,9 @@
 #include "smb2/smb2.h"
 
 #define SMB_DEFAULT_PORT 445
-/* The port for NULL/local servers when not 445 (tests, unprivileged smbd). */
+/* The port for NULL/local servers when not 445 (tests, unprivileged smbd):
+ * SETTING_SMB_PORT in common/settings.h. */
 #define SMB_LOCAL_PORT_ENV "WTSNET_SMB_PORT"
-/* Seconds every network wait may take (default 20). */
-#define SMB_TIMEOUT_ENV "WTSNET_TIMEOUT"
 
 struct server_addr {
     char host[256];      /* what we connect to: name or address, no brackets */

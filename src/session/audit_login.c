@@ -17,6 +17,7 @@
 #include "common/cursor.h"
 #include "common/fileio.h"
 #include "common/parse_int.h"
+#include "common/settings.h"
 
 #define UTMP_MAX_BYTES (16u << 20)
 #define NET_TCP_MAX_BYTES (8u << 20)
@@ -39,7 +40,7 @@ int audit_set_str(char **field, const char *s) {
  * records of other sessions match nothing. Where a session has several
  * (terminal multiplexers add their own), the earliest is the login. */
 void audit_overlay_utmp(int proc_fd, struct session_list *l) {
-    const char *path = secure_getenv("WTSNET_AUDIT_UTMP");
+    const char *path = setting_text(SETTING_AUDIT_UTMP);
     uint64_t *best = NULL;
     char *buf = NULL;
     size_t len = 0;

@@ -102,10 +102,6 @@ struct logoff_policy {
     uint64_t deadline_usec; /* then give up: -ETIMEDOUT */
 };
 
-/* A duration given in milliseconds by environment variable name, in µs;
- * fallback_usec when it is unset or not a plain non-negative number. */
-uint64_t session_env_msec(const char *name, uint64_t fallback_usec);
-
 /* Reads WTSNET_LOGOFF_GRACE_MS and WTSNET_LOGOFF_TIMEOUT_MS, else the defaults. */
 void logoff_policy_from_env(struct logoff_policy *ret);
 

@@ -14,6 +14,7 @@
 
 #include "common/errors.h"
 #include "common/parse_int.h"
+#include "common/settings.h"
 
 /* A decimal uint32 with nothing else around it, and no leading zero. */
 static int parse_u32(const char *s, uint32_t *ret) {
@@ -141,19 +142,14 @@ int session_winstation_name(const struct session_record *r, char *buf, size_t si
     return n < 0 || (size_t) n >= size ? -ENOBUFS : 0;
 }
 
-uint64_t session_env_msec(const char *name, uint64_t fallback_usec) {
-    const char *v = secure_getenv(name);
-    uint64_t ms;
-
-    if (!v || !*v ||
-        parse_uint(v, 10, UINT64_MAX / 1000, PARSE_INT_LEADING_SPACE | PARSE_INT_PLUS | PARSE_INT_LEADING_ZEROS, &ms) < 0)
-        return fallback_usec;
-    return ms * 1000;
-}
-
 void logoff_policy_from_env(struct logoff_policy *ret) {
-    ret->grace_usec = session_env_msec("WTSNET_LOGOFF_GRACE_MS", UINT64_C(10) * 1000000);
-    ret->deadline_usec = session_env_msec("WTSNET_LOGOFF_TIMEOUT_MS", UINT64_C(30) * 1000000);
+    uint64_t grace_ms, deadline_ms;
+
+    /* common/settings.h: a malformed value is the default. */
+    (void) setting_duration_ms(SETTING_LOGOFF_GRACE, &grace_ms);
+    (void) setting_duration_ms(SETTING_LOGOFF_TIMEOUT, &deadline_ms);
+    ret->grace_usec = grace_ms * 1000;
+    ret->deadline_usec = deadline_ms * 1000;
     if (ret->grace_usec > ret->deadline_usec)
         ret->grace_usec = ret->deadline_usec;
 }
@@ -176,7 +172,7 @@ static int open_wrapped(const struct session_provider_ops *ops, struct session_p
  * audit sessions, which every Linux with PAM's pam_loginuid has. */
 int session_provider_open_local(struct session_provider **ret) {
     static const struct session_provider_ops *const providers[] = {&logind_provider_ops, &audit_provider_ops};
-    const char *forced = secure_getenv("WTSNET_PROVIDER");
+    const char *forced = setting_text(SETTING_PROVIDER);
     int r = -EOPNOTSUPP;
 
     if (forced && *forced) {
