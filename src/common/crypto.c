@@ -10,52 +10,60 @@
 #include <nettle/md4.h>
 #include <nettle/md5.h>
 #include <nettle/memops.h>
+#include <nettle/nettle-meta.h>
 #include <nettle/sha2.h>
 #include <string.h>
 #include <sys/random.h>
 
-void crypto_md4(const void *data, size_t len, uint8_t out[16]) {
-    struct md4_ctx c;
+/* A context for any hash this file names (nettle's generic interface,
+ * struct nettle_hash, takes the context as a bare pointer). */
+union hash_ctx {
+    struct md4_ctx md4;
+    struct md5_ctx md5;
+    struct sha256_ctx sha256;
+    struct sha512_ctx sha512;
+};
 
-    md4_init(&c);
-    md4_update(&c, len, data);
-    md4_digest(&c, MD4_DIGEST_SIZE, out);
+/* One hash over the pieces of a message, whichever hash h is. */
+static void hash_pieces(const struct nettle_hash *h, const struct iov_piece *v, size_t n, uint8_t *out) {
+    union hash_ctx c;
+
+    h->init(&c);
+    for (size_t i = 0; i < n; i++)
+        h->update(&c, v[i].n, v[i].p);
+    h->digest(&c, h->digest_size, out);
+}
+
+/* HMAC (RFC 2104) over the pieces of a message: the same construction for
+ * every hash, so one function with the hash as a parameter. */
+static void hmac_pieces(const struct nettle_hash *h, const uint8_t *key, size_t key_len, const struct iov_piece *v,
+                        size_t n, uint8_t *out) {
+    union hash_ctx outer, inner, state;
+
+    hmac_set_key(&outer, &inner, &state, h, key_len, key);
+    for (size_t i = 0; i < n; i++)
+        hmac_update(&state, h, v[i].n, v[i].p);
+    hmac_digest(&outer, &inner, &state, h, h->digest_size, out);
+}
+
+void crypto_md4(const void *data, size_t len, uint8_t out[16]) {
+    hash_pieces(&nettle_md4, &(struct iov_piece){data, len}, 1, out);
 }
 
 void crypto_md5(const struct iov_piece *v, size_t n, uint8_t out[16]) {
-    struct md5_ctx c;
-
-    md5_init(&c);
-    for (size_t i = 0; i < n; i++)
-        md5_update(&c, v[i].n, v[i].p);
-    md5_digest(&c, MD5_DIGEST_SIZE, out);
+    hash_pieces(&nettle_md5, v, n, out);
 }
 
 void crypto_hmac_md5(const uint8_t *key, size_t key_len, const struct iov_piece *v, size_t n, uint8_t out[16]) {
-    struct hmac_md5_ctx c;
-
-    hmac_md5_set_key(&c, key_len, key);
-    for (size_t i = 0; i < n; i++)
-        hmac_md5_update(&c, v[i].n, v[i].p);
-    hmac_md5_digest(&c, MD5_DIGEST_SIZE, out);
+    hmac_pieces(&nettle_md5, key, key_len, v, n, out);
 }
 
 void crypto_hmac_sha256(const uint8_t *key, size_t key_len, const struct iov_piece *v, size_t n, uint8_t out[32]) {
-    struct hmac_sha256_ctx c;
-
-    hmac_sha256_set_key(&c, key_len, key);
-    for (size_t i = 0; i < n; i++)
-        hmac_sha256_update(&c, v[i].n, v[i].p);
-    hmac_sha256_digest(&c, SHA256_DIGEST_SIZE, out);
+    hmac_pieces(&nettle_sha256, key, key_len, v, n, out);
 }
 
 void crypto_sha512(const struct iov_piece *v, size_t n, uint8_t out[64]) {
-    struct sha512_ctx c;
-
-    sha512_init(&c);
-    for (size_t i = 0; i < n; i++)
-        sha512_update(&c, v[i].n, v[i].p);
-    sha512_digest(&c, SHA512_DIGEST_SIZE, out);
+    hash_pieces(&nettle_sha512, v, n, out);
 }
 
 void crypto_aes128_cmac(const uint8_t key[16], const struct iov_piece *v, size_t n, uint8_t out[16]) {

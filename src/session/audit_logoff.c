@@ -98,8 +98,6 @@ static int spawn_reaper(struct audit_kill *k, uint64_t start_usec, const struct 
     char *argv[] = {(char *) AUDIT_REAPER_NAME, sid, caller, start, grace, deadline, NULL};
     char *envp[] = {NULL};
     posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    sigset_t none, all;
     pid_t pid;
     int memfd, fd, pidfd, r;
 
@@ -134,16 +132,9 @@ static int spawn_reaper(struct audit_kill *k, uint64_t start_usec, const struct 
     posix_spawn_file_actions_adddup2(&actions, fd, 3);
     posix_spawn_file_actions_addclosefrom_np(&actions, 4);
     posix_spawn_file_actions_addchdir_np(&actions, "/");
-    posix_spawnattr_init(&attr);
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    /* A session of its own: the ended session's hangup is not the reaper's. */
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
-    r = -posix_spawn(&pid, path, &actions, &attr, argv, envp);
+    /* A session of its own (proc_spawn): the ended session's hangup is not the reaper's. */
+    r = proc_spawn(path, &actions, argv, envp, &pid);
     posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
     close(fd);
     if (r < 0)
         return r;

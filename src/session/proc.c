@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -283,6 +285,29 @@ int proc_socket_inodes(int proc_fd, pid_t pid, struct proc_inodes *ret) {
         return r;
     }
     *ret = s;
+    return 0;
+}
+
+int proc_spawn(const char *file, const posix_spawn_file_actions_t *actions, char *const argv[], char *const envp[],
+               pid_t *ret_pid) {
+    posix_spawnattr_t attr;
+    sigset_t none, all;
+    pid_t pid;
+    int r;
+
+    r = posix_spawnattr_init(&attr);
+    if (r != 0)
+        return -r;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
+    r = posix_spawnp(&pid, file, actions, &attr, argv, envp);
+    posix_spawnattr_destroy(&attr);
+    if (r != 0)
+        return -r;
+    *ret_pid = pid;
     return 0;
 }
 

@@ -6,12 +6,14 @@
  *
  * proc_read, proc_read_u32 and proc_parse_stat allocate nothing and take no
  * lock: the forked reaper of an asynchronous logoff calls them (audit_kill.c).
+ * proc_spawn is the one way the library starts a program (ssh, the reaper).
  */
 #ifndef WTSNET_SESSION_PROC_H
 #define WTSNET_SESSION_PROC_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -63,6 +65,18 @@ void proc_inodes_free(struct proc_inodes *s);
 
 /* The sockets a process holds (its fd walk). Errors as proc_fd_each, or -ENOMEM. */
 int proc_socket_inodes(int proc_fd, pid_t pid, struct proc_inodes *ret);
+
+/*
+ * Starts a program the one way the library does (the audit reaper, ssh): by
+ * argv, never a shell. file is looked up in PATH when it has no '/'
+ * (posix_spawnp), else run as it is. The child gets an empty signal mask,
+ * every signal at its default action, and a session of its own (setsid): no
+ * controlling terminal, so nothing can prompt on it, and a hangup of the
+ * caller's session is not its own. actions set up its descriptors.
+ * Returns 0 and the child's pid, or a negative errno (-ENOENT: no program).
+ */
+int proc_spawn(const char *file, const posix_spawn_file_actions_t *actions, char *const argv[], char *const envp[],
+               pid_t *ret_pid);
 
 /* Waits up to usec for the child pinned by pidfd (pidfd_open) to exit, then
  * reaps it (ECHILD, when the caller's SIGCHLD handling already did, is fine).

@@ -167,9 +167,7 @@ static int above_stdio(int fd) {
 int remote_ssh_spawn(struct remote_ssh *ssh, const struct remote_target *t, unsigned timeout_sec,
                      const char *config, int *ret_socket) {
     posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
     struct remote_argv a;
-    sigset_t none, all;
     pid_t pid;
     int sv[2] = {-1, -1}, errpipe[2] = {-1, -1};
     int r;
@@ -191,22 +189,15 @@ int remote_ssh_spawn(struct remote_ssh *ssh, const struct remote_target *t, unsi
         goto out;
     }
 
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attr);
-    sigemptyset(&none);
-    sigfillset(&all);
     /* ssh gets clean signal state, no inherited descriptors and a session
-     * of its own: no controlling terminal, so nothing can prompt on it. */
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
+     * of its own (proc_spawn): no controlling terminal, so nothing can prompt on it. */
+    posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, sv[1], STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, sv[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, errpipe[1], STDERR_FILENO);
     posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-    r = -posix_spawnp(&pid, "ssh", &actions, &attr, a.argv, environ);
+    r = proc_spawn("ssh", &actions, a.argv, environ, &pid);
     posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
     if (r < 0) {
         r = r == -ENOENT ? -E_UNREACHABLE : r; /* no ssh client installed */
         goto out;
