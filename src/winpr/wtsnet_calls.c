@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/wts_class.h"
 #include "common/wstr.h"
 #include "wtsnet_calls.h"
 
@@ -189,24 +190,6 @@ uint32_t wn_enumerate_ex(void *server, uint32_t *level, uint32_t filter, struct 
     return 0;
 }
 
-/* Classes whose value is text (LPTSTR), per Microsoft's WTS_INFO_CLASS page. */
-static bool text_class(WTS_INFO_CLASS c) {
-    switch (c) {
-    case WTSInitialProgram:
-    case WTSApplicationName:
-    case WTSWorkingDirectory:
-    case WTSOEMId:
-    case WTSUserName:
-    case WTSWinStationName:
-    case WTSDomainName:
-    case WTSClientName:
-    case WTSClientDirectory:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Classes whose value is a fixed layout without WCHAR: the same bytes in WinPR. */
 static bool bytes_class(WTS_INFO_CLASS c) {
     switch (c) {
@@ -311,7 +294,7 @@ uint32_t wn_query(void *server, uint32_t session_id, int cls, struct wn_value *r
     }
     if (!fn.WTSQuerySessionInformationA(server, session_id, c, &buf, &bytes))
         return last_error();
-    if (text_class(c)) {
+    if (wts_class_is_text(cls)) {
         ret->kind = WN_TEXT;
         ret->text = strdup(buf);
         fn.WTSFreeMemory(buf);
