@@ -227,24 +227,30 @@ static void name_to_utf8(char *dst, size_t size, const wchar_t *w, size_t chars)
         dst[0] = '\0';
 }
 
+/* The counters and times WTSINFOW and WTSINFOEX_LEVEL1_W share, by the same names. */
+#define GET_NUMBERS(w, o)                                              \
+    do {                                                               \
+        (o)->incoming_bytes = (w)->IncomingBytes;                      \
+        (o)->outgoing_bytes = (w)->OutgoingBytes;                      \
+        (o)->incoming_frames = (w)->IncomingFrames;                    \
+        (o)->outgoing_frames = (w)->OutgoingFrames;                    \
+        (o)->incoming_compressed_bytes = (w)->IncomingCompressedBytes; \
+        (o)->outgoing_compressed_bytes = (w)->OutgoingCompressedBytes; \
+        (o)->connect_time = (w)->ConnectTime.QuadPart;                 \
+        (o)->disconnect_time = (w)->DisconnectTime.QuadPart;           \
+        (o)->last_input_time = (w)->LastInputTime.QuadPart;            \
+        (o)->logon_time = (w)->LogonTime.QuadPart;                     \
+        (o)->current_time = (w)->CurrentTime.QuadPart;                 \
+    } while (0)
+
 static void info_from(const WTSINFOW *w, struct wn_info *o) {
     o->state = (uint32_t) w->State;
     o->session_id = w->SessionId;
     o->flags = 0;
-    o->incoming_bytes = w->IncomingBytes;
-    o->outgoing_bytes = w->OutgoingBytes;
-    o->incoming_frames = w->IncomingFrames;
-    o->outgoing_frames = w->OutgoingFrames;
-    o->incoming_compressed_bytes = w->IncomingCompressedBytes;
-    o->outgoing_compressed_bytes = w->OutgoingCompressedBytes;
+    GET_NUMBERS(w, o);
     name_to_utf8(o->station, sizeof(o->station), w->WinStationName, WINSTATIONNAME_LENGTH);
     name_to_utf8(o->domain, sizeof(o->domain), w->Domain, DOMAIN_LENGTH);
     name_to_utf8(o->user, sizeof(o->user), w->UserName, USERNAME_LENGTH + 1);
-    o->connect_time = w->ConnectTime.QuadPart;
-    o->disconnect_time = w->DisconnectTime.QuadPart;
-    o->last_input_time = w->LastInputTime.QuadPart;
-    o->logon_time = w->LogonTime.QuadPart;
-    o->current_time = w->CurrentTime.QuadPart;
 }
 
 static void infoex_from(const WTSINFOEXW *x, struct wn_info *o) {
@@ -253,20 +259,10 @@ static void infoex_from(const WTSINFOEXW *x, struct wn_info *o) {
     o->state = (uint32_t) w->SessionState;
     o->session_id = w->SessionId;
     o->flags = w->SessionFlags;
-    o->incoming_bytes = w->IncomingBytes;
-    o->outgoing_bytes = w->OutgoingBytes;
-    o->incoming_frames = w->IncomingFrames;
-    o->outgoing_frames = w->OutgoingFrames;
-    o->incoming_compressed_bytes = w->IncomingCompressedBytes;
-    o->outgoing_compressed_bytes = w->OutgoingCompressedBytes;
+    GET_NUMBERS(w, o);
     name_to_utf8(o->station, sizeof(o->station), w->WinStationName, WINSTATIONNAME_LENGTH + 1);
     name_to_utf8(o->domain, sizeof(o->domain), w->DomainName, DOMAIN_LENGTH + 1);
     name_to_utf8(o->user, sizeof(o->user), w->UserName, USERNAME_LENGTH + 1);
-    o->logon_time = w->LogonTime.QuadPart;
-    o->connect_time = w->ConnectTime.QuadPart;
-    o->disconnect_time = w->DisconnectTime.QuadPart;
-    o->last_input_time = w->LastInputTime.QuadPart;
-    o->current_time = w->CurrentTime.QuadPart;
 }
 
 uint32_t wn_query(void *server, uint32_t session_id, int cls, struct wn_value *ret) {
