@@ -350,93 +350,79 @@ static BOOL WINAPI enumerate_sessions_ex_a_fn(HANDLE hServer, DWORD *pLevel, DWO
 
 /* ---- query ---- */
 
-static void wtsinfo_w(const struct wn_info *i, WTSINFOW *o) {
-    memset(o, 0, sizeof(*o));
-    o->State = (WTS_CONNECTSTATE_CLASS) i->state;
-    o->SessionId = i->session_id;
-    o->IncomingBytes = i->incoming_bytes;
-    o->OutgoingBytes = i->outgoing_bytes;
-    o->IncomingFrames = i->incoming_frames;
-    o->OutgoingFrames = i->outgoing_frames;
-    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
-    o->OutgoingCompressedBytes = i->outgoing_compressed_bytes;
-    field16(o->WinStationName, WINSTATIONNAME_LENGTH, i->station);
-    field16(o->Domain, DOMAIN_LENGTH, i->domain);
-    field16(o->UserName, USERNAME_LENGTH + 1, i->user);
-    o->ConnectTime.QuadPart = i->connect_time;
-    o->DisconnectTime.QuadPart = i->disconnect_time;
-    o->LastInputTime.QuadPart = i->last_input_time;
-    o->LogonTime.QuadPart = i->logon_time;
-    o->_CurrentTime.QuadPart = i->current_time;
+/* A fixed name field, W (UTF-16) or A (UTF-8) by its type; its capacity is its size. */
+#define PUT_NAME(field, s) \
+    _Generic((field), WCHAR *: field16, char *: utf8_copy_truncated)(field, sizeof(field) / sizeof((field)[0]), s)
+
+/* The counters and times WTSINFO and WTSINFOEX level 1 share, named alike in
+ * WinPR's four layouts but for WTSINFOA's OutgoingCompressedBy (the parameter). */
+#define PUT_NUMBERS(o, i, OutgoingCompressed)                          \
+    do {                                                               \
+        (o)->IncomingBytes = (i)->incoming_bytes;                      \
+        (o)->OutgoingBytes = (i)->outgoing_bytes;                      \
+        (o)->IncomingFrames = (i)->incoming_frames;                    \
+        (o)->OutgoingFrames = (i)->outgoing_frames;                    \
+        (o)->IncomingCompressedBytes = (i)->incoming_compressed_bytes; \
+        (o)->OutgoingCompressed = (i)->outgoing_compressed_bytes;      \
+        (o)->ConnectTime.QuadPart = (i)->connect_time;                 \
+        (o)->DisconnectTime.QuadPart = (i)->disconnect_time;           \
+        (o)->LastInputTime.QuadPart = (i)->last_input_time;            \
+        (o)->LogonTime.QuadPart = (i)->logon_time;                     \
+        (o)->_CurrentTime.QuadPart = (i)->current_time;                \
+    } while (0)
+
+/* WTSINFO, W or A: one body for both. */
+#define PUT_WTSINFO(type, out, i, OutgoingCompressed)   \
+    do {                                                \
+        type *o = (out);                                \
+                                                        \
+        memset(o, 0, sizeof(*o));                       \
+        o->State = (WTS_CONNECTSTATE_CLASS) (i)->state; \
+        o->SessionId = (i)->session_id;                 \
+        PUT_NUMBERS(o, i, OutgoingCompressed);          \
+        PUT_NAME(o->WinStationName, (i)->station);      \
+        PUT_NAME(o->Domain, (i)->domain);               \
+        PUT_NAME(o->UserName, (i)->user);               \
+    } while (0)
+
+/* WTSINFOEX at level 1, W or A: one body for both. */
+#define PUT_WTSINFOEX(type, out, i)                                        \
+    do {                                                                   \
+        type *x = (out);                                                   \
+        __typeof__(x->Data.WTSInfoExLevel1) *o = &x->Data.WTSInfoExLevel1; \
+                                                                           \
+        memset(x, 0, sizeof(*x));                                          \
+        x->Level = 1;                                                      \
+        o->SessionId = (i)->session_id;                                    \
+        o->SessionState = (WTS_CONNECTSTATE_CLASS) (i)->state;             \
+        o->SessionFlags = (i)->flags;                                      \
+        PUT_NAME(o->WinStationName, (i)->station);                         \
+        PUT_NAME(o->UserName, (i)->user);                                  \
+        PUT_NAME(o->DomainName, (i)->domain);                              \
+        PUT_NUMBERS(o, i, OutgoingCompressedBytes);                        \
+    } while (0)
+
+static void wtsinfo_w(const struct wn_info *i, void *out) {
+    PUT_WTSINFO(WTSINFOW, out, i, OutgoingCompressedBytes);
+}
+static void wtsinfo_a(const struct wn_info *i, void *out) {
+    PUT_WTSINFO(WTSINFOA, out, i, OutgoingCompressedBy); /* WinPR's spelling */
+}
+static void wtsinfoex_w(const struct wn_info *i, void *out) {
+    PUT_WTSINFOEX(WTSINFOEXW, out, i);
+}
+static void wtsinfoex_a(const struct wn_info *i, void *out) {
+    PUT_WTSINFOEX(WTSINFOEXA, out, i);
 }
 
-static void wtsinfo_a(const struct wn_info *i, WTSINFOA *o) {
-    memset(o, 0, sizeof(*o));
-    o->State = (WTS_CONNECTSTATE_CLASS) i->state;
-    o->SessionId = i->session_id;
-    o->IncomingBytes = i->incoming_bytes;
-    o->OutgoingBytes = i->outgoing_bytes;
-    o->IncomingFrames = i->incoming_frames;
-    o->OutgoingFrames = i->outgoing_frames;
-    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
-    o->OutgoingCompressedBy = i->outgoing_compressed_bytes; /* WinPR's spelling */
-    utf8_copy_truncated(o->WinStationName, WINSTATIONNAME_LENGTH, i->station);
-    utf8_copy_truncated(o->Domain, DOMAIN_LENGTH, i->domain);
-    utf8_copy_truncated(o->UserName, USERNAME_LENGTH + 1, i->user);
-    o->ConnectTime.QuadPart = i->connect_time;
-    o->DisconnectTime.QuadPart = i->disconnect_time;
-    o->LastInputTime.QuadPart = i->last_input_time;
-    o->LogonTime.QuadPart = i->logon_time;
-    o->_CurrentTime.QuadPart = i->current_time;
-}
-
-static void wtsinfoex_w(const struct wn_info *i, WTSINFOEXW *x) {
-    WTSINFOEX_LEVEL1_W *o = &x->Data.WTSInfoExLevel1;
-
-    memset(x, 0, sizeof(*x));
-    x->Level = 1;
-    o->SessionId = i->session_id;
-    o->SessionState = (WTS_CONNECTSTATE_CLASS) i->state;
-    o->SessionFlags = i->flags;
-    field16(o->WinStationName, WINSTATIONNAME_LENGTH + 1, i->station);
-    field16(o->UserName, USERNAME_LENGTH + 1, i->user);
-    field16(o->DomainName, DOMAIN_LENGTH + 1, i->domain);
-    o->LogonTime.QuadPart = i->logon_time;
-    o->ConnectTime.QuadPart = i->connect_time;
-    o->DisconnectTime.QuadPart = i->disconnect_time;
-    o->LastInputTime.QuadPart = i->last_input_time;
-    o->_CurrentTime.QuadPart = i->current_time;
-    o->IncomingBytes = i->incoming_bytes;
-    o->OutgoingBytes = i->outgoing_bytes;
-    o->IncomingFrames = i->incoming_frames;
-    o->OutgoingFrames = i->outgoing_frames;
-    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
-    o->OutgoingCompressedBytes = i->outgoing_compressed_bytes;
-}
-
-static void wtsinfoex_a(const struct wn_info *i, WTSINFOEXA *x) {
-    WTSINFOEX_LEVEL1_A *o = &x->Data.WTSInfoExLevel1;
-
-    memset(x, 0, sizeof(*x));
-    x->Level = 1;
-    o->SessionId = i->session_id;
-    o->SessionState = (WTS_CONNECTSTATE_CLASS) i->state;
-    o->SessionFlags = i->flags;
-    utf8_copy_truncated(o->WinStationName, WINSTATIONNAME_LENGTH + 1, i->station);
-    utf8_copy_truncated(o->UserName, USERNAME_LENGTH + 1, i->user);
-    utf8_copy_truncated(o->DomainName, DOMAIN_LENGTH + 1, i->domain);
-    o->LogonTime.QuadPart = i->logon_time;
-    o->ConnectTime.QuadPart = i->connect_time;
-    o->DisconnectTime.QuadPart = i->disconnect_time;
-    o->LastInputTime.QuadPart = i->last_input_time;
-    o->_CurrentTime.QuadPart = i->current_time;
-    o->IncomingBytes = i->incoming_bytes;
-    o->OutgoingBytes = i->outgoing_bytes;
-    o->IncomingFrames = i->incoming_frames;
-    o->OutgoingFrames = i->outgoing_frames;
-    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
-    o->OutgoingCompressedBytes = i->outgoing_compressed_bytes;
-}
+/* WinPR's session-info layouts, [WTSINFOEX?][wide?]: each one's size and filler. */
+static const struct {
+    size_t size;
+    void (*put)(const struct wn_info *i, void *out);
+} info_layouts[2][2] = {
+    {{sizeof(WTSINFOA), wtsinfo_a}, {sizeof(WTSINFOW), wtsinfo_w}},
+    {{sizeof(WTSINFOEXA), wtsinfoex_a}, {sizeof(WTSINFOEXW), wtsinfoex_w}},
+};
 
 static BOOL query(BOOL wide, HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass, void **ppBuffer,
                   DWORD *pBytesReturned) {
@@ -468,20 +454,11 @@ static BOOL query(BOOL wide, HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTS
             memcpy(block, v.bytes, size);
         break;
     case WN_INFO:
-        size = wide ? sizeof(WTSINFOW) : sizeof(WTSINFOA);
-        block = malloc(size);
-        if (block && wide)
-            wtsinfo_w(&v.info, (WTSINFOW *) block);
-        else if (block)
-            wtsinfo_a(&v.info, (WTSINFOA *) block);
-        break;
     case WN_INFOEX:
-        size = wide ? sizeof(WTSINFOEXW) : sizeof(WTSINFOEXA);
+        size = info_layouts[v.kind == WN_INFOEX][wide != FALSE].size;
         block = malloc(size);
-        if (block && wide)
-            wtsinfoex_w(&v.info, (WTSINFOEXW *) block);
-        else if (block)
-            wtsinfoex_a(&v.info, (WTSINFOEXA *) block);
+        if (block)
+            info_layouts[v.kind == WN_INFOEX][wide != FALSE].put(&v.info, block);
         break;
     }
     wn_value_done(&v);
