@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cursor.h"
 #include "common/utf16.h"
 #include "common/wstr.h"
+#include "block.h"
 #include "wtsnet_calls.h"
 
 /* WinPR 2's layouts, as Microsoft's with a 2-byte WCHAR on LP64: the sizes
@@ -61,90 +61,13 @@ static BOOL fail(uint32_t error) {
     return FALSE;
 }
 
-/* ---- text: UTF-8 from libwtsnet, UTF-16 (W) or UTF-8 (A) for WinPR ---- */
-
-/* s as UTF-16 with its terminator, in a buf (little-endian units, from common/utf16.c). */
-static int encode16(const char *s, struct buf *b, size_t *ret_units) {
-    size_t units = 0;
-    int r;
-
-    buf_init(b);
-    r = utf16_put_utf8(b, s, &units);
-    buf_put_u16(b, 0);
-    if (r >= 0)
-        r = buf_error(b);
-    if (r < 0) {
-        buf_free(b);
-        return r;
-    }
-    *ret_units = units + 1;
-    return 0;
-}
-
-static void copy_units(WCHAR *dst, const struct buf *b, size_t units) {
-    for (size_t i = 0; i < units; i++)
-        dst[i] = (WCHAR) (b->data[2 * i] | b->data[2 * i + 1] << 8);
-}
-
-/* Bytes the text takes in a result block, terminator included. */
-static int text_size(BOOL wide, const char *s, size_t *ret) {
-    struct buf b;
-    size_t units;
-
-    if (!s) {
-        *ret = 0;
-        return 0;
-    }
-    if (!wide) {
-        *ret = strlen(s) + 1;
-        return 0;
-    }
-    if (encode16(s, &b, &units) < 0)
-        return -1;
-    buf_free(&b);
-    *ret = units * sizeof(WCHAR);
-    return 0;
-}
-
-/* Writes the text at *cursor (sized by text_size), advances it, returns where it went. */
-static void *put_text(BOOL wide, char **cursor, const char *s) {
-    void *at = *cursor;
-    struct buf b;
-    size_t units;
-
-    if (!s)
-        return NULL;
-    if (!wide) {
-        size_t n = strlen(s) + 1;
-
-        memcpy(*cursor, s, n);
-        *cursor += n;
-        return at;
-    }
-    if (encode16(s, &b, &units) < 0) /* sized before: only an allocation can fail */
-        return NULL;
-    copy_units(at, &b, units);
-    buf_free(&b);
-    *cursor += units * sizeof(WCHAR);
-    return at;
-}
-
-/* A fixed WCHAR[cap] field: what fits, never half a surrogate pair, terminated. */
-static void field16(WCHAR *dst, size_t cap, const char *s) {
-    struct buf b;
-    size_t units;
-
-    dst[0] = 0;
-    if (encode16(s, &b, &units) < 0)
-        return;
-    units--; /* without the terminator */
-    if (units > cap - 1)
-        units = cap - 1;
-    copy_units(dst, &b, units);
-    if (units > 0 && dst[units - 1] >= 0xD800 && dst[units - 1] <= 0xDBFF)
-        units--;
-    dst[units] = 0;
-    buf_free(&b);
+/* A result block (or none: out of memory) to the caller, with its size or count. */
+static BOOL give(void *block, void **ret, DWORD *ret_size, size_t size) {
+    if (!block)
+        return fail(ERROR_NOT_ENOUGH_MEMORY);
+    *ret = block;
+    *ret_size = (DWORD) size;
+    return TRUE;
 }
 
 /* ---- server handles ---- */
@@ -208,57 +131,59 @@ static VOID WINAPI close_server_fn(HANDLE hServer) {
 
 /* ---- enumeration ---- */
 
+/* WTS_SESSION_INFO(_1) W and A name their fields alike: one list of assignments for both. */
+#define PUT_SESSION(o, s, at) \
+    ((o)->SessionId = (s)->id, (o)->State = (WTS_CONNECTSTATE_CLASS) (s)->state, (o)->pWinStationName = (at)[0])
+#define PUT_SESSION1(o, s, at)                                                                                      \
+    ((o)->ExecEnvId = (s)->exec_env_id, (o)->State = (WTS_CONNECTSTATE_CLASS) (s)->state, (o)->SessionId = (s)->id, \
+     (o)->pSessionName = (at)[WN_SESSION_NAME], (o)->pHostName = (at)[WN_HOST_NAME],                                \
+     (o)->pUserName = (at)[WN_USER_NAME], (o)->pDomainName = (at)[WN_DOMAIN_NAME], (o)->pFarmName = (at)[WN_FARM_NAME])
+
+static char *const *session_texts(const void *list, uint32_t i) {
+    return &((const struct wn_session *) list)[i].station;
+}
+
+static void put_session(BOOL wide, void *block, const void *list, uint32_t i, void *const at[]) {
+    const struct wn_session *s = (const struct wn_session *) list + i;
+
+    if (wide)
+        PUT_SESSION((WTS_SESSION_INFOW *) block + i, s, at);
+    else
+        PUT_SESSION((WTS_SESSION_INFOA *) block + i, s, at);
+}
+
+static const struct listing sessions = {sizeof(WTS_SESSION_INFOW), sizeof(WTS_SESSION_INFOA), 1, session_texts,
+                                        put_session};
+
+static char *const *session1_texts(const void *list, uint32_t i) {
+    return ((const struct wn_session1 *) list)[i].names;
+}
+
+static void put_session1(BOOL wide, void *block, const void *list, uint32_t i, void *const at[]) {
+    const struct wn_session1 *s = (const struct wn_session1 *) list + i;
+
+    if (wide)
+        PUT_SESSION1((WTS_SESSION_INFO_1W *) block + i, s, at);
+    else
+        PUT_SESSION1((WTS_SESSION_INFO_1A *) block + i, s, at);
+}
+
+static const struct listing sessions1 = {sizeof(WTS_SESSION_INFO_1W), sizeof(WTS_SESSION_INFO_1A), WN_SESSION1_NAMES,
+                                         session1_texts, put_session1};
+
 static BOOL enumerate(BOOL wide, HANDLE hServer, DWORD Reserved, DWORD Version, void **ppSessionInfo, DWORD *pCount) {
-    size_t entry = wide ? sizeof(WTS_SESSION_INFOW) : sizeof(WTS_SESSION_INFOA), size;
     struct wn_session *list = NULL;
     uint32_t count = 0, e;
-    char *block, *cursor;
+    void *block;
 
     if (!ppSessionInfo || !pCount)
         return fail(ERROR_INVALID_PARAMETER);
     e = wn_enumerate(hServer, Reserved, Version, &list, &count);
     if (e)
         return fail(e);
-    size = entry * count;
-    for (uint32_t i = 0; i < count; i++) {
-        size_t n;
-
-        if (text_size(wide, list[i].station, &n) < 0)
-            goto oom;
-        size += n;
-    }
-    block = malloc(size ? size : 1);
-    if (!block)
-        goto oom;
-    cursor = block + entry * count;
-    for (uint32_t i = 0; i < count; i++) {
-        void *name = put_text(wide, &cursor, list[i].station);
-
-        if (wide) {
-            WTS_SESSION_INFOW *o = (WTS_SESSION_INFOW *) block + i;
-
-            o->SessionId = list[i].id;
-            o->State = (WTS_CONNECTSTATE_CLASS) list[i].state;
-            o->pWinStationName = name;
-        } else {
-            WTS_SESSION_INFOA *o = (WTS_SESSION_INFOA *) block + i;
-
-            o->SessionId = list[i].id;
-            o->State = (WTS_CONNECTSTATE_CLASS) list[i].state;
-            o->pWinStationName = name;
-        }
-        if (!name) {
-            free(block);
-            goto oom;
-        }
-    }
+    block = pack(wide, &sessions, list, count);
     wn_sessions_free(list, count);
-    *ppSessionInfo = block;
-    *pCount = count;
-    return TRUE;
-oom:
-    wn_sessions_free(list, count);
-    return fail(ERROR_NOT_ENOUGH_MEMORY);
+    return give(block, ppSessionInfo, pCount, count);
 }
 
 static BOOL WINAPI enumerate_sessions_w_fn(HANDLE hServer, DWORD Reserved, DWORD Version,
@@ -271,10 +196,9 @@ static BOOL WINAPI enumerate_sessions_a_fn(HANDLE hServer, DWORD Reserved, DWORD
 }
 
 static BOOL enumerate_ex(BOOL wide, HANDLE hServer, DWORD *pLevel, DWORD Filter, void **ppSessionInfo, DWORD *pCount) {
-    size_t entry = wide ? sizeof(WTS_SESSION_INFO_1W) : sizeof(WTS_SESSION_INFO_1A), size;
     struct wn_session1 *list = NULL;
     uint32_t count = 0, level, e;
-    char *block, *cursor;
+    void *block;
 
     if (!pLevel || !ppSessionInfo || !pCount)
         return fail(ERROR_INVALID_PARAMETER);
@@ -282,61 +206,11 @@ static BOOL enumerate_ex(BOOL wide, HANDLE hServer, DWORD *pLevel, DWORD Filter,
     e = wn_enumerate_ex(hServer, &level, Filter, &list, &count);
     if (e)
         return fail(e);
-    size = entry * count;
-    for (uint32_t i = 0; i < count; i++) {
-        const char *texts[] = {list[i].session_name, list[i].host_name, list[i].user_name, list[i].domain_name,
-                               list[i].farm_name};
-
-        for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
-            size_t n;
-
-            if (text_size(wide, texts[t], &n) < 0)
-                goto oom;
-            size += n;
-        }
-    }
-    block = malloc(size ? size : 1);
-    if (!block)
-        goto oom;
-    cursor = block + entry * count;
-    for (uint32_t i = 0; i < count; i++) {
-        const struct wn_session1 *s = &list[i];
-        void *names[5] = {put_text(wide, &cursor, s->session_name), put_text(wide, &cursor, s->host_name),
-                          put_text(wide, &cursor, s->user_name), put_text(wide, &cursor, s->domain_name),
-                          put_text(wide, &cursor, s->farm_name)};
-        const char *want[5] = {s->session_name, s->host_name, s->user_name, s->domain_name, s->farm_name};
-
-        for (size_t t = 0; t < 5; t++)
-            if (want[t] && !names[t]) {
-                free(block);
-                goto oom;
-            }
-        if (wide) {
-            WTS_SESSION_INFO_1W *o = (WTS_SESSION_INFO_1W *) block + i;
-
-            o->ExecEnvId = s->exec_env_id;
-            o->State = (WTS_CONNECTSTATE_CLASS) s->state;
-            o->SessionId = s->id;
-            o->pSessionName = names[0], o->pHostName = names[1], o->pUserName = names[2];
-            o->pDomainName = names[3], o->pFarmName = names[4];
-        } else {
-            WTS_SESSION_INFO_1A *o = (WTS_SESSION_INFO_1A *) block + i;
-
-            o->ExecEnvId = s->exec_env_id;
-            o->State = (WTS_CONNECTSTATE_CLASS) s->state;
-            o->SessionId = s->id;
-            o->pSessionName = names[0], o->pHostName = names[1], o->pUserName = names[2];
-            o->pDomainName = names[3], o->pFarmName = names[4];
-        }
-    }
+    block = pack(wide, &sessions1, list, count);
     wn_sessions1_free(list, count);
-    *pLevel = level;
-    *ppSessionInfo = block;
-    *pCount = count;
-    return TRUE;
-oom:
-    wn_sessions1_free(list, count);
-    return fail(ERROR_NOT_ENOUGH_MEMORY);
+    if (block)
+        *pLevel = level;
+    return give(block, ppSessionInfo, pCount, count);
 }
 
 static BOOL WINAPI enumerate_sessions_ex_w_fn(HANDLE hServer, DWORD *pLevel, DWORD Filter,
@@ -462,11 +336,7 @@ static BOOL query(BOOL wide, HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTS
         break;
     }
     wn_value_done(&v);
-    if (!block)
-        return fail(ERROR_NOT_ENOUGH_MEMORY);
-    *ppBuffer = block;
-    *pBytesReturned = (DWORD) size;
-    return TRUE;
+    return give(block, ppBuffer, pBytesReturned, size);
 }
 
 static BOOL WINAPI query_session_information_w_fn(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass,

@@ -149,13 +149,9 @@ uint32_t wn_enumerate(void *server, uint32_t reserved, uint32_t version, struct 
 void wn_sessions1_free(struct wn_session1 *s, uint32_t count) {
     if (!s)
         return;
-    for (uint32_t i = 0; i < count; i++) {
-        free(s[i].session_name);
-        free(s[i].host_name);
-        free(s[i].user_name);
-        free(s[i].domain_name);
-        free(s[i].farm_name);
-    }
+    for (uint32_t i = 0; i < count; i++)
+        for (size_t t = 0; t < WN_SESSION1_NAMES; t++)
+            free(s[i].names[t]);
     free(s);
 }
 
@@ -174,11 +170,11 @@ uint32_t wn_enumerate_ex(void *server, uint32_t *level, uint32_t filter, struct 
         out[i].exec_env_id = info[i].ExecEnvId;
         out[i].state = info[i].State;
         out[i].id = info[i].SessionId;
-        out[i].session_name = dup_or_null(info[i].pSessionName, &oom);
-        out[i].host_name = dup_or_null(info[i].pHostName, &oom);
-        out[i].user_name = dup_or_null(info[i].pUserName, &oom);
-        out[i].domain_name = dup_or_null(info[i].pDomainName, &oom);
-        out[i].farm_name = dup_or_null(info[i].pFarmName, &oom);
+        out[i].names[WN_SESSION_NAME] = dup_or_null(info[i].pSessionName, &oom);
+        out[i].names[WN_HOST_NAME] = dup_or_null(info[i].pHostName, &oom);
+        out[i].names[WN_USER_NAME] = dup_or_null(info[i].pUserName, &oom);
+        out[i].names[WN_DOMAIN_NAME] = dup_or_null(info[i].pDomainName, &oom);
+        out[i].names[WN_FARM_NAME] = dup_or_null(info[i].pFarmName, &oom);
     }
     fn.WTSFreeMemoryExA(WTSTypeSessionInfoLevel1, info, count);
     if (!out || oom) {
