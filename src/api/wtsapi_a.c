@@ -12,6 +12,7 @@
 #include "api/server.h"
 #include "api/win32_error.h"
 #include "common/wstr.h"
+#include "common/wts_class.h"
 
 /* Converts a W string returned by the library (always valid) to UTF-8 at *cursor. */
 static char *put_utf8(char **cursor, const wchar_t *w) {
@@ -134,23 +135,6 @@ BOOL WINAPI WTSEnumerateSessionsExA(HANDLE hServer, DWORD *pLevel, DWORD Filter,
     return TRUE;
 }
 
-static bool class_is_string(WTS_INFO_CLASS cls) {
-    switch (cls) {
-    case WTSInitialProgram:
-    case WTSApplicationName:
-    case WTSWorkingDirectory:
-    case WTSOEMId:
-    case WTSUserName:
-    case WTSWinStationName:
-    case WTSDomainName:
-    case WTSClientName:
-    case WTSClientDirectory:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Fixed-size wide fields to fixed-size UTF-8 fields, cut at a character boundary. */
 static void narrow_field(char *dst, size_t dst_size, const wchar_t *src) {
     char *s = NULL;
@@ -221,7 +205,7 @@ BOOL WINAPI WTSQuerySessionInformationA(HANDLE hServer, DWORD SessionId, WTS_INF
     if (!WTSQuerySessionInformationW(hServer, SessionId, WTSInfoClass, &w, &wbytes))
         return FALSE;
 
-    if (class_is_string(WTSInfoClass)) {
+    if (wts_class_is_text(WTSInfoClass)) {
         r = wcs_to_utf8(w, (char **) &a);
         size = r < 0 ? 0 : strlen(a) + 1;
     } else if (WTSInfoClass == WTSSessionInfo) {

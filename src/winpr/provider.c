@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cursor.h"
 #include "common/utf16.h"
 #include "common/wstr.h"
+#include "block.h"
 #include "wtsnet_calls.h"
 
 /* WinPR 2's layouts, as Microsoft's with a 2-byte WCHAR on LP64: the sizes
@@ -61,90 +61,13 @@ static BOOL fail(uint32_t error) {
     return FALSE;
 }
 
-/* ---- text: UTF-8 from libwtsnet, UTF-16 (W) or UTF-8 (A) for WinPR ---- */
-
-/* s as UTF-16 with its terminator, in a buf (little-endian units, from common/utf16.c). */
-static int encode16(const char *s, struct buf *b, size_t *ret_units) {
-    size_t units = 0;
-    int r;
-
-    buf_init(b);
-    r = utf16_put_utf8(b, s, &units);
-    buf_put_u16(b, 0);
-    if (r >= 0)
-        r = buf_error(b);
-    if (r < 0) {
-        buf_free(b);
-        return r;
-    }
-    *ret_units = units + 1;
-    return 0;
-}
-
-static void copy_units(WCHAR *dst, const struct buf *b, size_t units) {
-    for (size_t i = 0; i < units; i++)
-        dst[i] = (WCHAR) (b->data[2 * i] | b->data[2 * i + 1] << 8);
-}
-
-/* Bytes the text takes in a result block, terminator included. */
-static int text_size(BOOL wide, const char *s, size_t *ret) {
-    struct buf b;
-    size_t units;
-
-    if (!s) {
-        *ret = 0;
-        return 0;
-    }
-    if (!wide) {
-        *ret = strlen(s) + 1;
-        return 0;
-    }
-    if (encode16(s, &b, &units) < 0)
-        return -1;
-    buf_free(&b);
-    *ret = units * sizeof(WCHAR);
-    return 0;
-}
-
-/* Writes the text at *cursor (sized by text_size), advances it, returns where it went. */
-static void *put_text(BOOL wide, char **cursor, const char *s) {
-    void *at = *cursor;
-    struct buf b;
-    size_t units;
-
-    if (!s)
-        return NULL;
-    if (!wide) {
-        size_t n = strlen(s) + 1;
-
-        memcpy(*cursor, s, n);
-        *cursor += n;
-        return at;
-    }
-    if (encode16(s, &b, &units) < 0) /* sized before: only an allocation can fail */
-        return NULL;
-    copy_units(at, &b, units);
-    buf_free(&b);
-    *cursor += units * sizeof(WCHAR);
-    return at;
-}
-
-/* A fixed WCHAR[cap] field: what fits, never half a surrogate pair, terminated. */
-static void field16(WCHAR *dst, size_t cap, const char *s) {
-    struct buf b;
-    size_t units;
-
-    dst[0] = 0;
-    if (encode16(s, &b, &units) < 0)
-        return;
-    units--; /* without the terminator */
-    if (units > cap - 1)
-        units = cap - 1;
-    copy_units(dst, &b, units);
-    if (units > 0 && dst[units - 1] >= 0xD800 && dst[units - 1] <= 0xDBFF)
-        units--;
-    dst[units] = 0;
-    buf_free(&b);
+/* A result block (or none: out of memory) to the caller, with its size or count. */
+static BOOL give(void *block, void **ret, DWORD *ret_size, size_t size) {
+    if (!block)
+        return fail(ERROR_NOT_ENOUGH_MEMORY);
+    *ret = block;
+    *ret_size = (DWORD) size;
+    return TRUE;
 }
 
 /* ---- server handles ---- */
@@ -208,57 +131,59 @@ static VOID WINAPI close_server_fn(HANDLE hServer) {
 
 /* ---- enumeration ---- */
 
+/* WTS_SESSION_INFO(_1) W and A name their fields alike: one list of assignments for both. */
+#define PUT_SESSION(o, s, at) \
+    ((o)->SessionId = (s)->id, (o)->State = (WTS_CONNECTSTATE_CLASS) (s)->state, (o)->pWinStationName = (at)[0])
+#define PUT_SESSION1(o, s, at)                                                                                      \
+    ((o)->ExecEnvId = (s)->exec_env_id, (o)->State = (WTS_CONNECTSTATE_CLASS) (s)->state, (o)->SessionId = (s)->id, \
+     (o)->pSessionName = (at)[WN_SESSION_NAME], (o)->pHostName = (at)[WN_HOST_NAME],                                \
+     (o)->pUserName = (at)[WN_USER_NAME], (o)->pDomainName = (at)[WN_DOMAIN_NAME], (o)->pFarmName = (at)[WN_FARM_NAME])
+
+static char *const *session_texts(const void *list, uint32_t i) {
+    return &((const struct wn_session *) list)[i].station;
+}
+
+static void put_session(BOOL wide, void *block, const void *list, uint32_t i, void *const at[]) {
+    const struct wn_session *s = (const struct wn_session *) list + i;
+
+    if (wide)
+        PUT_SESSION((WTS_SESSION_INFOW *) block + i, s, at);
+    else
+        PUT_SESSION((WTS_SESSION_INFOA *) block + i, s, at);
+}
+
+static const struct listing sessions = {sizeof(WTS_SESSION_INFOW), sizeof(WTS_SESSION_INFOA), 1, session_texts,
+                                        put_session};
+
+static char *const *session1_texts(const void *list, uint32_t i) {
+    return ((const struct wn_session1 *) list)[i].names;
+}
+
+static void put_session1(BOOL wide, void *block, const void *list, uint32_t i, void *const at[]) {
+    const struct wn_session1 *s = (const struct wn_session1 *) list + i;
+
+    if (wide)
+        PUT_SESSION1((WTS_SESSION_INFO_1W *) block + i, s, at);
+    else
+        PUT_SESSION1((WTS_SESSION_INFO_1A *) block + i, s, at);
+}
+
+static const struct listing sessions1 = {sizeof(WTS_SESSION_INFO_1W), sizeof(WTS_SESSION_INFO_1A), WN_SESSION1_NAMES,
+                                         session1_texts, put_session1};
+
 static BOOL enumerate(BOOL wide, HANDLE hServer, DWORD Reserved, DWORD Version, void **ppSessionInfo, DWORD *pCount) {
-    size_t entry = wide ? sizeof(WTS_SESSION_INFOW) : sizeof(WTS_SESSION_INFOA), size;
     struct wn_session *list = NULL;
     uint32_t count = 0, e;
-    char *block, *cursor;
+    void *block;
 
     if (!ppSessionInfo || !pCount)
         return fail(ERROR_INVALID_PARAMETER);
     e = wn_enumerate(hServer, Reserved, Version, &list, &count);
     if (e)
         return fail(e);
-    size = entry * count;
-    for (uint32_t i = 0; i < count; i++) {
-        size_t n;
-
-        if (text_size(wide, list[i].station, &n) < 0)
-            goto oom;
-        size += n;
-    }
-    block = malloc(size ? size : 1);
-    if (!block)
-        goto oom;
-    cursor = block + entry * count;
-    for (uint32_t i = 0; i < count; i++) {
-        void *name = put_text(wide, &cursor, list[i].station);
-
-        if (wide) {
-            WTS_SESSION_INFOW *o = (WTS_SESSION_INFOW *) block + i;
-
-            o->SessionId = list[i].id;
-            o->State = (WTS_CONNECTSTATE_CLASS) list[i].state;
-            o->pWinStationName = name;
-        } else {
-            WTS_SESSION_INFOA *o = (WTS_SESSION_INFOA *) block + i;
-
-            o->SessionId = list[i].id;
-            o->State = (WTS_CONNECTSTATE_CLASS) list[i].state;
-            o->pWinStationName = name;
-        }
-        if (!name) {
-            free(block);
-            goto oom;
-        }
-    }
+    block = pack(wide, &sessions, list, count);
     wn_sessions_free(list, count);
-    *ppSessionInfo = block;
-    *pCount = count;
-    return TRUE;
-oom:
-    wn_sessions_free(list, count);
-    return fail(ERROR_NOT_ENOUGH_MEMORY);
+    return give(block, ppSessionInfo, pCount, count);
 }
 
 static BOOL WINAPI enumerate_sessions_w_fn(HANDLE hServer, DWORD Reserved, DWORD Version,
@@ -271,10 +196,9 @@ static BOOL WINAPI enumerate_sessions_a_fn(HANDLE hServer, DWORD Reserved, DWORD
 }
 
 static BOOL enumerate_ex(BOOL wide, HANDLE hServer, DWORD *pLevel, DWORD Filter, void **ppSessionInfo, DWORD *pCount) {
-    size_t entry = wide ? sizeof(WTS_SESSION_INFO_1W) : sizeof(WTS_SESSION_INFO_1A), size;
     struct wn_session1 *list = NULL;
     uint32_t count = 0, level, e;
-    char *block, *cursor;
+    void *block;
 
     if (!pLevel || !ppSessionInfo || !pCount)
         return fail(ERROR_INVALID_PARAMETER);
@@ -282,61 +206,11 @@ static BOOL enumerate_ex(BOOL wide, HANDLE hServer, DWORD *pLevel, DWORD Filter,
     e = wn_enumerate_ex(hServer, &level, Filter, &list, &count);
     if (e)
         return fail(e);
-    size = entry * count;
-    for (uint32_t i = 0; i < count; i++) {
-        const char *texts[] = {list[i].session_name, list[i].host_name, list[i].user_name, list[i].domain_name,
-                               list[i].farm_name};
-
-        for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
-            size_t n;
-
-            if (text_size(wide, texts[t], &n) < 0)
-                goto oom;
-            size += n;
-        }
-    }
-    block = malloc(size ? size : 1);
-    if (!block)
-        goto oom;
-    cursor = block + entry * count;
-    for (uint32_t i = 0; i < count; i++) {
-        const struct wn_session1 *s = &list[i];
-        void *names[5] = {put_text(wide, &cursor, s->session_name), put_text(wide, &cursor, s->host_name),
-                          put_text(wide, &cursor, s->user_name), put_text(wide, &cursor, s->domain_name),
-                          put_text(wide, &cursor, s->farm_name)};
-        const char *want[5] = {s->session_name, s->host_name, s->user_name, s->domain_name, s->farm_name};
-
-        for (size_t t = 0; t < 5; t++)
-            if (want[t] && !names[t]) {
-                free(block);
-                goto oom;
-            }
-        if (wide) {
-            WTS_SESSION_INFO_1W *o = (WTS_SESSION_INFO_1W *) block + i;
-
-            o->ExecEnvId = s->exec_env_id;
-            o->State = (WTS_CONNECTSTATE_CLASS) s->state;
-            o->SessionId = s->id;
-            o->pSessionName = names[0], o->pHostName = names[1], o->pUserName = names[2];
-            o->pDomainName = names[3], o->pFarmName = names[4];
-        } else {
-            WTS_SESSION_INFO_1A *o = (WTS_SESSION_INFO_1A *) block + i;
-
-            o->ExecEnvId = s->exec_env_id;
-            o->State = (WTS_CONNECTSTATE_CLASS) s->state;
-            o->SessionId = s->id;
-            o->pSessionName = names[0], o->pHostName = names[1], o->pUserName = names[2];
-            o->pDomainName = names[3], o->pFarmName = names[4];
-        }
-    }
+    block = pack(wide, &sessions1, list, count);
     wn_sessions1_free(list, count);
-    *pLevel = level;
-    *ppSessionInfo = block;
-    *pCount = count;
-    return TRUE;
-oom:
-    wn_sessions1_free(list, count);
-    return fail(ERROR_NOT_ENOUGH_MEMORY);
+    if (block)
+        *pLevel = level;
+    return give(block, ppSessionInfo, pCount, count);
 }
 
 static BOOL WINAPI enumerate_sessions_ex_w_fn(HANDLE hServer, DWORD *pLevel, DWORD Filter,
@@ -350,93 +224,79 @@ static BOOL WINAPI enumerate_sessions_ex_a_fn(HANDLE hServer, DWORD *pLevel, DWO
 
 /* ---- query ---- */
 
-static void wtsinfo_w(const struct wn_info *i, WTSINFOW *o) {
-    memset(o, 0, sizeof(*o));
-    o->State = (WTS_CONNECTSTATE_CLASS) i->state;
-    o->SessionId = i->session_id;
-    o->IncomingBytes = i->incoming_bytes;
-    o->OutgoingBytes = i->outgoing_bytes;
-    o->IncomingFrames = i->incoming_frames;
-    o->OutgoingFrames = i->outgoing_frames;
-    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
-    o->OutgoingCompressedBytes = i->outgoing_compressed_bytes;
-    field16(o->WinStationName, WINSTATIONNAME_LENGTH, i->station);
-    field16(o->Domain, DOMAIN_LENGTH, i->domain);
-    field16(o->UserName, USERNAME_LENGTH + 1, i->user);
-    o->ConnectTime.QuadPart = i->connect_time;
-    o->DisconnectTime.QuadPart = i->disconnect_time;
-    o->LastInputTime.QuadPart = i->last_input_time;
-    o->LogonTime.QuadPart = i->logon_time;
-    o->_CurrentTime.QuadPart = i->current_time;
+/* A fixed name field, W (UTF-16) or A (UTF-8) by its type; its capacity is its size. */
+#define PUT_NAME(field, s) \
+    _Generic((field), WCHAR *: field16, char *: utf8_copy_truncated)(field, sizeof(field) / sizeof((field)[0]), s)
+
+/* The counters and times WTSINFO and WTSINFOEX level 1 share, named alike in
+ * WinPR's four layouts but for WTSINFOA's OutgoingCompressedBy (the parameter). */
+#define PUT_NUMBERS(o, i, OutgoingCompressed)                          \
+    do {                                                               \
+        (o)->IncomingBytes = (i)->incoming_bytes;                      \
+        (o)->OutgoingBytes = (i)->outgoing_bytes;                      \
+        (o)->IncomingFrames = (i)->incoming_frames;                    \
+        (o)->OutgoingFrames = (i)->outgoing_frames;                    \
+        (o)->IncomingCompressedBytes = (i)->incoming_compressed_bytes; \
+        (o)->OutgoingCompressed = (i)->outgoing_compressed_bytes;      \
+        (o)->ConnectTime.QuadPart = (i)->connect_time;                 \
+        (o)->DisconnectTime.QuadPart = (i)->disconnect_time;           \
+        (o)->LastInputTime.QuadPart = (i)->last_input_time;            \
+        (o)->LogonTime.QuadPart = (i)->logon_time;                     \
+        (o)->_CurrentTime.QuadPart = (i)->current_time;                \
+    } while (0)
+
+/* WTSINFO, W or A: one body for both. */
+#define PUT_WTSINFO(type, out, i, OutgoingCompressed)   \
+    do {                                                \
+        type *o = (out);                                \
+                                                        \
+        memset(o, 0, sizeof(*o));                       \
+        o->State = (WTS_CONNECTSTATE_CLASS) (i)->state; \
+        o->SessionId = (i)->session_id;                 \
+        PUT_NUMBERS(o, i, OutgoingCompressed);          \
+        PUT_NAME(o->WinStationName, (i)->station);      \
+        PUT_NAME(o->Domain, (i)->domain);               \
+        PUT_NAME(o->UserName, (i)->user);               \
+    } while (0)
+
+/* WTSINFOEX at level 1, W or A: one body for both. */
+#define PUT_WTSINFOEX(type, out, i)                                        \
+    do {                                                                   \
+        type *x = (out);                                                   \
+        __typeof__(x->Data.WTSInfoExLevel1) *o = &x->Data.WTSInfoExLevel1; \
+                                                                           \
+        memset(x, 0, sizeof(*x));                                          \
+        x->Level = 1;                                                      \
+        o->SessionId = (i)->session_id;                                    \
+        o->SessionState = (WTS_CONNECTSTATE_CLASS) (i)->state;             \
+        o->SessionFlags = (i)->flags;                                      \
+        PUT_NAME(o->WinStationName, (i)->station);                         \
+        PUT_NAME(o->UserName, (i)->user);                                  \
+        PUT_NAME(o->DomainName, (i)->domain);                              \
+        PUT_NUMBERS(o, i, OutgoingCompressedBytes);                        \
+    } while (0)
+
+static void wtsinfo_w(const struct wn_info *i, void *out) {
+    PUT_WTSINFO(WTSINFOW, out, i, OutgoingCompressedBytes);
+}
+static void wtsinfo_a(const struct wn_info *i, void *out) {
+    PUT_WTSINFO(WTSINFOA, out, i, OutgoingCompressedBy); /* WinPR's spelling */
+}
+static void wtsinfoex_w(const struct wn_info *i, void *out) {
+    PUT_WTSINFOEX(WTSINFOEXW, out, i);
+}
+static void wtsinfoex_a(const struct wn_info *i, void *out) {
+    PUT_WTSINFOEX(WTSINFOEXA, out, i);
 }
 
-static void wtsinfo_a(const struct wn_info *i, WTSINFOA *o) {
-    memset(o, 0, sizeof(*o));
-    o->State = (WTS_CONNECTSTATE_CLASS) i->state;
-    o->SessionId = i->session_id;
-    o->IncomingBytes = i->incoming_bytes;
-    o->OutgoingBytes = i->outgoing_bytes;
-    o->IncomingFrames = i->incoming_frames;
-    o->OutgoingFrames = i->outgoing_frames;
-    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
-    o->OutgoingCompressedBy = i->outgoing_compressed_bytes; /* WinPR's spelling */
-    utf8_copy_truncated(o->WinStationName, WINSTATIONNAME_LENGTH, i->station);
-    utf8_copy_truncated(o->Domain, DOMAIN_LENGTH, i->domain);
-    utf8_copy_truncated(o->UserName, USERNAME_LENGTH + 1, i->user);
-    o->ConnectTime.QuadPart = i->connect_time;
-    o->DisconnectTime.QuadPart = i->disconnect_time;
-    o->LastInputTime.QuadPart = i->last_input_time;
-    o->LogonTime.QuadPart = i->logon_time;
-    o->_CurrentTime.QuadPart = i->current_time;
-}
-
-static void wtsinfoex_w(const struct wn_info *i, WTSINFOEXW *x) {
-    WTSINFOEX_LEVEL1_W *o = &x->Data.WTSInfoExLevel1;
-
-    memset(x, 0, sizeof(*x));
-    x->Level = 1;
-    o->SessionId = i->session_id;
-    o->SessionState = (WTS_CONNECTSTATE_CLASS) i->state;
-    o->SessionFlags = i->flags;
-    field16(o->WinStationName, WINSTATIONNAME_LENGTH + 1, i->station);
-    field16(o->UserName, USERNAME_LENGTH + 1, i->user);
-    field16(o->DomainName, DOMAIN_LENGTH + 1, i->domain);
-    o->LogonTime.QuadPart = i->logon_time;
-    o->ConnectTime.QuadPart = i->connect_time;
-    o->DisconnectTime.QuadPart = i->disconnect_time;
-    o->LastInputTime.QuadPart = i->last_input_time;
-    o->_CurrentTime.QuadPart = i->current_time;
-    o->IncomingBytes = i->incoming_bytes;
-    o->OutgoingBytes = i->outgoing_bytes;
-    o->IncomingFrames = i->incoming_frames;
-    o->OutgoingFrames = i->outgoing_frames;
-    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
-    o->OutgoingCompressedBytes = i->outgoing_compressed_bytes;
-}
-
-static void wtsinfoex_a(const struct wn_info *i, WTSINFOEXA *x) {
-    WTSINFOEX_LEVEL1_A *o = &x->Data.WTSInfoExLevel1;
-
-    memset(x, 0, sizeof(*x));
-    x->Level = 1;
-    o->SessionId = i->session_id;
-    o->SessionState = (WTS_CONNECTSTATE_CLASS) i->state;
-    o->SessionFlags = i->flags;
-    utf8_copy_truncated(o->WinStationName, WINSTATIONNAME_LENGTH + 1, i->station);
-    utf8_copy_truncated(o->UserName, USERNAME_LENGTH + 1, i->user);
-    utf8_copy_truncated(o->DomainName, DOMAIN_LENGTH + 1, i->domain);
-    o->LogonTime.QuadPart = i->logon_time;
-    o->ConnectTime.QuadPart = i->connect_time;
-    o->DisconnectTime.QuadPart = i->disconnect_time;
-    o->LastInputTime.QuadPart = i->last_input_time;
-    o->_CurrentTime.QuadPart = i->current_time;
-    o->IncomingBytes = i->incoming_bytes;
-    o->OutgoingBytes = i->outgoing_bytes;
-    o->IncomingFrames = i->incoming_frames;
-    o->OutgoingFrames = i->outgoing_frames;
-    o->IncomingCompressedBytes = i->incoming_compressed_bytes;
-    o->OutgoingCompressedBytes = i->outgoing_compressed_bytes;
-}
+/* WinPR's session-info layouts, [WTSINFOEX?][wide?]: each one's size and filler. */
+static const struct {
+    size_t size;
+    void (*put)(const struct wn_info *i, void *out);
+} info_layouts[2][2] = {
+    {{sizeof(WTSINFOA), wtsinfo_a}, {sizeof(WTSINFOW), wtsinfo_w}},
+    {{sizeof(WTSINFOEXA), wtsinfoex_a}, {sizeof(WTSINFOEXW), wtsinfoex_w}},
+};
 
 static BOOL query(BOOL wide, HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass, void **ppBuffer,
                   DWORD *pBytesReturned) {
@@ -468,28 +328,15 @@ static BOOL query(BOOL wide, HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTS
             memcpy(block, v.bytes, size);
         break;
     case WN_INFO:
-        size = wide ? sizeof(WTSINFOW) : sizeof(WTSINFOA);
-        block = malloc(size);
-        if (block && wide)
-            wtsinfo_w(&v.info, (WTSINFOW *) block);
-        else if (block)
-            wtsinfo_a(&v.info, (WTSINFOA *) block);
-        break;
     case WN_INFOEX:
-        size = wide ? sizeof(WTSINFOEXW) : sizeof(WTSINFOEXA);
+        size = info_layouts[v.kind == WN_INFOEX][wide != FALSE].size;
         block = malloc(size);
-        if (block && wide)
-            wtsinfoex_w(&v.info, (WTSINFOEXW *) block);
-        else if (block)
-            wtsinfoex_a(&v.info, (WTSINFOEXA *) block);
+        if (block)
+            info_layouts[v.kind == WN_INFOEX][wide != FALSE].put(&v.info, block);
         break;
     }
     wn_value_done(&v);
-    if (!block)
-        return fail(ERROR_NOT_ENOUGH_MEMORY);
-    *ppBuffer = block;
-    *pBytesReturned = (DWORD) size;
-    return TRUE;
+    return give(block, ppBuffer, pBytesReturned, size);
 }
 
 static BOOL WINAPI query_session_information_w_fn(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass,

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/wts_class.h"
 #include "common/wstr.h"
 #include "wtsnet_calls.h"
 
@@ -148,13 +149,9 @@ uint32_t wn_enumerate(void *server, uint32_t reserved, uint32_t version, struct 
 void wn_sessions1_free(struct wn_session1 *s, uint32_t count) {
     if (!s)
         return;
-    for (uint32_t i = 0; i < count; i++) {
-        free(s[i].session_name);
-        free(s[i].host_name);
-        free(s[i].user_name);
-        free(s[i].domain_name);
-        free(s[i].farm_name);
-    }
+    for (uint32_t i = 0; i < count; i++)
+        for (size_t t = 0; t < WN_SESSION1_NAMES; t++)
+            free(s[i].names[t]);
     free(s);
 }
 
@@ -173,11 +170,11 @@ uint32_t wn_enumerate_ex(void *server, uint32_t *level, uint32_t filter, struct 
         out[i].exec_env_id = info[i].ExecEnvId;
         out[i].state = info[i].State;
         out[i].id = info[i].SessionId;
-        out[i].session_name = dup_or_null(info[i].pSessionName, &oom);
-        out[i].host_name = dup_or_null(info[i].pHostName, &oom);
-        out[i].user_name = dup_or_null(info[i].pUserName, &oom);
-        out[i].domain_name = dup_or_null(info[i].pDomainName, &oom);
-        out[i].farm_name = dup_or_null(info[i].pFarmName, &oom);
+        out[i].names[WN_SESSION_NAME] = dup_or_null(info[i].pSessionName, &oom);
+        out[i].names[WN_HOST_NAME] = dup_or_null(info[i].pHostName, &oom);
+        out[i].names[WN_USER_NAME] = dup_or_null(info[i].pUserName, &oom);
+        out[i].names[WN_DOMAIN_NAME] = dup_or_null(info[i].pDomainName, &oom);
+        out[i].names[WN_FARM_NAME] = dup_or_null(info[i].pFarmName, &oom);
     }
     fn.WTSFreeMemoryExA(WTSTypeSessionInfoLevel1, info, count);
     if (!out || oom) {
@@ -187,24 +184,6 @@ uint32_t wn_enumerate_ex(void *server, uint32_t *level, uint32_t filter, struct 
     *ret = out;
     *ret_count = count;
     return 0;
-}
-
-/* Classes whose value is text (LPTSTR), per Microsoft's WTS_INFO_CLASS page. */
-static bool text_class(WTS_INFO_CLASS c) {
-    switch (c) {
-    case WTSInitialProgram:
-    case WTSApplicationName:
-    case WTSWorkingDirectory:
-    case WTSOEMId:
-    case WTSUserName:
-    case WTSWinStationName:
-    case WTSDomainName:
-    case WTSClientName:
-    case WTSClientDirectory:
-        return true;
-    default:
-        return false;
-    }
 }
 
 /* Classes whose value is a fixed layout without WCHAR: the same bytes in WinPR. */
@@ -244,24 +223,30 @@ static void name_to_utf8(char *dst, size_t size, const wchar_t *w, size_t chars)
         dst[0] = '\0';
 }
 
+/* The counters and times WTSINFOW and WTSINFOEX_LEVEL1_W share, by the same names. */
+#define GET_NUMBERS(w, o)                                              \
+    do {                                                               \
+        (o)->incoming_bytes = (w)->IncomingBytes;                      \
+        (o)->outgoing_bytes = (w)->OutgoingBytes;                      \
+        (o)->incoming_frames = (w)->IncomingFrames;                    \
+        (o)->outgoing_frames = (w)->OutgoingFrames;                    \
+        (o)->incoming_compressed_bytes = (w)->IncomingCompressedBytes; \
+        (o)->outgoing_compressed_bytes = (w)->OutgoingCompressedBytes; \
+        (o)->connect_time = (w)->ConnectTime.QuadPart;                 \
+        (o)->disconnect_time = (w)->DisconnectTime.QuadPart;           \
+        (o)->last_input_time = (w)->LastInputTime.QuadPart;            \
+        (o)->logon_time = (w)->LogonTime.QuadPart;                     \
+        (o)->current_time = (w)->CurrentTime.QuadPart;                 \
+    } while (0)
+
 static void info_from(const WTSINFOW *w, struct wn_info *o) {
     o->state = (uint32_t) w->State;
     o->session_id = w->SessionId;
     o->flags = 0;
-    o->incoming_bytes = w->IncomingBytes;
-    o->outgoing_bytes = w->OutgoingBytes;
-    o->incoming_frames = w->IncomingFrames;
-    o->outgoing_frames = w->OutgoingFrames;
-    o->incoming_compressed_bytes = w->IncomingCompressedBytes;
-    o->outgoing_compressed_bytes = w->OutgoingCompressedBytes;
+    GET_NUMBERS(w, o);
     name_to_utf8(o->station, sizeof(o->station), w->WinStationName, WINSTATIONNAME_LENGTH);
     name_to_utf8(o->domain, sizeof(o->domain), w->Domain, DOMAIN_LENGTH);
     name_to_utf8(o->user, sizeof(o->user), w->UserName, USERNAME_LENGTH + 1);
-    o->connect_time = w->ConnectTime.QuadPart;
-    o->disconnect_time = w->DisconnectTime.QuadPart;
-    o->last_input_time = w->LastInputTime.QuadPart;
-    o->logon_time = w->LogonTime.QuadPart;
-    o->current_time = w->CurrentTime.QuadPart;
 }
 
 static void infoex_from(const WTSINFOEXW *x, struct wn_info *o) {
@@ -270,20 +255,10 @@ static void infoex_from(const WTSINFOEXW *x, struct wn_info *o) {
     o->state = (uint32_t) w->SessionState;
     o->session_id = w->SessionId;
     o->flags = w->SessionFlags;
-    o->incoming_bytes = w->IncomingBytes;
-    o->outgoing_bytes = w->OutgoingBytes;
-    o->incoming_frames = w->IncomingFrames;
-    o->outgoing_frames = w->OutgoingFrames;
-    o->incoming_compressed_bytes = w->IncomingCompressedBytes;
-    o->outgoing_compressed_bytes = w->OutgoingCompressedBytes;
+    GET_NUMBERS(w, o);
     name_to_utf8(o->station, sizeof(o->station), w->WinStationName, WINSTATIONNAME_LENGTH + 1);
     name_to_utf8(o->domain, sizeof(o->domain), w->DomainName, DOMAIN_LENGTH + 1);
     name_to_utf8(o->user, sizeof(o->user), w->UserName, USERNAME_LENGTH + 1);
-    o->logon_time = w->LogonTime.QuadPart;
-    o->connect_time = w->ConnectTime.QuadPart;
-    o->disconnect_time = w->DisconnectTime.QuadPart;
-    o->last_input_time = w->LastInputTime.QuadPart;
-    o->current_time = w->CurrentTime.QuadPart;
 }
 
 uint32_t wn_query(void *server, uint32_t session_id, int cls, struct wn_value *ret) {
@@ -311,7 +286,7 @@ uint32_t wn_query(void *server, uint32_t session_id, int cls, struct wn_value *r
     }
     if (!fn.WTSQuerySessionInformationA(server, session_id, c, &buf, &bytes))
         return last_error();
-    if (text_class(c)) {
+    if (wts_class_is_text(cls)) {
         ret->kind = WN_TEXT;
         ret->text = strdup(buf);
         fn.WTSFreeMemory(buf);

@@ -30,12 +30,14 @@ struct wn_session {
 uint32_t wn_enumerate(void *server, uint32_t reserved, uint32_t version, struct wn_session **ret, uint32_t *ret_count);
 void wn_sessions_free(struct wn_session *s, uint32_t count);
 
-/* WTS_SESSION_INFO_1: NULL strings stay NULL. */
+/* WTS_SESSION_INFO_1: NULL strings stay NULL. The names in an array, in the
+ * structure's order, so that one loop copies, packs or frees them all. */
+enum { WN_SESSION_NAME, WN_HOST_NAME, WN_USER_NAME, WN_DOMAIN_NAME, WN_FARM_NAME, WN_SESSION1_NAMES };
 struct wn_session1 {
     uint32_t exec_env_id;
     int32_t state;
     uint32_t id;
-    char *session_name, *host_name, *user_name, *domain_name, *farm_name;
+    char *names[WN_SESSION1_NAMES];
 };
 uint32_t wn_enumerate_ex(void *server, uint32_t *level, uint32_t filter, struct wn_session1 **ret,
                          uint32_t *ret_count);
