@@ -25,3 +25,19 @@ tap_check() {
     fi
     rm -f "$log"
 }
+
+# tap_run_programs LABEL SUBDIR: every test program meson defines under SUBDIR
+# (tests/lib/test-programs.sh: the list comes from meson's introspection, not
+# from the files that happen to exist), each through tap-count.sh, so one that
+# was not built is a failed case; none listed at all is a failure too.
+tap_run_programs() {
+    local label=$1 subdir=$2 programs t
+    mapfile -t programs < <(bash "$TAP_LIB/test-programs.sh" "$BUILD" "$subdir")
+    if [ ${#programs[@]} -eq 0 ]; then
+        tap_fail "$VARIANT/$label" "meson introspect lists the $subdir programs"
+        return 1
+    fi
+    for t in "${programs[@]}"; do
+        bash "$TAP_LIB/tap-count.sh" "$VARIANT/$(basename "$t")" "$t"
+    done
+}
