@@ -73,8 +73,8 @@ static void put_context(struct buf *b, uint16_t ctx_id, const struct rpc_syntax 
 
 static int build_bind(struct rpc_client *rc, uint8_t ptype, const struct rpc_syntax *iface, struct buf *b) {
     put_hdr(b, ptype, RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG, rc->next_call_id++);
-    buf_put_u16(b, rc->bound ? rc->max_xmit : RPC_OFFER_FRAG);
-    buf_put_u16(b, rc->bound ? rc->max_recv : RPC_OFFER_FRAG);
+    buf_put_u16(b, rc->bound ? rc->max_xmit : rc->offer_frag);
+    buf_put_u16(b, rc->bound ? rc->max_recv : rc->offer_frag);
     buf_put_u32(b, rc->assoc_group);
     put_context(b, rc->context_id, iface);
     buf_set_u16(b, 8, (uint16_t) b->len);
@@ -204,13 +204,17 @@ static void put_sec_trailer(struct buf *b, const struct rpc_client *rc, uint8_t 
 }
 
 /* bind or alter_context carrying a token (2.2.2.11: after the context list,
- * which ends 4-aligned, so no padding). We ask for header signing always:
- * the server's answer decides (2.2.2.3). */
+ * which ends 4-aligned, so no padding). At integrity and privacy we ask for
+ * header signing; the server's answer decides (2.2.2.3). At connect level
+ * requests carry no trailer (what rpcclient sends too). */
 static int build_bind_auth(struct rpc_client *rc, uint8_t ptype, uint32_t call_id, const struct rpc_syntax *iface,
                            const struct buf *token, struct buf *b) {
-    put_hdr(b, ptype, RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG | RPC_PFC_SUPPORT_HEADER_SIGN, call_id);
-    buf_put_u16(b, rc->bound ? rc->max_xmit : RPC_OFFER_FRAG);
-    buf_put_u16(b, rc->bound ? rc->max_recv : RPC_OFFER_FRAG);
+    put_hdr(b, ptype,
+            RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG |
+                (rc->auth_level >= RPC_C_AUTHN_LEVEL_PKT_INTEGRITY ? RPC_PFC_SUPPORT_HEADER_SIGN : 0),
+            call_id);
+    buf_put_u16(b, rc->bound ? rc->max_xmit : rc->offer_frag);
+    buf_put_u16(b, rc->bound ? rc->max_recv : rc->offer_frag);
     buf_put_u32(b, rc->assoc_group);
     put_context(b, rc->context_id, iface);
     put_sec_trailer(b, rc, 0);
@@ -326,6 +330,7 @@ int rpc_bind_np_auth(struct rpc_client *rc, struct smb2_conn *c, uint32_t *tree_
     memset(rc, 0, sizeof(*rc));
     rc->next_call_id = 1;
     rc->iface = *iface;
+    rc->offer_frag = auth && auth->max_frag >= 1024 && auth->max_frag < RPC_OFFER_FRAG ? auth->max_frag : RPC_OFFER_FRAG;
     buf_init(&q), buf_init(&a), buf_init(&tok);
     if (with_auth) {
         if (auth->level != RPC_C_AUTHN_LEVEL_CONNECT && auth->level != RPC_C_AUTHN_LEVEL_PKT_INTEGRITY &&
@@ -352,8 +357,8 @@ int rpc_bind_np_auth(struct rpc_client *rc, struct smb2_conn *c, uint32_t *tree_
         goto fail;
     }
     /* 12.6.4.4: what we may send is what the server can receive, and vice versa. */
-    rc->max_xmit = recv < RPC_OFFER_FRAG ? recv : RPC_OFFER_FRAG;
-    rc->max_recv = xmit < RPC_OFFER_FRAG ? xmit : RPC_OFFER_FRAG;
+    rc->max_xmit = recv < rc->offer_frag ? recv : rc->offer_frag;
+    rc->max_recv = xmit < rc->offer_frag ? xmit : rc->offer_frag;
     rc->assoc_group = assoc;
     rc->hdr_sign = with_auth && (a.data[3] & RPC_PFC_SUPPORT_HEADER_SIGN);
     rc->bound = true; /* alter_context keeps the sizes the bind agreed */
@@ -568,6 +573,8 @@ int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t 
         stub = full.data, stub_len = full.len;
         /* Each fragment: header, stub (16-aligned but in the last one, so it
          * needs no padding), trailer, signature, within max_xmit. */
+    }
+    if (prot) {
         if (rc->max_xmit < 24 + 8 + sig_len + 16) {
             r = -EMSGSIZE;
             goto out;

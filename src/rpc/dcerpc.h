@@ -66,6 +66,7 @@ struct rpc_client {
     const struct auth_mech_ops *mech;  /* RPC_C_AUTHN_WINNT */
     void *mech_state;
     struct auth_ctx *spnego;           /* RPC_C_AUTHN_GSS_NEGOTIATE */
+    uint16_t offer_frag;               /* what the bind offered both ways */
 };
 
 /* How to authenticate a bind. */
@@ -77,6 +78,7 @@ struct rpc_auth_opts {
     /* GSS_NEGOTIATE: the mechanisms SPNEGO offers, preferred first; NULL = NTLMSSP */
     const struct auth_mech_ops *const *mechs;
     size_t n_mechs;
+    uint16_t max_frag; /* the fragment size we offer; 0 = the default (tests make it small) */
 };
 
 /* Opens the pipe and binds iface on it, in one round trip (see np_open_transceive

@@ -8,6 +8,11 @@
  *
  *   rpc-auth-driver HOST:PORT SMB_USER SMB_PW RPC_USER RPC_PW ntlmssp|spnego none|connect|sign|seal
  *                   enum | del CLIENT USER | enum2 (two enums on one binding)
+ *
+ * Environment, to make fragments: RPC_DRIVER_FRAG (the fragment size the bind
+ * offers), RPC_DRIVER_FILTER_LEN (a client filter that long, which Samba
+ * ignores, so the request fragments), RPC_DRIVER_SESSIONS (that many more SMB
+ * sessions of RPC_USER held open first, so the answer fragments).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,7 +26,17 @@
 static int enum_once(struct rpc_client *rc, const char *unc) {
     struct srvs_session_list l = {0};
     uint32_t total = 0, werr = 0;
-    int r = srvs_session_enum(rc, unc, NULL, NULL, 1, &l, &total, &werr);
+    const char *fl = getenv("RPC_DRIVER_FILTER_LEN");
+    size_t n = fl ? strtoul(fl, NULL, 10) : 0;
+    char *filter = NULL;
+    int r;
+
+    if (n > 0 && n < 100000 && (filter = malloc(n + 1))) {
+        memset(filter, 'x', n);
+        filter[n] = '\0';
+    }
+    r = srvs_session_enum(rc, unc, filter, NULL, 1, &l, &total, &werr);
+    free(filter);
 
     if (r < 0 || werr) {
         printf("error %d fault 0x%08x werror %u\n", r, rc->fault, werr);
@@ -39,7 +54,8 @@ int main(int argc, char **argv) {
     struct auth_identity smb_id, rpc_id;
     struct rpc_auth_opts auth = {0};
     struct rpc_client rc;
-    struct smb2_conn *c = NULL;
+    struct smb2_conn *c = NULL, *extra[64] = {0};
+    size_t n_extra = getenv("RPC_DRIVER_SESSIONS") ? strtoul(getenv("RPC_DRIVER_SESSIONS"), NULL, 10) : 0;
     uint32_t tid = 0, status = 0, werr = 0;
     char host[256], unc[300], *colon;
     int r, ret = 1;
@@ -64,6 +80,12 @@ int main(int argc, char **argv) {
                                                  : RPC_C_AUTHN_LEVEL_NONE;
     auth.id = &rpc_id;
     auth.target_host = host;
+    auth.max_frag = getenv("RPC_DRIVER_FRAG") ? (uint16_t) strtoul(getenv("RPC_DRIVER_FRAG"), NULL, 10) : 0;
+    for (size_t i = 0; i < n_extra && i < 64; i++)
+        if ((r = smb2_connect(host, (uint16_t) atoi(colon + 1), host, &o, &rpc_id, &extra[i], &status)) < 0) {
+            printf("error %d extra session\n", r);
+            return 1;
+        }
     if ((r = smb2_connect(host, (uint16_t) atoi(colon + 1), host, &o, &smb_id, &c, &status)) < 0) {
         printf("error %d smb status 0x%08x\n", r, status);
         return 1;
@@ -85,5 +107,7 @@ int main(int argc, char **argv) {
     rpc_client_close(&rc);
 out:
     smb2_conn_free(c);
+    for (size_t i = 0; i < 64; i++)
+        smb2_conn_free(extra[i]);
     return ret;
 }
