@@ -467,7 +467,7 @@ static int open_reply_checked(struct rpc_client *rc, struct buf *a) {
  * that does not fit) is one answer: tampered, which the API reports as
  * ERROR_ACCESS_DENIED, as it does a caught SMB downgrade (docs/netapi.md).
  * The connection is then unusable: its key streams are out of step. */
-static int open_reply(struct rpc_client *rc, struct buf *a) {
+int rpc_check_reply(struct rpc_client *rc, struct buf *a) {
     int r;
 
     if (rc->auth_type == RPC_C_AUTHN_NONE)
@@ -626,12 +626,12 @@ int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t 
     /* Response fragments, until PFC_LAST_FRAG. The first one's alloc_hint
      * says how much stub is coming (12.6.2.10): the fragments that must follow
      * are read in one compound instead of one round trip each. Each fragment
-     * is checked (open_reply) before any of it is believed. */
+     * is checked (rpc_check_reply) before any of it is believed. */
     if (a.len > rc->max_recv) {
         r = -EBADMSG;
         goto out;
     }
-    if ((r = open_reply(rc, &a)) < 0)
+    if ((r = rpc_check_reply(rc, &a)) < 0)
         goto out;
     {
         size_t hint = a.len >= 20 ? get_le32(a.data + 16) : 0, queued = 0, next = 0, frags = 0, empty = 0;
@@ -680,7 +680,7 @@ int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t 
                 r = -EBADMSG;
                 break;
             }
-            if ((r = open_reply(rc, &a)) < 0)
+            if ((r = rpc_check_reply(rc, &a)) < 0)
                 break;
         }
         for (size_t i = 0; i < 8; i++)

@@ -124,6 +124,11 @@ int rpc_parse_sec_trailer(const uint8_t *p, size_t len, size_t body_start, struc
 int rpc_parse_bind_reply_auth(const uint8_t *p, size_t len, uint16_t *ret_max_xmit, uint16_t *ret_max_recv,
                               uint32_t *ret_assoc, uint32_t *ret_fault, bool may_be_bare,
                               struct rpc_sec_trailer *ret_trailer, bool *ret_has_trailer);
+/* One reply fragment of an authenticated binding, checked and unsealed in
+ * place and cut back to a bare PDU (trailer, signature, padding gone,
+ * auth_length 0), before anything reads its stub. A reply that fails its
+ * protection is -E_TAMPERED and closes the binding. No-op without auth. */
+int rpc_check_reply(struct rpc_client *rc, struct buf *frag);
 int rpc_parse_response_frag(const uint8_t *p, size_t len, uint32_t call_id, bool first, struct buf *out,
                             bool *ret_last, uint32_t *ret_fault);
 
