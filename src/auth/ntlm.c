@@ -160,6 +160,7 @@ struct ntlm_client {
     bool anonymous;
     struct auth_identity id; /* domain and password never NULL unless anonymous */
     struct ntlm_client_inputs in;
+    uint32_t drop_flags; /* what we do not ask for (ntlm_client_connect_only) */
     char workstation[64];
     struct buf negotiate; /* kept for the MIC */
     uint32_t flags;
@@ -236,6 +237,12 @@ static int ntlm_start(const struct auth_identity *id, const char *target_host, v
     return 0;
 }
 
+void ntlm_client_connect_only(void *state) {
+    struct ntlm_client *n = state;
+
+    n->drop_flags = NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL;
+}
+
 void ntlm_client_set_inputs(void *state, const struct ntlm_client_inputs *in) {
     struct ntlm_client *n = state;
 
@@ -247,7 +254,7 @@ void ntlm_client_set_inputs(void *state, const struct ntlm_client_inputs *in) {
 /* MS-NLMP 2.2.1.1 NEGOTIATE_MESSAGE: no domain or workstation supplied. */
 static int build_negotiate(struct ntlm_client *n, struct buf *out) {
     struct buf *m = &n->negotiate;
-    uint32_t flags = CLIENT_FLAGS;
+    uint32_t flags = CLIENT_FLAGS & ~n->drop_flags;
 
     if (n->anonymous)
         flags = (flags | NTLMSSP_ANONYMOUS) &
@@ -289,7 +296,7 @@ static int build_authenticate(struct ntlm_client *n, const uint8_t *chal_msg, si
     buf_init(&m), buf_init(&nt), buf_init(&ti), buf_init(&s);
     if ((r = ntlm_parse_challenge(chal_msg, chal_len, &ch)) < 0)
         return r;
-    flags = ch.flags & (CLIENT_FLAGS | NTLMSSP_ANONYMOUS);
+    flags = ch.flags & (CLIENT_FLAGS | NTLMSSP_ANONYMOUS) & ~n->drop_flags;
     if (!(flags & NTLMSSP_NEGOTIATE_UNICODE))
         return -EPROTO; /* OEM strings: never, they lose characters */
     if (n->anonymous)

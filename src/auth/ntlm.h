@@ -84,6 +84,11 @@ struct ntlm_client_inputs {
     const char *workstation;
 };
 
+/* Before the first step: ask for neither signing nor sealing (a DCE/RPC bind
+ * at RPC_C_AUTHN_LEVEL_CONNECT, where a server that sees SIGN negotiated
+ * would owe verifiers the level does not carry: Samba then faults). */
+void ntlm_client_connect_only(void *state);
+
 /* Test hook: replaces the random inputs of an auth_mech_ntlmssp state with fixed ones. */
 void ntlm_client_set_inputs(void *state, const struct ntlm_client_inputs *in);
 

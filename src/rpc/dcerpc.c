@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "auth/ntlm.h"
 #include "common/errors.h"
 
 /* NDR 2.0: 8a885d04-1ceb-11c9-9fe8-08002b104860 v2 */
@@ -241,6 +242,8 @@ static int auth_first_token(struct rpc_client *rc, const struct rpc_auth_opts *o
         rc->mech = &auth_mech_ntlmssp;
         if ((r = rc->mech->start(o->id, o->target_host, &rc->mech_state)) < 0)
             return r;
+        if (o->level == RPC_C_AUTHN_LEVEL_CONNECT)
+            ntlm_client_connect_only(rc->mech_state);
         r = rc->mech->step(rc->mech_state, NULL, 0, tok);
         return r < 0 ? r : 0;
     }

@@ -43,10 +43,11 @@ cleanup() {
 }
 trap cleanup EXIT
 samba_users
-# Samba's defaults. Its rpcd_* workers log to its built-in log directory
+# Its rpcd_* workers log to its built-in log directory
 # (smbd -b: LOGFILEBASE) whatever smb.conf says; a failed signature check is
 # logged at level 0, so the default level shows it.
-samba_conf "$dir" "$port"
+# Connect level is allowed (Samba refuses it by default).
+samba_conf "$dir" "$port" "allow dcerpc auth level connect = yes"
 rpcd_log="$(smbd -b | sed -n 's/^[[:space:]]*LOGFILEBASE:[[:space:]]*//p')/log.rpcd_classic"
 samba_start "$dir" "$port" || { tap_fail "$VARIANT/rpc-auth" "smbd starts" "$(tail -n 5 "$dir/log/smbd.out")"; exit 1; }
 
@@ -99,6 +100,11 @@ for auth in ntlmssp spnego; do
     check same_as_rpcclient "$auth" sign sign
     desc="$auth seal: NetrSessionEnum answers as rpcclient --client-protection=encrypt"
     check same_as_rpcclient "$auth" seal encrypt
+    if [ "$auth" = ntlmssp ]; then
+        # (SPNEGO at connect level: Samba 4.17 faults the call, see docs/netapi.md)
+        desc="$auth connect: an authenticated bind without per-PDU verifiers answers the same"
+        check same_as_rpcclient "$auth" connect sign
+    fi
     desc="$auth seal over a null SMB session: Samba checks the bind's identity (admin), not the session's"
     check bash -c "'$drv' '$srv' '' '' '$A' '$AP' $auth none enum | grep -q '^error 0 .* werror 5\$' &&
         '$drv' '$srv' '' '' '$A' '$AP' $auth seal enum | grep -q '^127.0.0.1 nobody\$'"

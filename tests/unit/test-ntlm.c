@@ -470,6 +470,33 @@ static void reflected_client_message_is_refused(void) {
     auth_mech_ntlmssp.free(st);
 }
 
+/* A connect-level DCE/RPC bind asks for neither signing nor sealing, and
+ * cannot protect messages afterwards; the exchange itself is unchanged. */
+static void connect_only_asks_for_no_signing(void) {
+    uint8_t chal[200];
+    size_t chal_len = unhex(challenge_hex, chal);
+    struct auth_identity id = {.user = "User", .domain = "Domain", .password = "Password"};
+    uint8_t data[4] = {0}, sig[16];
+    struct auth_iov iov = {data, 4, false};
+    struct buf out;
+    void *st = NULL;
+
+    buf_init(&out);
+    REQUIRE(auth_mech_ntlmssp.start(&id, "Server", &st) == 0);
+    ntlm_client_connect_only(st);
+    REQUIRE(auth_mech_ntlmssp.step(st, NULL, 0, &out) == 1);
+    REQUIRE(out.len >= 16);
+    CHECK((get_le32(out.data + 12) & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)) == 0);
+    CHECK(get_le32(out.data + 12) & NTLMSSP_NEGOTIATE_KEY_EXCH);
+    buf_free(&out);
+    REQUIRE(auth_mech_ntlmssp.step(st, chal, chal_len, &out) == 0);
+    REQUIRE(out.len >= 64);
+    CHECK((get_le32(out.data + 60) & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)) == 0);
+    CHECK(auth_mech_ntlmssp.protect(st, false, &iov, 1, sig) == -ENOKEY);
+    buf_free(&out);
+    auth_mech_ntlmssp.free(st);
+}
+
 TAP_MAIN(CASE(ntowfv2_matches_msnlmp_4_2_4_1_1), CASE(ntowfv2_upper_cases_the_user_only),
          CASE(v2_response_matches_msnlmp_4_2_4_2), CASE(authenticate_message_matches_msnlmp_4_2_4_3),
          CASE(mic_is_sent_when_the_server_gives_a_timestamp), CASE(challenge_truncated_anywhere_is_rejected),
@@ -478,4 +505,5 @@ TAP_MAIN(CASE(ntowfv2_matches_msnlmp_4_2_4_1_1), CASE(ntowfv2_upper_cases_the_us
          CASE(spnego_resp_yields_state_and_token), CASE(spnego_length_beyond_input_is_rejected),
          CASE(signing_and_sealing_match_msnlmp_4_2_4_4), CASE(mic_and_mech_list_mic_match_a_published_windows_exchange),
          CASE(protect_op_matches_msnlmp_4_2_4_4), CASE(unprotect_op_checks_signature_sequence_and_length),
-         CASE(protect_before_completion_is_refused), CASE(reflected_client_message_is_refused))
+         CASE(protect_before_completion_is_refused), CASE(reflected_client_message_is_refused),
+         CASE(connect_only_asks_for_no_signing))
