@@ -255,8 +255,9 @@ static int auth_first_token(struct rpc_client *rc, const struct rpc_auth_opts *o
     return auth_spnego_step(rc->spnego, NULL, 0, tok);
 }
 
-/* NTLMSSP (2.2.2.11 "three-leg"): the AUTHENTICATE_MESSAGE in an auth3, which
- * has no answer: 4 octets of padding, then the trailer (12.6.4.? rpc_auth_3). */
+/* NTLMSSP, three legs (MS-RPCE 3.3.1.5.2): the AUTHENTICATE_MESSAGE in an
+ * rpc_auth_3 PDU (2.2.2.10), which has no answer: 4 octets of padding, then
+ * the trailer. A refused logon shows on the first call. */
 static int send_auth3(struct rpc_client *rc, uint32_t call_id, const uint8_t *chal, size_t chal_len) {
     struct buf tok, b;
     int r;
