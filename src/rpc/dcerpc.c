@@ -305,8 +305,20 @@ static int spnego_rounds(struct rpc_client *rc, const struct rpc_syntax *iface, 
         buf_free(&prev);
         prev = a; /* in may point into it until the step above */
         buf_init(&a);
-        if ((r = np_transceive(&rc->pipe, q.data, q.len, &a)) < 0 ||
-            (r = rpc_parse_bind_reply_auth(a.data, a.len, &xmit, &recv, &assoc, &rc->fault, true, &t, &has)) < 0)
+        if ((r = np_transceive(&rc->pipe, q.data, q.len, &a)) < 0)
+            break;
+        if (a.len > 2 && a.data[2] == RPC_PTYPE_FAULT) {
+            /* a server refusing our token (a wrong password) faults the alter_context */
+            struct buf none;
+            bool last;
+
+            buf_init(&none);
+            r = rpc_parse_response_frag(a.data, a.len, call_id, true, &none, &last, &rc->fault);
+            buf_free(&none);
+            r = r == -EREMOTEIO ? r : -EPROTO;
+            break;
+        }
+        if ((r = rpc_parse_bind_reply_auth(a.data, a.len, &xmit, &recv, &assoc, &rc->fault, true, &t, &has)) < 0)
             break;
         if (a.data[2] != RPC_PTYPE_ALTER_CONTEXT_RESP || get_le32(a.data + 12) != call_id ||
             (has && check_reply_trailer(rc, &t) < 0)) {
