@@ -74,19 +74,29 @@ session_gone() {
     done
     return 1
 }
-# How many sessions rpcclient's netsessenum 1 receives (all it prints).
-rpcclient_count() { # PROTECTION
-    rpcclient -s "$dir/client.conf" -p "$port" -U "$A%$AP" --client-protection="$1" 127.0.0.1 \
-        -c 'netsessenum 1' 2>&1 | sed -n 's/^Received \([0-9]*\) entries.*/\1/p'
+# rpcclient's netsessenum 1 prints only how many sessions it received; at
+# debug level 10 it also prints the NDR of the answer, whose client and user
+# strings are the sessions. Both, as "N" then sorted "client user" lines.
+rpcclient_sessions() { # PROTECTION
+    local out
+    out=$(rpcclient -s "$dir/client.conf" -p "$port" -U "$A%$AP" --client-protection="$1" -d 10 127.0.0.1 \
+        -c 'netsessenum 1' 2>&1)
+    printf '%s\n' "$out" | sed -n 's/^Received \([0-9]*\) entries.*/\1/p'
+    printf '%s\n' "$out" | awk -v q="'" '
+        /out: struct srvsvc_NetSessEnum/ { on = 1 }
+        on && $1 == "client" && index($3, q) == 1 { c = $3; gsub(q, "", c) }
+        on && $1 == "user" && index($3, q) == 1 { u = $3; gsub(q, "", u); print c " " u }
+        on && $1 == "result" { on = 0 }' | sort
 }
-# Ours, as "client user" lines, and the same count as rpcclient at the same
-# moment (each sees itself and user2's smbclient), user2 and admin among them.
+# Ours at the same moment: each client sees itself and user2's smbclient, so
+# the lists are equal (the admin's own session, user2's).
 same_as_rpcclient() { # AUTH LEVEL PROTECTION
     local ours theirs
-    ours=$("$drv" "$srv" "$A" "$AP" "$A" "$AP" "$1" "$2" enum) || { echo "ours: $ours"; return 1; }
-    theirs=$(rpcclient_count "$3")
-    echo "ours:"; echo "$ours"; echo "rpcclient --client-protection=$3: $theirs entries"
-    [ -n "$theirs" ] && [ "$(printf '%s\n' "$ours" | wc -l)" -eq "$theirs" ] &&
+    ours=$("$drv" "$srv" "$A" "$AP" "$A" "$AP" "$1" "$2" enum | sort) || { echo "ours: $ours"; return 1; }
+    theirs=$(rpcclient_sessions "$3")
+    echo "ours:"; echo "$ours"; echo "rpcclient --client-protection=$3:"; echo "$theirs"
+    [ "$(printf '%s\n' "$theirs" | head -1)" = "$(printf '%s\n' "$ours" | wc -l)" ] &&
+        [ "$(printf '%s\n' "$theirs" | tail -n +2)" = "$ours" ] &&
         printf '%s\n' "$ours" | grep -q "^127.0.0.1 $SMBT_USER2\$" && printf '%s\n' "$ours" | grep -q "^127.0.0.1 $A\$"
 }
 
