@@ -45,6 +45,7 @@ struct krb5_state {
 /* The errno meaning of a GSSAPI failure. The minor status is a krb5 error
  * code (com_err table of krb5.h) whenever the krb5 mechanism produced it. */
 static int map_error(OM_uint32 major, OM_uint32 minor) {
+    if (getenv("I12DBG")) fprintf(stderr, "map_error major=%x minor=%d\n", major, (int) minor);
     switch ((krb5_error_code) minor) {
     case KRB5KDC_ERR_PREAUTH_FAILED:
     case KRB5KRB_AP_ERR_BAD_INTEGRITY: /* a wrong password with a pre-AES enctype */
@@ -157,7 +158,11 @@ static int acquire(const struct auth_identity *id, struct krb5_state *s) {
     } else {
         major = gss_acquire_cred(&minor, name, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE, &s->cred, NULL, NULL);
     }
-    gss_release_name(&minor, &name);
+    {
+        OM_uint32 m2;
+
+        gss_release_name(&m2, &name); /* not over minor: it says why */
+    }
     return GSS_ERROR(major) ? map_error(major, minor) : 0;
 }
 
@@ -232,7 +237,9 @@ static int krb5_step(void *state, const uint8_t *in, size_t in_len, struct buf *
                                  GSS_C_INDEFINITE, GSS_C_NO_CHANNEL_BINDINGS, in ? &input : GSS_C_NO_BUFFER, NULL,
                                  &output, &flags, NULL);
     if (GSS_ERROR(major)) {
-        gss_release_buffer(&minor, &output);
+        OM_uint32 m2;
+
+        gss_release_buffer(&m2, &output); /* not over minor: it says why */
         return map_error(major, minor);
     }
     buf_put_bytes(out, output.value, output.length);

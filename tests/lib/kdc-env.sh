@@ -50,8 +50,6 @@ _kdc_files() {
 EOF
     # MIT corrects clock skew by itself (kdc_timesync): the skew case turns it off.
     sed 's/kdc_timesync = 1/kdc_timesync = 0/' "$KDC_LAB/krb5.conf" >"$KDC_LAB/krb5-noskew.conf"
-    # The realm's KDC at an address of the lab where nothing listens: "KDC unreachable".
-    sed "s/kdc = $KDC_IP/kdc = 127.0.0.61/" "$KDC_LAB/krb5.conf" >"$KDC_LAB/krb5-nokdc.conf"
     cat >"$KDC_LAB/client.conf" <<EOF
 [global]
     workgroup = $KDC_DOMAIN
