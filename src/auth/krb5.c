@@ -45,7 +45,6 @@ struct krb5_state {
 /* The errno meaning of a GSSAPI failure. The minor status is a krb5 error
  * code (com_err table of krb5.h) whenever the krb5 mechanism produced it. */
 static int map_error(OM_uint32 major, OM_uint32 minor) {
-    if (getenv("I12DBG")) fprintf(stderr, "map_error major=%x minor=%d\n", major, (int) minor);
     switch ((krb5_error_code) minor) {
     case KRB5KDC_ERR_PREAUTH_FAILED:
     case KRB5KRB_AP_ERR_BAD_INTEGRITY: /* a wrong password with a pre-AES enctype */
