@@ -63,6 +63,17 @@ struct auth_mech_ops {
 extern const struct auth_mech_ops auth_mech_ntlmssp;
 /* Kerberos through MIT GSSAPI (auth/krb5.c); the target is cifs@target_host. */
 extern const struct auth_mech_ops auth_mech_krb5;
+/* The same in DCE style with per-message protection, for DCE/RPC binds at
+ * packet integrity (MIC) or privacy (wrap): the level fixes the signature
+ * size the server expects, so it is chosen with the mechanism. */
+extern const struct auth_mech_ops auth_mech_krb5_dce_sign;
+extern const struct auth_mech_ops auth_mech_krb5_dce_seal;
+/* Which mechanisms SPNEGO offers to server (WTSNET_AUTH; docs/credentials.md):
+ * Kerberos (k, the variant for the use) then NTLMSSP, or one of them.
+ * -EDESTADDRREQ: Kerberos required and server is an address;
+ * -EOPNOTSUPP: a word WTSNET_AUTH does not know. */
+int auth_negotiate_mechs(const char *server, const struct auth_mech_ops *k, const struct auth_mech_ops **ret,
+                         size_t *ret_n);
 /* True when host is an address (or empty): no service principal, so no Kerberos. */
 bool auth_krb5_target_is_address(const char *host);
 

@@ -11,13 +11,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "auth/auth.h"
+#include "common/settings.h"
 
 static const uint8_t spnego_oid[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x02}; /* 1.3.6.1.5.5.2 */
 
+#define MAX_MECHS 4
+
 struct auth_ctx {
-    const struct auth_mech_ops *const *mechs;
+    const struct auth_mech_ops *mechs[MAX_MECHS]; /* ours: the caller's array may be gone */
     size_t n_mechs;
     const struct auth_mech_ops *mech; /* the one in use */
     void *state;
@@ -140,12 +144,12 @@ int auth_spnego_new(const struct auth_mech_ops *const *mechs, size_t n_mechs, co
     struct auth_ctx *a;
     int r;
 
-    if (n_mechs == 0)
+    if (n_mechs == 0 || n_mechs > MAX_MECHS)
         return -EINVAL;
     a = calloc(1, sizeof(*a));
     if (!a)
         return -ENOMEM;
-    a->mechs = mechs;
+    memcpy(a->mechs, mechs, n_mechs * sizeof(*mechs));
     a->n_mechs = n_mechs;
     r = -EINVAL;
     for (size_t i = 0; i < n_mechs; i++) {
@@ -178,6 +182,35 @@ int auth_spnego_new(const struct auth_mech_ops *const *mechs, size_t n_mechs, co
     a->id = id;
     a->target_host = target_host;
     *ret = a;
+    return 0;
+}
+
+int auth_negotiate_mechs(const char *server, const struct auth_mech_ops *k, const struct auth_mech_ops **ret,
+                         size_t *ret_n) {
+    const char *mode = setting_text(SETTING_AUTH);
+
+    if (!mode || !*mode || strcasecmp(mode, "auto") == 0) {
+        /* Kerberos only for a DNS name (a dotted name): an address has no
+         * service principal, and for a single label no realm is looked up,
+         * so no KDC lookup leaves for it. */
+        if (auth_krb5_target_is_address(server) || !strchr(server, '.')) {
+            ret[0] = &auth_mech_ntlmssp;
+            *ret_n = 1;
+        } else {
+            ret[0] = k;
+            ret[1] = &auth_mech_ntlmssp;
+            *ret_n = 2;
+        }
+    } else if (strcasecmp(mode, "kerberos") == 0) {
+        if (auth_krb5_target_is_address(server))
+            return -EDESTADDRREQ;
+        ret[0] = k;
+        *ret_n = 1;
+    } else if (strcasecmp(mode, "ntlm") == 0) {
+        ret[0] = &auth_mech_ntlmssp;
+        *ret_n = 1;
+    } else
+        return -EOPNOTSUPP;
     return 0;
 }
 

@@ -5,45 +5,8 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <strings.h>
 
-#include "common/settings.h"
 #include "smb2/conn.h"
-
-static const struct auth_mech_ops *const negotiate_mechs[] = {&auth_mech_krb5, &auth_mech_ntlmssp};
-static const struct auth_mech_ops *const kerberos_mechs[] = {&auth_mech_krb5};
-static const struct auth_mech_ops *const ntlm_mechs[] = {&auth_mech_ntlmssp};
-
-/* Which mechanisms SPNEGO offers (WTSNET_AUTH, docs/credentials.md):
- *   auto      Kerberos first, NTLMv2 second, as Windows' Negotiate; Kerberos
- *             only for a server named by its DNS name (a dotted name: an
- *             address has no service principal, and a single label is not
- *             looked up in any realm, so no KDC lookup leaves for it);
- *   kerberos  Kerberos only: an address is refused (-EDESTADDRREQ);
- *   ntlm      NTLMv2 only. */
-static int choose_mechs(const char *server, const struct auth_mech_ops *const **ret, size_t *ret_n) {
-    const char *mode = setting_text(SETTING_AUTH);
-
-    if (!mode || !*mode || strcasecmp(mode, "auto") == 0) {
-        if (auth_krb5_target_is_address(server) || !strchr(server, '.')) {
-            *ret = ntlm_mechs;
-            *ret_n = 1;
-        } else {
-            *ret = negotiate_mechs;
-            *ret_n = 2;
-        }
-    } else if (strcasecmp(mode, "kerberos") == 0) {
-        if (auth_krb5_target_is_address(server))
-            return -EDESTADDRREQ;
-        *ret = kerberos_mechs;
-        *ret_n = 1;
-    } else if (strcasecmp(mode, "ntlm") == 0) {
-        *ret = ntlm_mechs;
-        *ret_n = 1;
-    } else
-        return -EOPNOTSUPP;
-    return 0;
-}
 
 static void encode(struct smb2_conn *c, struct smb2_req *q, const struct buf *token) {
     struct buf *b = &q->body;
@@ -88,11 +51,13 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
     uint16_t flags = 0;
     int r;
 
-    const struct auth_mech_ops *const *mechs;
+    const struct auth_mech_ops *mechs[2];
     size_t n_mechs;
 
     buf_init(&tok);
-    if ((r = choose_mechs(c->server, &mechs, &n_mechs)) < 0 || (r = auth_spnego_new(mechs, n_mechs, id, c->server, &a)) < 0)
+    /* WTSNET_AUTH: Kerberos then NTLMv2 as Windows' Negotiate, or one of them. */
+    if ((r = auth_negotiate_mechs(c->server, &auth_mech_krb5, mechs, &n_mechs)) < 0 ||
+        (r = auth_spnego_new(mechs, n_mechs, id, c->server, &a)) < 0)
         return r;
     /* Nobody named but Kerberos found the caller's own ticket: not a null session. */
     c->anonymous = auth_identity_is_anonymous(id) && auth_spnego_mech(a) != &auth_mech_krb5;

@@ -150,6 +150,27 @@ sleep 4
 desc="an expired ticket, nothing to renew it with: 1244"
 check expect 1244 lab KRB5CCNAME=FILE:$cc/short WTSNET_AUTH=kerberos "$drv" enum "$KDC_NAME"
 
+group=rpc
+# DCE/RPC over the same Kerberos: srvsvc bound with SPNEGO (Kerberos in DCE
+# style) at packet integrity and at privacy; NTLMSSP would be refused here.
+rpc_listed() { # PROTECTION
+    lab KRB5CCNAME=FILE:$cc/admin WTSNET_RPC_PROTECTION=$1 "$drv" enum "$KDC_NAME" >"$KDC_LAB/rpc.out" 2>&1
+    cat "$KDC_LAB/rpc.out"
+    tail -n 1 "$KDC_LAB/rpc.out" | grep -qx 'rc=0' && grep -qi "$KDC_DOMAIN\\\\$KDC_ADMIN\$" "$KDC_LAB/rpc.out"
+}
+desc="srvsvc over a Kerberos-authenticated bind signing every PDU (WTSNET_RPC_PROTECTION=sign) lists the sessions"
+check rpc_listed sign
+desc="srvsvc over a Kerberos-authenticated sealed bind (WTSNET_RPC_PROTECTION=seal) lists the sessions"
+check rpc_listed seal
+desc="the same bind with NTLMSSP instead (WTSNET_RPC_AUTH=ntlmssp) is refused by this DC"
+ntlmssp_refused() {
+    local out
+    out=$(lab KRB5CCNAME=FILE:$cc/admin WTSNET_RPC_PROTECTION=seal WTSNET_RPC_AUTH=ntlmssp "$drv" enum "$KDC_NAME" 2>&1)
+    printf '%s\n' "$out"
+    [ "$(printf '%s\n' "$out" | tail -n 1)" != rc=0 ]
+}
+check ntlmssp_refused
+
 group=wire
 desc="Kerberos costs one SESSION_SETUP leg: a fresh NetServerGetInfo is 4 round trips on 3.1.1 (NTLM's 5 less one)"
 one_leg() { as_admin "$drv" rt "$KDC_NAME" | tee /dev/stderr | grep -qx 'round_trips=4'; }
