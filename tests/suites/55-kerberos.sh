@@ -93,9 +93,11 @@ del_by_client() {
 check del_by_client
 desc="a second session of $KDC_USER2, from 127.0.0.1"
 check carol_session 127.0.0.1 "$KDC_LAB/carol2.log"
-desc="NetSessionDel by user $KDC_USER2 ends it; our own session stays"
+# (by the name as the DC lists it, DOMAIN\user: Samba's NetSessionDel
+# compares the user name exactly, and a DC's users are winbind's DOMAIN\user)
+desc="NetSessionDel by user $KDC_DOMAIN\\$KDC_USER2 ends it; our own session stays"
 del_by_user() {
-    expect 0 as_admin "$drv" del "$KDC_NAME" - "$KDC_USER2" && wait_gone '*' "$KDC_USER2" && listed '*' "$KDC_ADMIN"
+    expect 0 as_admin "$drv" del "$KDC_NAME" - "$KDC_DOMAIN\\$KDC_USER2" && wait_gone '*' "$KDC_USER2" && listed '*' "$KDC_ADMIN"
 }
 check del_by_user
 
