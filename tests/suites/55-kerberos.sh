@@ -109,6 +109,13 @@ wnet_password() {
 check wnet_password
 desc="WNetAddConnection2W with DOMAIN\\user (NetBIOS domain: the default realm)"
 check expect 0 lab "$drv" wnet "$KDC_NAME" "$KDC_DOMAIN\\$KDC_ADMIN" "$KDC_ADMIN_PW"
+printf 'username = %s\npassword = %s\n' "$KDC_ADMIN@$KDC_REALM" "$KDC_ADMIN_PW" >"$KDC_LAB/admin.creds"
+printf 'username = %s\\%s\npassword = %s\n' "$KDC_DOMAIN" "$KDC_USER" "$KDC_USER_PW" >"$KDC_LAB/alice.creds"
+chmod 600 "$KDC_LAB/admin.creds" "$KDC_LAB/alice.creds"
+desc="the credentials file's password, no ticket cache: a ticket in memory, sessions listed"
+check expect 0 lab WTSNET_CREDENTIALS_FILE=$KDC_LAB/admin.creds "$drv" enum "$KDC_NAME"
+desc="the credentials file comes before the ticket cache (Windows' order): $KDC_USER's file over $KDC_ADMIN's ticket gives 5"
+check expect 5 lab WTSNET_CREDENTIALS_FILE=$KDC_LAB/alice.creds KRB5CCNAME=FILE:$cc/admin "$drv" enum "$KDC_NAME"
 desc="a client keytab (KRB5_CLIENT_KTNAME), no ticket cache: logs on as $KDC_USER, who may not list sessions (5)"
 check expect 5 lab KRB5_CLIENT_KTNAME=FILE:$KDC_LAB/dc/alice.keytab "$drv" enum "$KDC_NAME"
 desc="a plain user's ticket: NetSessionEnum is refused with 5 (ERROR_ACCESS_DENIED)"
