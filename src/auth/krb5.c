@@ -71,6 +71,8 @@ static int map_error(OM_uint32 major, OM_uint32 minor) {
     case KRB5_KDC_UNREACH:
     case KRB5_REALM_UNKNOWN:
     case KRB5_REALM_CANT_RESOLVE:
+    case KRB5_CONFIG_NODEFREALM: /* no krb5.conf, no realm: no logon server to ask */
+    case KRB5_CONFIG_CANTOPEN:
         return -E_NO_LOGON_SERVERS;
     case KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN:
         return -E_WRONG_TARGET;
