@@ -112,6 +112,11 @@ kdc_start() {
         tar -C "$KDC_LAB" -cf "$cache.tmp" dc && mv "$cache.tmp" "$cache"
     fi
     chmod 755 "$KDC_LAB/dc"
+    # Every SMB session encrypted, with AES-256-GCM only: each logon that
+    # works then also proves the 3.1.1 key derivation from the whole
+    # Kerberos session key (MS-SMB2 3.2.5.3.1), signing and sealing with it.
+    printf '\tserver smb encrypt = required\n\tserver smb3 encryption algorithms = aes-256-gcm\n' >"$KDC_LAB/encrypt.conf"
+    sed -i "/^\[global\]/r $KDC_LAB/encrypt.conf" "$KDC_LAB/dc/etc/smb.conf"
     kdc_run samba --foreground --no-process-group --debug-stdout -s "$KDC_LAB/dc/etc/smb.conf" \
         >"$KDC_LAB/samba.log" 2>&1 </dev/null &
     KDC_SAMBA=$!

@@ -85,6 +85,9 @@ check own_session
 
 desc="a Kerberos smbclient session of $KDC_USER2 from $KDC_RELAY_IP is listed (NetSessionEnum)"
 check carol_session "$KDC_RELAY_IP" "$KDC_LAB/carol1.log"
+desc="the DC encrypts every session with AES-256-GCM (so each logon here proves the key derivation from the Kerberos key)"
+encrypted() { kdc_run smbstatus -s "$conf" --json 2>/dev/null | grep -q '"encryption": {"cipher": "AES-256-GCM", "degree": "full"}'; }
+check encrypted
 desc="NetSessionDel by client \\\\$KDC_RELAY_IP ends it, and its smbclient was disconnected"
 del_by_client() {
     expect 0 as_admin "$drv" del "$KDC_NAME" "\\\\$KDC_RELAY_IP" - && wait_gone "$KDC_RELAY_IP" "$KDC_USER2" &&
