@@ -51,7 +51,11 @@ static const struct {
     {EBADMSG, RPC_S_PROTOCOL_ERROR},
     {EMSGSIZE, RPC_S_PROTOCOL_ERROR},
     {EIO, RPC_S_CALL_FAILED},
-    {ENOKEY, ERROR_LOGON_FAILURE},
+    {E_NOT_AUTHENTICATED, ERROR_NOT_AUTHENTICATED}, /* docs/credentials.md: 1244 rather than 1326 */
+    {E_TICKET_EXPIRED, ERROR_NOT_AUTHENTICATED},
+    {E_TIME_SKEW, ERROR_TIME_SKEW},
+    {E_NO_LOGON_SERVERS, ERROR_NO_LOGON_SERVERS},
+    {E_WRONG_TARGET, ERROR_WRONG_TARGET_NAME},
     {E_RPC_FAULT, RPC_S_CALL_FAILED},
 };
 
@@ -96,6 +100,7 @@ static const struct {
     {STATUS_ACCOUNT_EXPIRED, ERROR_ACCOUNT_EXPIRED},
     {STATUS_PASSWORD_MUST_CHANGE, ERROR_PASSWORD_MUST_CHANGE},
     {STATUS_ACCOUNT_LOCKED_OUT, ERROR_ACCOUNT_LOCKED_OUT},
+    {STATUS_NTLM_BLOCKED, ERROR_NTLM_BLOCKED}, /* the server refuses NTLM (MS-ERREF 2.3.1) */
 };
 
 DWORD win32_error_from_status(int negative_errno, uint32_t ntstatus) {
@@ -164,6 +169,11 @@ static const struct {
     {ERROR_ACCOUNT_EXPIRED, "The user's account has expired."},
     {ERROR_PASSWORD_MUST_CHANGE, "The user's password must be changed before signing in."},
     {ERROR_ACCOUNT_LOCKED_OUT, "The referenced account is currently locked out and may not be logged on to."},
+    {ERROR_NOT_AUTHENTICATED, "The operation being requested was not performed because the user has not been authenticated."},
+    {ERROR_NO_LOGON_SERVERS, "There are currently no logon servers available to service the logon request."},
+    {ERROR_WRONG_TARGET_NAME, "The target account name is incorrect."},
+    {ERROR_TIME_SKEW, "The time at the Primary Domain Controller is different than the time at the Backup Domain Controller or member server by too large an amount."},
+    {ERROR_NTLM_BLOCKED, "The authentication failed since NTLM was blocked."},
     {ERROR_INTERNAL_ERROR, "An internal error occurred."},
     {ERROR_TIMEOUT, "This operation returned because the timeout period expired."},
     {RPC_S_SERVER_UNAVAILABLE, "The RPC server is unavailable."},

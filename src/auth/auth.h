@@ -61,10 +61,30 @@ struct auth_mech_ops {
 };
 
 extern const struct auth_mech_ops auth_mech_ntlmssp;
+/* Kerberos through MIT GSSAPI (auth/krb5.c); the target is cifs@target_host. */
+extern const struct auth_mech_ops auth_mech_krb5;
+/* The same in DCE style with per-message protection, for DCE/RPC binds at
+ * packet integrity (MIC) or privacy (wrap): the level fixes the signature
+ * size the server expects, so it is chosen with the mechanism. */
+extern const struct auth_mech_ops auth_mech_krb5_dce_sign;
+extern const struct auth_mech_ops auth_mech_krb5_dce_seal;
+/* Which mechanisms SPNEGO offers to server (WTSNET_AUTH; docs/credentials.md):
+ * Kerberos (k, the variant for the use) then NTLMSSP, or one of them.
+ * -EDESTADDRREQ: Kerberos required and server is an address;
+ * -EOPNOTSUPP: a word WTSNET_AUTH does not know. */
+int auth_negotiate_mechs(const char *server, const struct auth_mech_ops *k, const struct auth_mech_ops **ret,
+                         size_t *ret_n);
+/* True when host is an address (or empty): no service principal, so no Kerberos. */
+bool auth_krb5_target_is_address(const char *host);
 
 struct auth_ctx;
 
-/* A SPNEGO initiator over the given mechanisms (most preferred first). */
+/* A SPNEGO initiator over the given mechanisms (most preferred first). It
+ * starts the first that can (its first token is made here): a mechanism
+ * that cannot apply — no credentials, no KDC, no principal for the server —
+ * gives way to the next, as Windows' Negotiate falls back; a definite
+ * failure (wrong password, clock skew) is the answer. The server may also
+ * choose a later mechanism of the list (MS-SPNG 3.3.5.1). */
 int auth_spnego_new(const struct auth_mech_ops *const *mechs, size_t n_mechs, const struct auth_identity *id,
                     const char *target_host, struct auth_ctx **ret);
 /* Feeds the server's token (NULL/0 for the first call) and produces ours.
@@ -74,6 +94,8 @@ int auth_spnego_step(struct auth_ctx *a, const uint8_t *in, size_t in_len, struc
 /* Checks the server's last token (accept-completed). */
 int auth_spnego_finish(struct auth_ctx *a, const uint8_t *in, size_t in_len);
 int auth_spnego_session_key(struct auth_ctx *a, const uint8_t **ret_key, size_t *ret_len);
+/* The mechanism in use (after auth_spnego_new). */
+const struct auth_mech_ops *auth_spnego_mech(const struct auth_ctx *a);
 void auth_spnego_free(struct auth_ctx *a);
 /* The negotiated mechanism's per-message protection (auth_mech_ops above),
  * forwarded: -EOPNOTSUPP when it has none, -ENOKEY before completion. */
@@ -86,6 +108,9 @@ int auth_spnego_unprotect(struct auth_ctx *a, bool sealed, struct auth_iov *iov,
  * responseToken (NULL when absent), pointing into in. */
 int spnego_parse_resp(const uint8_t *in, size_t len, int *ret_state, const uint8_t **ret_token,
                       size_t *ret_token_len);
+/* The same, with supportedMech's OID contents (NULL when absent). */
+int spnego_parse_resp_mech(const uint8_t *in, size_t len, int *ret_state, const uint8_t **ret_token,
+                           size_t *ret_token_len, const uint8_t **ret_mech, size_t *ret_mech_len);
 
 /* DER helpers shared by SPNEGO and its fuzz target. */
 int der_get_tlv(struct cursor *c, uint8_t tag, struct cursor *ret_value);

@@ -2,26 +2,44 @@
  * SPNEGO initiator (RFC 4178) as SMB2 uses it (MS-SPNG): NegTokenInit with
  * our mechanisms and the first token of the preferred one, then
  * NegTokenResp both ways. The mechListMIC is sent when the mechanism can
- * sign; the server's is not checked: we offer one mechanism, so there is
- * no list a man in the middle could downgrade.
+ * sign. The server's is not checked: with Kerberos first and NTLMSSP second
+ * a man in the middle who made the server's answer choose NTLMSSP would go
+ * unseen here; on SMB 3.1.1 the signed final SESSION_SETUP over the
+ * pre-auth hash of every leg catches that (smb2/session_setup.c), on older
+ * dialects it does not (docs/credentials.md).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "auth/auth.h"
+#include "common/settings.h"
 
 static const uint8_t spnego_oid[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x02}; /* 1.3.6.1.5.5.2 */
 
+#define MAX_MECHS 4
+
 struct auth_ctx {
-    const struct auth_mech_ops *const *mechs;
+    const struct auth_mech_ops *mechs[MAX_MECHS]; /* ours: the caller's array may be gone */
     size_t n_mechs;
     const struct auth_mech_ops *mech; /* the one in use */
     void *state;
+    size_t mech_index;
     struct buf mech_types; /* DER MechTypeList as sent, for the mechListMIC */
+    struct buf first;      /* the chosen mechanism's first token */
     int round;
     bool mech_done;
+    bool switched; /* the server chose a later mechanism than our first */
+    const struct auth_identity *id; /* the caller's, for a mechanism started later */
+    const char *target_host;
 };
+
+/* Errors after which the next mechanism is tried: this one cannot apply
+ * here (common/errors.h), as opposed to a definite refusal. */
+static bool gives_way(int r) {
+    return r == -ENOKEY || r == -EKEYEXPIRED || r == -EDESTADDRREQ || r == -ENOLINK;
+}
 
 int auth_identity_copy(const struct auth_identity *src, struct auth_identity *dst) {
     struct auth_identity d = {0};
@@ -126,26 +144,78 @@ int auth_spnego_new(const struct auth_mech_ops *const *mechs, size_t n_mechs, co
     struct auth_ctx *a;
     int r;
 
-    if (n_mechs == 0)
+    if (n_mechs == 0 || n_mechs > MAX_MECHS)
         return -EINVAL;
     a = calloc(1, sizeof(*a));
     if (!a)
         return -ENOMEM;
-    a->mechs = mechs;
+    memcpy(a->mechs, mechs, n_mechs * sizeof(*mechs));
     a->n_mechs = n_mechs;
-    a->mech = mechs[0];
-    /* MechTypeList ::= SEQUENCE OF OID */
+    r = -EINVAL;
     for (size_t i = 0; i < n_mechs; i++) {
+        a->mech = mechs[i];
+        a->mech_index = i;
+        buf_free(&a->first);
+        if ((r = a->mech->start(id, target_host, &a->state)) >= 0) {
+            r = a->mech->step(a->state, NULL, 0, &a->first);
+            if (r >= 0)
+                break;
+            a->mech->free(a->state);
+        }
+        a->state = NULL;
+        if (!gives_way(r) || i + 1 == n_mechs) {
+            auth_spnego_free(a);
+            return r;
+        }
+    }
+    a->mech_done = r == 0;
+    /* MechTypeList ::= SEQUENCE OF OID: those we can still use. */
+    for (size_t i = a->mech_index; i < n_mechs; i++) {
         der_put_header(&a->mech_types, 0x06, mechs[i]->oid_len);
         buf_put_bytes(&a->mech_types, mechs[i]->oid, mechs[i]->oid_len);
     }
     der_wrap(&a->mech_types, 0, 0x30);
-    if ((r = buf_error(&a->mech_types)) < 0 || (r = a->mech->start(id, target_host, &a->state)) < 0) {
+    if ((r = buf_error(&a->mech_types)) < 0 || (r = buf_error(&a->first)) < 0) {
         auth_spnego_free(a);
         return r;
     }
+    a->id = id;
+    a->target_host = target_host;
     *ret = a;
     return 0;
+}
+
+int auth_negotiate_mechs(const char *server, const struct auth_mech_ops *k, const struct auth_mech_ops **ret,
+                         size_t *ret_n) {
+    const char *mode = setting_text(SETTING_AUTH);
+
+    if (!mode || !*mode || strcasecmp(mode, "auto") == 0) {
+        /* Kerberos only for a DNS name (a dotted name): an address has no
+         * service principal, and for a single label no realm is looked up,
+         * so no KDC lookup leaves for it. */
+        if (auth_krb5_target_is_address(server) || !strchr(server, '.')) {
+            ret[0] = &auth_mech_ntlmssp;
+            *ret_n = 1;
+        } else {
+            ret[0] = k;
+            ret[1] = &auth_mech_ntlmssp;
+            *ret_n = 2;
+        }
+    } else if (strcasecmp(mode, "kerberos") == 0) {
+        if (auth_krb5_target_is_address(server))
+            return -EDESTADDRREQ;
+        ret[0] = k;
+        *ret_n = 1;
+    } else if (strcasecmp(mode, "ntlm") == 0) {
+        ret[0] = &auth_mech_ntlmssp;
+        *ret_n = 1;
+    } else
+        return -EOPNOTSUPP;
+    return 0;
+}
+
+const struct auth_mech_ops *auth_spnego_mech(const struct auth_ctx *a) {
+    return a->mech;
 }
 
 /* NegTokenResp ::= [1] SEQUENCE { negState [0], supportedMech [1], responseToken [2], mechListMIC [3] } */
@@ -153,6 +223,8 @@ struct neg_token_resp {
     int neg_state; /* -1 when absent */
     struct cursor token;
     bool has_token;
+    struct cursor mech; /* supportedMech's OID contents */
+    bool has_mech;
 };
 
 static int parse_neg_token_resp(const uint8_t *in, size_t len, struct neg_token_resp *ret) {
@@ -171,9 +243,10 @@ static int parse_neg_token_resp(const uint8_t *in, size_t len, struct neg_token_
         t.neg_state = st;
     }
     if (der_get_tlv(&seq, 0xa1, &f) >= 0) {
-        /* supportedMech: must be ours (we offer one at a time). */
-        if ((r = der_get_tlv(&f, 0x06, &v)) < 0)
+        /* supportedMech: the server's choice from our list (checked by the caller). */
+        if ((r = der_get_tlv(&f, 0x06, &t.mech)) < 0)
             return r;
+        t.has_mech = true;
     }
     if (der_get_tlv(&seq, 0xa2, &f) >= 0) {
         if ((r = der_get_tlv(&f, 0x04, &t.token)) < 0)
@@ -185,8 +258,8 @@ static int parse_neg_token_resp(const uint8_t *in, size_t len, struct neg_token_
     return 0;
 }
 
-int spnego_parse_resp(const uint8_t *in, size_t len, int *ret_state, const uint8_t **ret_token,
-                      size_t *ret_token_len) {
+int spnego_parse_resp_mech(const uint8_t *in, size_t len, int *ret_state, const uint8_t **ret_token,
+                           size_t *ret_token_len, const uint8_t **ret_mech, size_t *ret_mech_len) {
     struct neg_token_resp t;
     int r = parse_neg_token_resp(in, len, &t);
 
@@ -195,7 +268,49 @@ int spnego_parse_resp(const uint8_t *in, size_t len, int *ret_state, const uint8
     *ret_state = t.neg_state;
     *ret_token = t.has_token ? t.token.base : NULL;
     *ret_token_len = t.has_token ? t.token.len : 0;
+    *ret_mech = t.has_mech ? t.mech.base : NULL;
+    *ret_mech_len = t.has_mech ? t.mech.len : 0;
     return 0;
+}
+
+int spnego_parse_resp(const uint8_t *in, size_t len, int *ret_state, const uint8_t **ret_token,
+                      size_t *ret_token_len) {
+    const uint8_t *m;
+    size_t ml;
+
+    return spnego_parse_resp_mech(in, len, ret_state, ret_token, ret_token_len, &m, &ml);
+}
+
+static bool is_mech(const struct auth_mech_ops *m, const struct cursor *oid) {
+    return oid->len == m->oid_len && memcmp(oid->base, m->oid, m->oid_len) == 0;
+}
+
+/* MS-SPNG 3.3.5.1 / RFC 4178 5: the server declined our optimistic token
+ * and named another mechanism of our list; start that one afresh. Only in
+ * its first answer, and only one later in our list. */
+static int switch_mech(struct auth_ctx *a, const struct neg_token_resp *t, struct buf *tok) {
+    int r;
+
+    if (a->round != 1 || a->switched || t->has_token)
+        return -EPROTO;
+    for (size_t i = a->mech_index + 1; i < a->n_mechs; i++) {
+        if (!is_mech(a->mechs[i], &t->mech))
+            continue;
+        a->mech->free(a->state);
+        a->state = NULL;
+        a->mech = a->mechs[i];
+        a->mech_index = i;
+        a->switched = true;
+        if ((r = a->mech->start(a->id, a->target_host, &a->state)) < 0) {
+            a->state = NULL;
+            return r;
+        }
+        r = a->mech->step(a->state, NULL, 0, tok);
+        if (r >= 0)
+            a->mech_done = r == 0;
+        return r < 0 ? r : 0;
+    }
+    return -EPROTO; /* a mechanism we did not offer */
 }
 
 int auth_spnego_step(struct auth_ctx *a, const uint8_t *in, size_t in_len, struct buf *out) {
@@ -205,11 +320,9 @@ int auth_spnego_step(struct auth_ctx *a, const uint8_t *in, size_t in_len, struc
 
     buf_init(&tok);
     if (a->round == 0) {
-        /* The server's NegTokenInit2 hints (from NEGOTIATE) are not needed: we lead. */
-        r = a->mech->step(a->state, NULL, 0, &tok);
-        if (r < 0)
-            goto out;
-        a->mech_done = r == 0;
+        /* The server's NegTokenInit2 hints (from NEGOTIATE) are not needed: we
+         * lead, with the token auth_spnego_new() made. */
+        buf_put_bytes(&tok, a->first.data, a->first.len);
         /* InitialContextToken ::= [APPLICATION 0] { thisMech OID, NegTokenInit [0] SEQUENCE {
          *     mechTypes [0], mechToken [2] } } */
         der_put_header(out, 0x06, sizeof(spnego_oid));
@@ -240,14 +353,19 @@ int auth_spnego_step(struct auth_ctx *a, const uint8_t *in, size_t in_len, struc
             r = -EKEYREJECTED; /* reject */
             goto out;
         }
-        if (a->mech_done || !t.has_token) {
-            r = -EPROTO;
-            goto out;
+        if (t.has_mech && !is_mech(a->mech, &t.mech)) {
+            if ((r = switch_mech(a, &t, &tok)) < 0)
+                goto out;
+        } else {
+            if (a->mech_done || !t.has_token) {
+                r = -EPROTO;
+                goto out;
+            }
+            r = a->mech->step(a->state, t.token.base, t.token.len, &tok);
+            if (r < 0)
+                goto out;
+            a->mech_done = r == 0;
         }
-        r = a->mech->step(a->state, t.token.base, t.token.len, &tok);
-        if (r < 0)
-            goto out;
-        a->mech_done = r == 0;
         {
             size_t seq = out->len, f = out->len;
 
@@ -282,16 +400,32 @@ int auth_spnego_finish(struct auth_ctx *a, const uint8_t *in, size_t in_len) {
     struct neg_token_resp t;
     int r;
 
-    if (!a->mech_done)
-        return -EPROTO;
     if (in_len == 0)
-        return 0; /* some servers end without a token */
+        return a->mech_done ? 0 : -EPROTO; /* some servers end without a token */
     if ((r = parse_neg_token_resp(in, in_len, &t)) < 0)
         return r;
     if (t.neg_state == 2)
         return -EKEYREJECTED;
     if (t.neg_state != -1 && t.neg_state != 0)
         return -EPROTO;
+    if (t.has_mech && !is_mech(a->mech, &t.mech))
+        return -EPROTO;
+    if (!a->mech_done) {
+        /* Kerberos with mutual authentication: the AP-REP rides on the
+         * server's final answer and completes our side (no token back). */
+        struct buf tok;
+
+        if (!t.has_token)
+            return -EPROTO;
+        buf_init(&tok);
+        r = a->mech->step(a->state, t.token.base, t.token.len, &tok);
+        if (r > 0 || (r == 0 && tok.len != 0))
+            r = -EPROTO;
+        buf_free(&tok);
+        if (r < 0)
+            return r;
+        a->mech_done = true;
+    }
     return 0;
 }
 
@@ -305,6 +439,7 @@ void auth_spnego_free(struct auth_ctx *a) {
     if (a->mech && a->state)
         a->mech->free(a->state);
     buf_free(&a->mech_types);
+    buf_free(&a->first);
     free(a);
 }
 

@@ -30,6 +30,15 @@
  *   -EBADE        the negotiation was tampered with: validate-negotiate, the
  *                 signed final SESSION_SETUP or 3.1.1 pre-auth integrity caught
  *                 a downgrade (docs/netapi.md)      → ERROR_ACCESS_DENIED
+ * Kerberos (src/auth/krb5.c) adds, as Windows' Kerberos package reports them:
+ *   -ETIME        clock skew too great (KRB_AP_ERR_SKEW) → ERROR_TIME_SKEW
+ *   -ENOLINK      no KDC of the realm answers           → ERROR_NO_LOGON_SERVERS
+ *   -ENOKEY       no credentials: no ticket, no password, no keytab
+ *                                                     → ERROR_NOT_AUTHENTICATED
+ *   -EKEYEXPIRED  the ticket has expired and nothing can renew it
+ *                                                     → ERROR_NOT_AUTHENTICATED
+ *   -EDESTADDRREQ no service principal for the server: unknown to the KDC,
+ *                 or a server named by address       → ERROR_WRONG_TARGET_NAME
  *   -EREMOTEIO    an RPC fault or refused bind: its status travels beside the
  *                 error and win32_error_from_rpc_fault() maps it
  */
@@ -41,5 +50,10 @@
 #define E_LOGON_FAILURE EKEYREJECTED
 #define E_RPC_FAULT EREMOTEIO
 #define E_TAMPERED EBADE
+#define E_TIME_SKEW ETIME
+#define E_NO_LOGON_SERVERS ENOLINK
+#define E_NOT_AUTHENTICATED ENOKEY
+#define E_TICKET_EXPIRED EKEYEXPIRED
+#define E_WRONG_TARGET EDESTADDRREQ
 
 #endif

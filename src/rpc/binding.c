@@ -386,10 +386,22 @@ int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
         rpc_client_close(&s->srvsvc);
     if (!s->srvsvc.bound) {
         struct rpc_auth_opts o = {.type = type, .level = level, .id = &s->id, .target_host = s->addr.host};
+        const struct auth_mech_ops *mechs[2];
 
-        /* An anonymous session has no key to sign or seal with. */
-        if (type != RPC_C_AUTHN_NONE && auth_identity_is_anonymous(&s->id))
+        /* An anonymous session has no key to sign or seal with (one with the
+         * caller's Kerberos ticket is not anonymous: smb2_conn_is_anonymous). */
+        if (type != RPC_C_AUTHN_NONE && smb2_conn_is_anonymous(s->conn))
             return -EACCES;
+        /* SPNEGO offers Kerberos as for the SMB logon (WTSNET_AUTH), in DCE
+         * style and for this level (issue 12). */
+        if (type == RPC_C_AUTHN_GSS_NEGOTIATE) {
+            if ((r = auth_negotiate_mechs(s->addr.unc,
+                                          level == RPC_C_AUTHN_LEVEL_PKT_PRIVACY ? &auth_mech_krb5_dce_seal
+                                                                                 : &auth_mech_krb5_dce_sign,
+                                          mechs, &o.n_mechs)) < 0)
+                return r;
+            o.mechs = mechs;
+        }
         if ((r = rpc_bind_np_auth(&s->srvsvc, s->conn, &s->ipc_tid, "srvsvc", &srvsvc_syntax, &o)) < 0) {
             if (s->srvsvc.pipe.open)
                 np_close(&s->srvsvc.pipe);

@@ -50,6 +50,10 @@ unsigned smb2_conn_round_trips(const struct smb2_conn *c) {
     return c->round_trips;
 }
 
+bool smb2_conn_is_anonymous(const struct smb2_conn *c) {
+    return c->anonymous;
+}
+
 bool smb2_conn_is_broken(const struct smb2_conn *c) {
     return c->broken;
 }

@@ -8,8 +8,6 @@
 
 #include "smb2/conn.h"
 
-static const struct auth_mech_ops *const mechs[] = {&auth_mech_ntlmssp};
-
 static void encode(struct smb2_conn *c, struct smb2_req *q, const struct buf *token) {
     struct buf *b = &q->body;
 
@@ -53,15 +51,24 @@ int smb2_session_setup(struct smb2_conn *c, const struct auth_identity *id) {
     uint16_t flags = 0;
     int r;
 
+    const struct auth_mech_ops *mechs[2];
+    size_t n_mechs;
+
     buf_init(&tok);
-    c->anonymous = auth_identity_is_anonymous(id);
-    if ((r = auth_spnego_new(mechs, 1, id, c->server, &a)) < 0)
+    /* WTSNET_AUTH: Kerberos then NTLMv2 as Windows' Negotiate, or one of them. */
+    if ((r = auth_negotiate_mechs(c->server, &auth_mech_krb5, mechs, &n_mechs)) < 0 ||
+        (r = auth_spnego_new(mechs, n_mechs, id, c->server, &a)) < 0)
         return r;
+    /* Nobody named but Kerberos found the caller's own ticket: not a null session. */
+    c->anonymous = auth_identity_is_anonymous(id) && auth_spnego_mech(a) != &auth_mech_krb5;
     for (int round = 0;; round++) {
         struct smb2_req q;
 
         if (round == 4) {
-            r = -EPROTO; /* NTLMSSP needs two; anything longer is not a conversation we know */
+            /* NTLMSSP needs two, Kerberos one (its AP-REP rides on the final
+             * answer), three when the server declines Kerberos for NTLMSSP;
+             * anything longer is not a conversation we know. */
+            r = -EPROTO;
             goto out;
         }
         buf_free(&tok);

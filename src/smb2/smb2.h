@@ -128,6 +128,8 @@ void smb2_conn_free(struct smb2_conn *c);
 int smb2_conn_timeout_ms(const struct smb2_conn *c); /* every wait's bound (WTSNET_TIMEOUT) */
 unsigned smb2_conn_round_trips(const struct smb2_conn *c); /* request batches that waited for an answer */
 bool smb2_conn_is_broken(const struct smb2_conn *c);
+/* A null session (no key): nobody named and no Kerberos ticket of the caller's. */
+bool smb2_conn_is_anonymous(const struct smb2_conn *c);
 /* Nothing more may be sent on it: only smb2_conn_free() is left. */
 void smb2_conn_mark_broken(struct smb2_conn *c);
 /* Not broken, and the server has not closed it while it sat idle. */
