@@ -215,6 +215,15 @@ static int audit_pid_session(struct session_provider *p, pid_t pid, uint32_t *re
     return 0;
 }
 
+static int audit_processes(struct session_provider *p, uint32_t session, struct session_process_list *ret) {
+    return session_processes_local(p, to_audit(p)->proc_fd, session, ret);
+}
+
+static int audit_terminate_process(struct session_provider *p, pid_t pid) {
+    (void) p;
+    return session_terminate_local(pid);
+}
+
 const struct session_provider_ops audit_provider_ops = {
     .name = "audit",
     .open = audit_open,
@@ -224,4 +233,7 @@ const struct session_provider_ops audit_provider_ops = {
     .current = audit_current,
     .logoff = audit_logoff,
     .pid_session = audit_pid_session,
+    .processes = audit_processes,
+    .terminate_process = audit_terminate_process,
+    /* No console_session: the kernel's audit sessions know no seats. */
 };

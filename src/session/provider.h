@@ -110,7 +110,44 @@ struct session_client_display {
     uint32_t width, height, bpp;
 };
 
+/* One process, as the provider knows it (docs/api.md, "Processes"). */
+struct session_process {
+    pid_t pid;
+    uint32_t session;   /* SESSION_ID_SERVICES when it is in none */
+    char name[64];      /* this host: comm; remote: argv[0]'s last component */
+    uid_t uid;          /* effective uid */
+    bool has_uid;
+    bool has_stats;     /* the counters below were read */
+    uint32_t threads;
+    uint32_t handles;   /* open descriptors, when /proc/PID/fd may be read; else 0 */
+    uint64_t vm_bytes, vm_peak_bytes;   /* virtual size: PagefileUsage, PeakPagefileUsage */
+    uint64_t rss_bytes, rss_peak_bytes; /* resident: WorkingSetSize, PeakWorkingSetSize */
+    uint64_t user_100ns, kernel_100ns;  /* CPU time */
+};
+
+struct session_process_list {
+    struct session_process *items;
+    size_t count;
+};
+
+/* Any session, in the processes op (WTS_ANY_SESSION's value). */
+#define SESSION_ID_ANY 0xFFFFFFFEu
+
+void session_process_list_free(struct session_process_list *l);
+/* Appends one process (a copy); -ENOMEM. */
+int session_process_list_add(struct session_process_list *l, const struct session_process *pr);
+
 struct session_provider;
+
+/* The processes op over this host's /proc: every process whose session (the
+ * provider's pid_session op) is session, or any (SESSION_ID_ANY). A process
+ * that ends while it is read is left out. (session_process.c) */
+int session_processes_local(struct session_provider *p, int proc_fd, uint32_t session,
+                            struct session_process_list *ret);
+/* The terminate_process op on this host: SIGKILL through a pidfd, so that a
+ * reused pid is never hit. The kernel's rule decides (the caller's own
+ * processes, or CAP_KILL): -EPERM and nothing happens. -ESRCH: no such process. */
+int session_terminate_local(pid_t pid);
 
 struct session_provider_ops {
     const char *name;
@@ -135,6 +172,15 @@ struct session_provider_ops {
     /* Optional (NULL: -EOPNOTSUPP). The session a process of this host is in
      * (-ESRCH: none); how a decorator tells which session owns a process. */
     int (*pid_session)(struct session_provider *p, pid_t pid, uint32_t *ret);
+    /* Optional (NULL: -EOPNOTSUPP). The processes of one session, or of any
+     * (SESSION_ID_ANY), in a new list. -ESRCH: no such session. */
+    int (*processes)(struct session_provider *p, uint32_t session, struct session_process_list *ret);
+    /* Optional (NULL: -EOPNOTSUPP). Ends a process; -ESRCH when there is
+     * none, -EPERM when the caller may not (nothing is signalled). */
+    int (*terminate_process)(struct session_provider *p, pid_t pid);
+    /* Optional (NULL: -EOPNOTSUPP). The session in the foreground of the
+     * console (seat0); -ESRCH when there is none. */
+    int (*console_session)(struct session_provider *p, uint32_t *ret);
 };
 
 struct session_provider {
