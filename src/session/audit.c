@@ -235,5 +235,6 @@ const struct session_provider_ops audit_provider_ops = {
     .pid_session = audit_pid_session,
     .processes = audit_processes,
     .terminate_process = audit_terminate_process,
+    .idle_time = session_idle_local,
     /* No console_session: the kernel's audit sessions know no seats. */
 };

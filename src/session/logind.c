@@ -390,5 +390,6 @@ const struct session_provider_ops logind_provider_ops = {
     .pid_session = logind_pid_session,
     .processes = logind_processes,
     .terminate_process = logind_terminate_process,
+    .idle_time = session_idle_local,
     .console_session = logind_console_session,
 };

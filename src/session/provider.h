@@ -148,6 +148,14 @@ int session_processes_local(struct session_provider *p, int proc_fd, uint32_t se
  * reused pid is never hit. The kernel's rule decides (the caller's own
  * processes, or CAP_KILL): -EPERM and nothing happens. -ESRCH: no such process. */
 int session_terminate_local(pid_t pid);
+/* How long a session of this host has been idle, in µs at now_usec: its
+ * terminal's access time (as who(1) reads it) when it has a terminal, else
+ * session_idle_from_hint. The idle_time op of logind and audit. */
+int session_idle_local(struct session_provider *p, const struct session_record *r, uint64_t now_usec,
+                       uint64_t *ret);
+/* From the record's idle hint (logind's IdleHint/IdleSinceHint): 0 when not
+ * idle; -EOPNOTSUPP when the record has no times. */
+int session_idle_from_hint(const struct session_record *r, uint64_t now_usec, uint64_t *ret);
 
 struct session_provider_ops {
     const char *name;
@@ -181,6 +189,9 @@ struct session_provider_ops {
     /* Optional (NULL: -EOPNOTSUPP). The session in the foreground of the
      * console (seat0); -ESRCH when there is none. */
     int (*console_session)(struct session_provider *p, uint32_t *ret);
+    /* Optional (NULL: session_idle_from_hint). How long the session (read
+     * with times) has been idle at now_usec, in µs. */
+    int (*idle_time)(struct session_provider *p, const struct session_record *r, uint64_t now_usec, uint64_t *ret);
 };
 
 struct session_provider {

@@ -4,12 +4,15 @@
  * pid_session op, so a process is in the same session here as in every
  * other answer of that provider. Input from /proc is hostile (a process
  * names itself): it goes through proc_parse_stat and proc_parse_status_peaks.
+ * Also the idle time of a session of this host (its terminal's access time).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -132,4 +135,55 @@ int session_terminate_local(pid_t pid) {
         r = -errno;
     close(fd);
     return r;
+}
+
+/* A terminal line as a session names it ("pts/3", "tty1"): letters, digits
+ * and at most one '/' between names, so "/dev/" + line is a device, never
+ * a path elsewhere. */
+static bool tty_line_ok(const char *line) {
+    size_t n = strlen(line), slashes = 0;
+
+    if (n == 0 || n > 32 || line[0] == '/' || line[n - 1] == '/')
+        return false;
+    for (const char *c = line; *c; c++) {
+        if (*c == '/') {
+            if (++slashes > 1)
+                return false;
+        } else if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+            return false;
+    }
+    return true;
+}
+
+int session_idle_local(struct session_provider *p, const struct session_record *r, uint64_t now_usec,
+                       uint64_t *ret) {
+    char path[48];
+    struct stat st;
+    uint64_t atime;
+
+    (void) p;
+    /* A terminal's last input is its access time, as who(1), w(1) and
+     * Windows' quser read it. */
+    if (r->tty[0] && tty_line_ok(r->tty)) {
+        snprintf(path, sizeof(path), "/dev/%s", r->tty);
+        if (stat(path, &st) == 0 && S_ISCHR(st.st_mode)) {
+            atime = (uint64_t) st.st_atim.tv_sec * 1000000u + (uint64_t) st.st_atim.tv_nsec / 1000u;
+            *ret = now_usec > atime ? now_usec - atime : 0;
+            return 0;
+        }
+    }
+    return session_idle_from_hint(r, now_usec, ret);
+}
+
+int session_idle_from_hint(const struct session_record *r, uint64_t now_usec, uint64_t *ret) {
+    if (!r->has_times)
+        return -EOPNOTSUPP;
+    if (!r->idle) {
+        *ret = 0;
+        return 0;
+    }
+    if (!r->idle_since_usec)
+        return -EOPNOTSUPP;
+    *ret = now_usec > r->idle_since_usec ? now_usec - r->idle_since_usec : 0;
+    return 0;
 }

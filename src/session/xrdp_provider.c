@@ -176,6 +176,14 @@ static int xrdp_console_session(struct session_provider *p, uint32_t *ret) {
     return inner->ops->console_session ? inner->ops->console_session(inner, ret) : -EOPNOTSUPP;
 }
 
+static int xrdp_idle_time(struct session_provider *p, const struct session_record *r, uint64_t now_usec,
+                          uint64_t *ret) {
+    struct session_provider *inner = inner_of(p);
+
+    return inner->ops->idle_time ? inner->ops->idle_time(inner, r, now_usec, ret)
+                                 : session_idle_from_hint(r, now_usec, ret);
+}
+
 static const struct session_provider_ops xrdp_provider_ops = {
     .name = "xrdp",
     .open = xrdp_open,
@@ -191,4 +199,5 @@ static const struct session_provider_ops xrdp_provider_ops = {
     .processes = xrdp_processes,
     .terminate_process = xrdp_terminate_process,
     .console_session = xrdp_console_session,
+    .idle_time = xrdp_idle_time,
 };
