@@ -18,6 +18,7 @@
 #include "errors.h"
 #include "hosts.h"
 #include "verb_net.h"
+#include "verb_procs.h"
 #include "verb_sessions.h"
 
 /*
@@ -43,6 +44,9 @@ static const struct verb verbs[] = {
      verb_logoff, NULL},
     {"disconnect", "ID|cN|current", "detach an RDP session's client; the session stays (--no-wait: do not wait)",
      check_disconnect, verb_disconnect, NULL},
+    {"ps", "[ID|cN|current]", "the processes of every session, or of one (like query process)", check_ps, verb_ps,
+     NULL},
+    {"kill", "PID", "end a process (like taskkill /PID)", check_kill, verb_kill, NULL},
     {"help", "", "this text", NULL, verb_help, NULL},
     {"net session", "[\\\\CLIENT] [/delete]", "list or end the SMB sessions of a server (net session --help)", NULL,
      NULL, verb_net_session},
