@@ -444,6 +444,52 @@ BOOL WINAPI WTSTerminateProcess(HANDLE hServer, DWORD ProcessId, DWORD ExitCode)
 /* No user tokens on Linux: NULL phToken → ERROR_INVALID_PARAMETER, else ERROR_NOT_SUPPORTED. */
 BOOL WINAPI WTSQueryUserToken(ULONG SessionId, PHANDLE phToken);
 
+/* Message box styles and answers (winuser.h), for WTSSendMessage. */
+#ifndef MB_OK
+#define MB_OK 0x00000000L
+#define MB_OKCANCEL 0x00000001L
+#define MB_ABORTRETRYIGNORE 0x00000002L
+#define MB_YESNOCANCEL 0x00000003L
+#define MB_YESNO 0x00000004L
+#define MB_RETRYCANCEL 0x00000005L
+#define MB_CANCELTRYCONTINUE 0x00000006L
+#define MB_ICONHAND 0x00000010L
+#define MB_ICONQUESTION 0x00000020L
+#define MB_ICONEXCLAMATION 0x00000030L
+#define MB_ICONASTERISK 0x00000040L
+#define MB_ICONERROR MB_ICONHAND
+#define MB_ICONWARNING MB_ICONEXCLAMATION
+#define MB_ICONINFORMATION MB_ICONASTERISK
+#endif
+#ifndef IDOK
+#define IDOK 1
+#define IDCANCEL 2
+#define IDABORT 3
+#define IDRETRY 4
+#define IDIGNORE 5
+#define IDYES 6
+#define IDNO 7
+#define IDTRYAGAIN 10
+#define IDCONTINUE 11
+#endif
+#ifndef IDTIMEOUT
+#define IDTIMEOUT 32000
+#define IDASYNC 32001
+#endif
+
+/*
+ * A message to a session's user (docs/api.md, "WTSSendMessage"): on this
+ * host, on every terminal the session holds, as write(1) does (`mesg n` is
+ * honoured unless the caller is root). TitleLength and MessageLength are in
+ * bytes. *pResponse: IDASYNC when bWait is FALSE; with bWait, IDTIMEOUT when
+ * no answer can come or came within Timeout seconds. Nothing to show it on:
+ * ERROR_NOT_SUPPORTED; every terminal refused it: ERROR_ACCESS_DENIED.
+ */
+BOOL WINAPI WTSSendMessageW(HANDLE hServer, DWORD SessionId, LPWSTR pTitle, DWORD TitleLength, LPWSTR pMessage,
+                            DWORD MessageLength, DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait);
+BOOL WINAPI WTSSendMessageA(HANDLE hServer, DWORD SessionId, LPSTR pTitle, DWORD TitleLength, LPSTR pMessage,
+                            DWORD MessageLength, DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait);
+
 void WINAPI WTSFreeMemory(PVOID pMemory);
 BOOL WINAPI WTSFreeMemoryExW(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG NumberOfEntries);
 BOOL WINAPI WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG NumberOfEntries);
@@ -473,6 +519,7 @@ BOOL WINAPI WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG N
 #define PWTS_PROCESS_INFO_EX PWTS_PROCESS_INFO_EXW
 #define WTSEnumerateProcesses WTSEnumerateProcessesW
 #define WTSEnumerateProcessesEx WTSEnumerateProcessesExW
+#define WTSSendMessage WTSSendMessageW
 #else
 #define WTS_SESSION_INFO WTS_SESSION_INFOA
 #define PWTS_SESSION_INFO PWTS_SESSION_INFOA
@@ -498,6 +545,7 @@ BOOL WINAPI WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG N
 #define PWTS_PROCESS_INFO_EX PWTS_PROCESS_INFO_EXA
 #define WTSEnumerateProcesses WTSEnumerateProcessesA
 #define WTSEnumerateProcessesEx WTSEnumerateProcessesExA
+#define WTSSendMessage WTSSendMessageA
 #endif
 
 #ifdef __cplusplus

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "errors.h"
 #include "output.h"
@@ -205,4 +206,125 @@ int verb_kill(HANDLE server, int argc, char **argv, const struct options *o, str
         fprintf(c->out, "Process %" PRIu32 " ended.\n", pid);
     }
     return EXIT_SUCCESS;
+}
+
+int check_msg(int argc, char **argv) {
+    DWORD id;
+
+    if (argc != 3 || (strcmp(argv[1], "all") != 0 && parse_session(argv[1], &id) < 0)) {
+        fprintf(stderr, "%s: msg takes a session id (a number, logind's cN, 'current' or 'all') and the text\n",
+                program);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static const char *response_name(DWORD r) {
+    switch (r) {
+    case IDOK:
+        return "ok";
+    case IDCANCEL:
+        return "cancel";
+    case IDABORT:
+        return "abort";
+    case IDRETRY:
+        return "retry";
+    case IDIGNORE:
+        return "ignore";
+    case IDYES:
+        return "yes";
+    case IDNO:
+        return "no";
+    case IDTIMEOUT:
+        return "timeout";
+    case IDASYNC:
+        return "async";
+    default:
+        return "other";
+    }
+}
+
+/* One session: the call, and its line or row. */
+static bool msg_one(HANDLE server, DWORD id, const char *shown_id, char *title, char *text, const struct options *o,
+                    struct ctx *c, struct table *t) {
+    DWORD response = 0;
+    char what[64];
+    BOOL wait = o->msg_wait >= 0;
+
+    if (!WTSSendMessageA(server, id, title, (DWORD) strlen(title), text, (DWORD) strlen(text), MB_OK,
+                         wait ? (DWORD) o->msg_wait : 0, &response, wait)) {
+        snprintf(what, sizeof(what), "cannot send to session %s", shown_id);
+        report_failure(c, what);
+        return false;
+    }
+    if (t) {
+        if (c->label)
+            table_add_string(t, c->label);
+        table_add_uint(t, id);
+        table_add_string(t, response_name(response));
+        table_add_uint(t, response);
+    } else {
+        if (c->label) {
+            text_write(c->out, c->label);
+            fputs(": ", c->out);
+        }
+        if (response == IDASYNC)
+            fprintf(c->out, "Message sent to session %s.\n", shown_id);
+        else if (response == IDTIMEOUT)
+            fprintf(c->out, "Message sent to session %s; no answer.\n", shown_id);
+        else
+            fprintf(c->out, "Message sent to session %s; answer: %s.\n", shown_id, response_name(response));
+    }
+    return true;
+}
+
+int verb_msg(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
+    static const char *const keys[] = {"server", "id", "response", "code", NULL};
+    struct passwd pw, *found = NULL;
+    char scratch[1024], host[256] = "", title[600];
+    struct table *t = o->json ? table_new(true, keys + !c->label, keys + !c->label) : NULL;
+    int status = EXIT_SUCCESS;
+
+    (void) argc;
+    /* msg.exe titles its box "Message from USER"; the host says where from. */
+    gethostname(host, sizeof(host) - 1);
+    if (getpwuid_r(geteuid(), &pw, scratch, sizeof(scratch), &found) != 0 || !found)
+        snprintf(title, sizeof(title), "Message from uid %u@%s", (unsigned) geteuid(), host);
+    else
+        snprintf(title, sizeof(title), "Message from %s@%s", pw.pw_name, host);
+    if (strcmp(argv[1], "all") == 0) {
+        PWTS_SESSION_INFOA sessions = NULL;
+        DWORD count = 0, sent = 0;
+
+        if (!WTSEnumerateSessionsA(server, 0, 1, &sessions, &count)) {
+            table_free(t);
+            return report_failure(c, "cannot list sessions");
+        }
+        for (DWORD i = 0; i < count; i++) {
+            char shown[16];
+
+            /* Session 0 and a listener have no user to read it. */
+            if (sessions[i].SessionId == 0 || sessions[i].State == WTSListen)
+                continue;
+            snprintf(shown, sizeof(shown), "%" PRIu32, sessions[i].SessionId);
+            if (msg_one(server, sessions[i].SessionId, shown, title, argv[2], o, c, t))
+                sent++;
+            else
+                status = EXIT_FAILURE;
+        }
+        WTSFreeMemory(sessions);
+        if (!t && sent == 0 && status == EXIT_SUCCESS)
+            fprintf(c->out, "No session to send to.\n");
+    } else {
+        DWORD id;
+
+        parse_session(argv[1], &id); /* checked by check_msg */
+        if (!msg_one(server, id, argv[1], title, argv[2], o, c, t))
+            status = EXIT_FAILURE;
+    }
+    if (t) {
+        table_print(t, c->out);
+        table_free(t);
+    }
+    return status;
 }

@@ -327,3 +327,37 @@ BOOL WINAPI WTSEnumerateProcessesExA(HANDLE hServer, DWORD *pLevel, DWORD Sessio
     *pCount = count;
     return TRUE;
 }
+
+BOOL WINAPI WTSSendMessageA(HANDLE hServer, DWORD SessionId, LPSTR pTitle, DWORD TitleLength, LPSTR pMessage,
+                            DWORD MessageLength, DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait) {
+    wchar_t *title = NULL, *text = NULL;
+    char *copy;
+    BOOL ok;
+    int r = 0;
+
+    if (!pResponse || (!pTitle && TitleLength) || (!pMessage && MessageLength))
+        return fail_win32(ERROR_INVALID_PARAMETER);
+    /* Counted UTF-8 (it may also end at a NUL) to terminated wide text. */
+    for (int i = 0; i < 2 && r >= 0; i++) {
+        const char *src = i ? pMessage : pTitle;
+        DWORD len = i ? MessageLength : TitleLength;
+
+        copy = strndup(src ? src : "", src ? len : 0);
+        if (!copy) {
+            r = -ENOMEM;
+            break;
+        }
+        r = utf8_to_wcs(copy, i ? &text : &title);
+        free(copy);
+    }
+    if (r < 0) {
+        free(title);
+        free(text);
+        return fail(r == -EILSEQ ? -EINVAL : r);
+    }
+    ok = WTSSendMessageW(hServer, SessionId, title, (DWORD) (wcslen(title) * sizeof(WCHAR)), text,
+                         (DWORD) (wcslen(text) * sizeof(WCHAR)), Style, Timeout, pResponse, bWait);
+    free(title);
+    free(text);
+    return ok;
+}

@@ -224,6 +224,11 @@ static int audit_terminate_process(struct session_provider *p, pid_t pid) {
     return session_terminate_local(pid);
 }
 
+static int audit_send_message(struct session_provider *p, uint32_t id, const struct session_message *m,
+                          struct session_message_result *ret) {
+    return session_message_local(p, to_audit(p)->proc_fd, id, m, ret);
+}
+
 const struct session_provider_ops audit_provider_ops = {
     .name = "audit",
     .open = audit_open,
@@ -236,5 +241,6 @@ const struct session_provider_ops audit_provider_ops = {
     .processes = audit_processes,
     .terminate_process = audit_terminate_process,
     .idle_time = session_idle_local,
+    .send_message = audit_send_message,
     /* No console_session: the kernel's audit sessions know no seats. */
 };

@@ -379,6 +379,11 @@ static int logind_console_session(struct session_provider *p, uint32_t *ret) {
     return r < 0 ? -E_NO_SESSION : 0;
 }
 
+static int logind_send_message(struct session_provider *p, uint32_t id, const struct session_message *m,
+                          struct session_message_result *ret) {
+    return session_message_local(p, AT_FDCWD, id, m, ret);
+}
+
 const struct session_provider_ops logind_provider_ops = {
     .name = "logind",
     .open = logind_open,
@@ -391,5 +396,6 @@ const struct session_provider_ops logind_provider_ops = {
     .processes = logind_processes,
     .terminate_process = logind_terminate_process,
     .idle_time = session_idle_local,
+    .send_message = logind_send_message,
     .console_session = logind_console_session,
 };

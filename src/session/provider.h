@@ -157,6 +157,38 @@ int session_idle_local(struct session_provider *p, const struct session_record *
  * idle; -EOPNOTSUPP when the record has no times. */
 int session_idle_from_hint(const struct session_record *r, uint64_t now_usec, uint64_t *ret);
 
+/* A message for a session's user (WTSSendMessage). UTF-8. */
+struct session_message {
+    const char *title;
+    const char *text;
+    uint32_t style;       /* MB_* as given */
+    uint32_t timeout_sec; /* 0: none */
+    bool wait;
+};
+
+enum session_answer {
+    SESSION_ANSWER_NONE,    /* shown only where no one can answer (terminals) */
+    SESSION_ANSWER_TIMEOUT, /* shown with a way to answer; none came in time */
+    SESSION_ANSWER_CLOSED,  /* dismissed without choosing */
+    SESSION_ANSWER_BUTTON   /* a button was chosen: button */
+};
+
+struct session_message_result {
+    enum session_answer answer;
+    uint32_t button;    /* SESSION_ANSWER_BUTTON: the Win32 ID* of the button */
+    unsigned terminals; /* terminals written to */
+    unsigned notifications;
+};
+
+/* How long the terminals of one message may take to drain, together. */
+#define SESSION_MESSAGE_WRITE_USEC (3u * 1000000u)
+
+/* The send_message op on this host: every terminal of session id
+ * (session_message.c). -EACCES: some terminal refused (mesg n, or not
+ * ours) and none took it; -EOPNOTSUPP: nothing to show it on. */
+int session_message_local(struct session_provider *p, int proc_fd, uint32_t id, const struct session_message *m,
+                          struct session_message_result *ret);
+
 struct session_provider_ops {
     const char *name;
     /* target: NULL for this host; otherwise a provider-specific address. */
@@ -192,6 +224,10 @@ struct session_provider_ops {
     /* Optional (NULL: session_idle_from_hint). How long the session (read
      * with times) has been idle at now_usec, in µs. */
     int (*idle_time)(struct session_provider *p, const struct session_record *r, uint64_t now_usec, uint64_t *ret);
+    /* Optional (NULL: -EOPNOTSUPP). Shows a message to the session's user;
+     * with m->wait, waits (at most m->timeout_sec, when not 0) for an answer. */
+    int (*send_message)(struct session_provider *p, uint32_t id, const struct session_message *m,
+                        struct session_message_result *ret);
 };
 
 struct session_provider {

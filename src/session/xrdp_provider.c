@@ -184,6 +184,13 @@ static int xrdp_idle_time(struct session_provider *p, const struct session_recor
                                  : session_idle_from_hint(r, now_usec, ret);
 }
 
+static int xrdp_send_message(struct session_provider *p, uint32_t id, const struct session_message *m,
+                             struct session_message_result *ret) {
+    struct session_provider *inner = inner_of(p);
+
+    return inner->ops->send_message ? inner->ops->send_message(inner, id, m, ret) : -EOPNOTSUPP;
+}
+
 static const struct session_provider_ops xrdp_provider_ops = {
     .name = "xrdp",
     .open = xrdp_open,
@@ -200,4 +207,5 @@ static const struct session_provider_ops xrdp_provider_ops = {
     .terminate_process = xrdp_terminate_process,
     .console_session = xrdp_console_session,
     .idle_time = xrdp_idle_time,
+    .send_message = xrdp_send_message,
 };
