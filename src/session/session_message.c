@@ -10,19 +10,32 @@
  * write bit off) is honoured unless the caller is root, as write(1) does.
  * The text is cleaned of control characters (no escape sequence of the
  * sender's reaches the terminal) and every write waits at most until the
- * deadline. docs/api.md, "WTSSendMessage".
+ * deadline.
+ *
+ * A graphical session (x11, wayland) whose user has a session bus at
+ * /run/user/UID/bus also gets a desktop notification there, through the
+ * wtsnet-notify helper (notify_helper.c): spawned by argv, it becomes that
+ * user before it connects, so it reaches that bus as the user and nothing
+ * more. Its answer (a button, a close, a timeout) is the message's answer.
+ * docs/api.md, "WTSSendMessage".
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/errors.h"
+#include "common/parse_int.h"
 #include "common/wintime.h"
 #include "session/audit.h"
 #include "session/proc.h"
@@ -152,9 +165,153 @@ static int session_terminals(struct session_provider *p, int proc_fd, uint32_t i
     return 0;
 }
 
+
+#define NOTIFY_NAME "wtsnet-notify"
+#define HELPER_PATH_MAX 4096
+/* With bWait and Timeout 0 Windows waits for ever; here an hour at most. */
+#define NOTIFY_MAX_WAIT_MS (3600u * 1000u)
+
+static int helper_at(char buf[static HELPER_PATH_MAX], const char *dir, size_t dir_len) {
+    size_t name_len = strlen(NOTIFY_NAME);
+
+    if (dir_len + 1 + name_len >= HELPER_PATH_MAX)
+        return -ENAMETOOLONG;
+    memcpy(buf, dir, dir_len);
+    buf[dir_len] = '/';
+    memcpy(buf + dir_len + 1, NOTIFY_NAME, name_len + 1);
+    return faccessat(AT_FDCWD, buf, X_OK, AT_EACCESS) == 0 ? 0 : -ENOENT;
+}
+
+/* Next to the shared object (a build tree), else where it is installed, as the audit reaper. */
+static int helper_path(char buf[static HELPER_PATH_MAX]) {
+    Dl_info info;
+    const char *slash;
+
+    if (dladdr((void *) helper_path, &info) && info.dli_fname && (slash = strrchr(info.dli_fname, '/')) &&
+        helper_at(buf, info.dli_fname, (size_t) (slash - info.dli_fname)) == 0)
+        return 0;
+    return helper_at(buf, WTSNET_REAPER_DIR, strlen(WTSNET_REAPER_DIR));
+}
+
+static bool is_graphical(const struct session_record *r) {
+    return strcmp(r->type, "x11") == 0 || strcmp(r->type, "wayland") == 0 || strcmp(r->type, "mir") == 0;
+}
+
+/* Reads the helper's one line until EOF or the deadline (monotonic µs). */
+static ssize_t read_line(int fd, char *buf, size_t size, uint64_t deadline) {
+    size_t got = 0;
+
+    while (got + 1 < size) {
+        uint64_t now = now_monotonic_usec();
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        ssize_t n;
+
+        if (now >= deadline)
+            return -ETIMEDOUT;
+        if (poll(&pfd, 1, (int) ((deadline - now + 999) / 1000)) < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        n = read(fd, buf + got, size - 1 - got);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n < 0)
+            return -errno;
+        if (n == 0)
+            break;
+        got += (size_t) n;
+    }
+    buf[got] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    return (ssize_t) got;
+}
+
+/* The answer line of wtsnet-notify into res. */
+static void parse_answer(const char *line, struct session_message_result *res) {
+    uint64_t v;
+
+    if (strncmp(line, "button ", 7) == 0 && parse_uint(line + 7, 10, 11, 0, &v) >= 0 && v >= 1) {
+        res->answer = SESSION_ANSWER_BUTTON;
+        res->button = (uint32_t) v;
+    } else if (strncmp(line, "closed ", 7) == 0)
+        res->answer = SESSION_ANSWER_CLOSED;
+    else if (strcmp(line, "timeout") == 0)
+        res->answer = SESSION_ANSWER_TIMEOUT;
+}
+
+/* A desktop notification: 1 shown (answer in res), 0 refused, -EOPNOTSUPP none to show it, <0 failed. */
+static int notify(const struct session_record *r, const struct session_message *m, struct session_message_result *res) {
+    char path[HELPER_PATH_MAX], bus[64], uid[16], gid[16], style[16], timeout[16], deadline[16], line[64];
+    char scratch[1024];
+    struct passwd pw, *found = NULL;
+    posix_spawn_file_actions_t actions;
+    struct stat st;
+    uint32_t wait_ms;
+    uint64_t until;
+    pid_t pid;
+    int p[2], pidfd, k;
+    ssize_t n;
+
+    if (!r->has_uid || !is_graphical(r))
+        return -EOPNOTSUPP;
+    snprintf(bus, sizeof(bus), "/run/user/%u/bus", (unsigned) r->uid);
+    if (stat(bus, &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_uid != r->uid)
+        return -EOPNOTSUPP; /* no session bus of that user runs */
+    if (getpwuid_r(r->uid, &pw, scratch, sizeof(scratch), &found) != 0 || !found)
+        return -EOPNOTSUPP;
+    if (helper_path(path) < 0)
+        return -EOPNOTSUPP;
+    wait_ms = !m->wait ? 0 : m->timeout_sec ? (m->timeout_sec > 3600 ? 3600u : m->timeout_sec) * 1000u + 2000u
+                                            : NOTIFY_MAX_WAIT_MS;
+    snprintf(uid, sizeof(uid), "%u", (unsigned) r->uid);
+    snprintf(gid, sizeof(gid), "%u", (unsigned) pw.pw_gid);
+    snprintf(style, sizeof(style), "%u", (unsigned) m->style);
+    snprintf(timeout, sizeof(timeout), "%u", (unsigned) m->timeout_sec);
+    snprintf(deadline, sizeof(deadline), "%u", (unsigned) wait_ms);
+    char *argv[] = {(char *) NOTIFY_NAME, uid, gid, bus, (char *) m->title, (char *) m->text, style, timeout,
+                    (char *) (m->wait ? "1" : "0"), deadline, NULL};
+    char *envp[] = {NULL};
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -errno;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDWR, 0);
+    posix_spawn_file_actions_adddup2(&actions, p[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, STDIN_FILENO, STDERR_FILENO);
+    posix_spawn_file_actions_addchdir_np(&actions, "/");
+    k = proc_spawn(path, &actions, argv, envp, &pid);
+    posix_spawn_file_actions_destroy(&actions);
+    close(p[1]);
+    if (k < 0) {
+        close(p[0]);
+        return k;
+    }
+    pidfd = pidfd_open(pid, 0);
+    /* Its own bus calls are bounded (10 s); the wait for an answer by wait_ms. */
+    until = now_monotonic_usec() + (uint64_t) wait_ms * 1000u + 15u * 1000000u;
+    n = read_line(p[0], line, sizeof(line), until);
+    close(p[0]);
+    if (pidfd >= 0) {
+        if (!proc_child_wait_exit(pidfd, n < 0 ? 0 : 5000000)) {
+            (void) pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+            (void) proc_child_wait_exit(pidfd, 2000000);
+        }
+        close(pidfd);
+    }
+    if (n < 0)
+        return (int) n;
+    if (strcmp(line, "shown") != 0 && strncmp(line, "button ", 7) != 0 && strncmp(line, "closed ", 7) != 0 &&
+        strcmp(line, "timeout") != 0)
+        return 0; /* refused, or no notification server: it said nothing */
+    parse_answer(line, res);
+    return 1;
+}
+
 int session_message_local(struct session_provider *p, int proc_fd, uint32_t id, const struct session_message *m,
                           struct session_message_result *ret) {
     struct session_message_result res = {.answer = SESSION_ANSWER_NONE};
+    struct session_record rec = {0};
     uint32_t ttys[MAX_TERMINALS];
     size_t n = 0;
     char *buf;
@@ -184,7 +341,15 @@ int session_message_local(struct session_provider *p, int proc_fd, uint32_t id, 
         /* else: gone meanwhile, or it would not drain: the others still get it */
     }
     free(buf);
-    if (res.terminals == 0)
+    if (p->ops->get(p, id, false, &rec) >= 0) {
+        r = notify(&rec, m, &res);
+        session_record_done(&rec);
+        if (r > 0)
+            res.notifications++;
+        else if (r == 0)
+            refused++;
+    }
+    if (res.terminals == 0 && res.notifications == 0)
         return refused ? -EACCES : -EOPNOTSUPP; /* nothing reached: not allowed, or nothing to show it on */
     *ret = res;
     return 0;

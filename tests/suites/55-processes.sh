@@ -165,4 +165,67 @@ for r in rows:
     ns_run "$wtsnet" kill 2147483646 >"$out" 2>"$err"; status=$?
     ok eval '[ $status -eq 1 ] && grep -q "(error 87)" "$err"'
 }
+
+# ---- a desktop notification: dunst on a real session bus ----
+# carol's graphical session: an X display (Xvfb) and su with DISPLAY set, so
+# pam_systemd registers the session as x11; logging in starts her user
+# manager and with it her session bus (/run/user/UID/bus, dbus-user-session);
+# dunst, the notification server, runs as carol on that bus and display.
+carol=${NS_USERS[2]}
+carol_uid=$(id -u "$carol")
+carol_bus=/run/user/$carol_uid/bus
+as_carol() { # argv…: as carol, on her bus
+    as_user "$carol" env HOME="/home/$carol" XDG_RUNTIME_DIR="/run/user/$carol_uid" \
+        DBUS_SESSION_BUS_ADDRESS="unix:path=$carol_bus" "$@"
+}
+notify_setup() {
+    ns_run systemd-run --quiet --unit=wtsit-xvfb /usr/bin/Xvfb :57 -nolisten tcp -ac || return 1
+    for _ in $(seq 100); do ns_run test -S /tmp/.X11-unix/X57 && break; sleep 0.1; done
+    ns_run env DISPLAY=:57 XDG_SESSION_TYPE=x11 su -l "$carol" -c 'exec sleep 600' </dev/null >/dev/null 2>&1 &
+    clients+=($!)
+    gsid=$(session_of "$carol" su-l) || return 1
+    [ "$(ns_run loginctl show-session "$gsid" -p Type --value)" = x11 ] || { echo "# session type is not x11"; return 1; }
+    for _ in $(seq 100); do ns_run test -S "$carol_bus" && break; sleep 0.1; done
+    ns_run systemd-run --quiet --unit=wtsit-dunst --uid="$carol" --setenv=HOME="/home/$carol" --setenv=DISPLAY=:57 \
+        --setenv=DBUS_SESSION_BUS_ADDRESS="unix:path=$carol_bus" --setenv=XDG_RUNTIME_DIR="/run/user/$carol_uid" \
+        /usr/bin/dunst || return 1
+    for _ in $(seq 100); do
+        as_carol busctl --user --no-legend list 2>/dev/null | grep -q "^org.freedesktop.Notifications " && return 0
+        sleep 0.1
+    done
+    echo "# dunst did not take org.freedesktop.Notifications:"; ns_run journalctl --no-pager -u wtsit-dunst | tail -5
+    return 1
+}
+if ! notify_setup >"$NS_DIR/notify-setup.log" 2>&1; then
+    tap_fail "$VARIANT/processes-notify" "a graphical session with dunst on its session bus" "$(cat "$NS_DIR/notify-setup.log")"
+    exit 0
+fi
+{
+    ok() { tap_check "$VARIANT/processes-notify" "$name" shown "$@"; }
+    dunst_has() { # text: dunst's history holds it (after dunstctl close-all)
+        as_carol dunstctl close-all && sleep 0.3 && as_carol dunstctl history | grep -qF -- "$1"
+    }
+
+    name=msg_to_a_graphical_session_is_a_notification_in_dunst
+    ns_run "$wtsnet" msg "$gsid" "note $marker" >"$out" 2>"$err"; status=$?
+    ok eval '[ $status -eq 0 ] && grep -qx "Message sent to session $gsid." "$out" &&
+        [ "$(as_carol dunstctl count displayed)" -ge 1 ] && dunst_has "note $marker" && dunst_has "Message from root@"'
+
+    name=a_notification_closed_by_the_user_answers_ok
+    ( sleep 1.5; as_carol dunstctl close-all ) &
+    closer=$!
+    ns_run "$wtsnet" --json --wait 30 msg "$gsid" "close me $marker" >"$out" 2>"$err"; status=$?
+    wait "$closer"
+    ok eval '[ $status -eq 0 ] && grep -q "\"id\":[0-9]*,\"response\":\"ok\",\"code\":1}" "$out"'
+
+    name=a_notification_nobody_answers_times_out
+    start=$(date +%s)
+    ns_run "$wtsnet" --json --wait 2 msg "$gsid" "expire $marker" >"$out" 2>"$err"; status=$?
+    took=$(($(date +%s) - start))
+    ok eval '[ $status -eq 0 ] && grep -q "\"response\":\"timeout\",\"code\":32000" "$out" && [ $took -ge 2 ] && [ $took -lt 30 ]'
+
+    name=a_notification_to_another_users_session_is_denied_to_a_user
+    as_user "$bob" "$wtsnet" msg "$gsid" "from-bob $marker" >"$out" 2>"$err"; status=$?
+    ok eval '[ $status -eq 1 ] && grep -q "(error 5)" "$err" && ! dunst_has "from-bob $marker"'
+}
 exit 0
