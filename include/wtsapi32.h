@@ -480,10 +480,12 @@ BOOL WINAPI WTSQueryUserToken(ULONG SessionId, PHANDLE phToken);
 /*
  * A message to a session's user (docs/api.md, "WTSSendMessage"): on this
  * host, on every terminal the session holds, as write(1) does (`mesg n` is
- * honoured unless the caller is root). TitleLength and MessageLength are in
- * bytes. *pResponse: IDASYNC when bWait is FALSE; with bWait, IDTIMEOUT when
- * no answer can come or came within Timeout seconds. Nothing to show it on:
- * ERROR_NOT_SUPPORTED; every terminal refused it: ERROR_ACCESS_DENIED.
+ * honoured unless the caller is root), and for a graphical session as a
+ * desktop notification on its user's session bus. TitleLength and
+ * MessageLength are in bytes. *pResponse: IDASYNC when bWait is FALSE; with
+ * bWait, the notification's button (IDOK when closed), or IDTIMEOUT when no
+ * answer can come (terminals) or came within Timeout seconds. Nothing to
+ * show it on: ERROR_NOT_SUPPORTED; all refused it: ERROR_ACCESS_DENIED.
  */
 BOOL WINAPI WTSSendMessageW(HANDLE hServer, DWORD SessionId, LPWSTR pTitle, DWORD TitleLength, LPWSTR pMessage,
                             DWORD MessageLength, DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait);
