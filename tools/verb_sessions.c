@@ -171,23 +171,6 @@ int check_list(int argc, char **argv) {
     return 0;
 }
 
-/* quser's IDLE TIME: "." under a minute, "M", "H:MM", "D+HH:MM"; "" when unknown. */
-void format_idle(LONGLONG idle_100ns, bool known, char *buf, size_t size) {
-    uint64_t minutes = idle_100ns > 0 ? (uint64_t) idle_100ns / 600000000u : 0;
-
-    if (!known)
-        buf[0] = '\0';
-    else if (minutes == 0)
-        snprintf(buf, size, ".");
-    else if (minutes < 60)
-        snprintf(buf, size, "%" PRIu64, minutes);
-    else if (minutes < 24 * 60)
-        snprintf(buf, size, "%" PRIu64 ":%02" PRIu64, minutes / 60, minutes % 60);
-    else
-        snprintf(buf, size, "%" PRIu64 "+%02" PRIu64 ":%02" PRIu64, minutes / (24 * 60), minutes / 60 % 24,
-                 minutes % 60);
-}
-
 static void format_filetime(LARGE_INTEGER ft, char *buf, size_t size);
 
 /* LOGON TIME as quser shows it, in local time ("2026-11-29 09:05"). */
@@ -211,7 +194,7 @@ static void add_times(struct table *t, HANDLE server, DWORD id, bool json) {
     LARGE_INTEGER none = {.QuadPart = 0};
     char text[64];
 
-    format_idle(idle ? idle->QuadPart : 0, idle != NULL, text, sizeof(text));
+    output_idle_time(idle ? (int64_t) idle->QuadPart : 0, idle != NULL, text, sizeof(text));
     table_add_string(t, text);
     if (json)
         format_filetime(logon ? *logon : none, text, sizeof(text));

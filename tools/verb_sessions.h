@@ -35,7 +35,5 @@ session_verb_fn verb_list, verb_show, verb_logoff, verb_disconnect;
 
 /* list's table: with a SERVER column ("server" key) when several hosts are asked. */
 struct table *list_table(bool json, bool labelled);
-/* quser's IDLE TIME from a WTSIdleTime value (100 ns): ".", "M", "H:MM", "D+HH:MM"; "" unknown. */
-void format_idle(LONGLONG idle_100ns, bool known, char *buf, size_t size);
 
 #endif
