@@ -66,10 +66,9 @@ static size_t clean_text(const char *s, char *out, size_t at, size_t size) {
 
 /* "\r\n\a*** TITLE ***\r\nTEXT\r\n", as a wall banner is set apart. */
 static size_t format_message(const struct session_message *m, char *out, size_t size) {
-    size_t at = 0;
+    size_t at = 3;
 
-    at = clean_text("\r\n", out, at, size);
-    out[at++] = '\a';
+    memcpy(out, "\r\n\a", 3); /* the banner's own controls, before any cleaned text */
     at = clean_text("*** ", out, at, size);
     at = clean_text(m->title, out, at, size);
     at = clean_text(" ***\n", out, at, size);

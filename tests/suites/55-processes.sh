@@ -117,7 +117,7 @@ for r in rows:
     marker="wtsnet-msg-$$-$RANDOM"
     ns_run "$wtsnet" msg "$sid" "hello $marker" >"$out" 2>"$err"; status=$?
     ok eval '[ $status -eq 0 ] && grep -qx "Message sent to session $sid." "$out" && in_term "hello $marker" &&
-        in_term "*** Message from root@"'
+        in_term "*** Message from root@" && grep -q $'"'"'^\a\*\*\* Message from root@.* \*\*\*\r*$'"'"' "$term"'
 
     name=msg_cleans_escape_sequences_before_they_reach_the_terminal
     ns_run "$wtsnet" msg "$sid" $'esc-\033[2J-'"$marker" >"$out" 2>"$err"; status=$?
