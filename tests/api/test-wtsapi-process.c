@@ -261,7 +261,29 @@ static void the_console_session_is_listed_or_none(void) {
     WTSFreeMemory(info);
 }
 
-TAP_MAIN(CASE(enumerate_rejects_reserved_version_and_null_outputs), CASE(enumerate_ex_rejects_levels_and_null_outputs),
+static void send_message_checks_its_arguments_and_the_session(void) {
+    DWORD response = POISON_COUNT;
+
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSSendMessageW(WTS_CURRENT_SERVER_HANDLE, 0, L"t", 4, L"x", 4, MB_OK, 0, NULL, FALSE));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSSendMessageW(WTS_CURRENT_SERVER_HANDLE, 0, NULL, 4, L"x", 4, MB_OK, 0, &response, FALSE));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSSendMessageA(WTS_CURRENT_SERVER_HANDLE, 0, "t", 1, NULL, 1, MB_OK, 0, &response, FALSE));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSSendMessageA(WTS_CURRENT_SERVER_HANDLE, 0x7ffffff0u, "t", 1, "x", 1, MB_OK, 0, &response, TRUE));
+    CHECK_EQ_U(GetLastError(), ERROR_CTX_WINSTATION_NOT_FOUND);
+    /* Session 0 holds services: no one there to read it. */
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSSendMessageA(WTS_CURRENT_SERVER_HANDLE, 0, "t", 1, "x", 1, MB_OK, 0, &response, FALSE));
+    CHECK_EQ_U(GetLastError(), ERROR_NOT_SUPPORTED);
+    CHECK_EQ_U(response, POISON_COUNT);
+}
+
+TAP_MAIN(CASE(send_message_checks_its_arguments_and_the_session), CASE(enumerate_rejects_reserved_version_and_null_outputs), CASE(enumerate_ex_rejects_levels_and_null_outputs),
          CASE(the_callers_process_is_listed_in_its_session_with_its_owner),
          CASE(level_one_counts_our_threads_and_memory), CASE(level_zero_of_any_session_lists_pid_one),
          CASE(an_unknown_session_is_not_found), CASE(process_id_to_session_id_rejects_null_and_unknown_pids),
