@@ -255,7 +255,11 @@ static int notify(const struct session_record *r, const struct session_message *
     if (!r->has_uid || !is_graphical(r))
         return -EOPNOTSUPP;
     snprintf(bus, sizeof(bus), "/run/user/%u/bus", (unsigned) r->uid);
-    if (stat(bus, &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_uid != r->uid)
+    if (stat(bus, &st) < 0)
+        /* The user's runtime directory is theirs alone (0700): another user
+         * cannot even see the bus, which is a refusal, not an absence. */
+        return errno == EACCES || errno == EPERM ? 0 : -EOPNOTSUPP;
+    if (!S_ISSOCK(st.st_mode) || st.st_uid != r->uid)
         return -EOPNOTSUPP; /* no session bus of that user runs */
     if (getpwuid_r(r->uid, &pw, scratch, sizeof(scratch), &found) != 0 || !found)
         return -EOPNOTSUPP;
