@@ -113,6 +113,17 @@ for r in rows:
     ok eval '[ $status -eq 0 ] && head -1 "$out" | grep -Eq "^ID +PID +USERNAME +IMAGE +THREADS +MEM +CPU TIME" &&
         grep -Eq "^ *$sid +$inner +$alice +sleep +1 +[0-9]+ K +0:00:0[0-9]\$" "$out"'
 
+    name=ps_of_several_remote_hosts_is_one_table_with_a_server_key
+    remote=ssh://${NS_USERS[2]}@127.0.0.1:$NS_SSH_PORT
+    ns_run env WTSNET_SSH_CONFIG="$(ns_path "$NS_DIR/ssh_config")" "$wtsnet" --json -s "$remote" -s "$remote" ps \
+        >"$out" 2>"$err"; status=$?
+    ok eval '[ $status -eq 0 ] && python3 -c "import json,sys
+rows=json.load(open(sys.argv[1]))
+assert rows and all(r[\"server\"]==sys.argv[2] for r in rows)
+mine=[r for r in rows if r[\"pid\"]==int(sys.argv[3])]
+assert len(mine)==2 and all(r[\"session\"]==int(sys.argv[4]) and r[\"name\"]==\"sleep\" and r[\"sid\"]==\"\" for r in mine), mine
+" "$out" "$remote" "$inner" "$sid"'
+
     name=msg_shows_up_on_the_ssh_clients_terminal
     marker="wtsnet-msg-$$-$RANDOM"
     ns_run "$wtsnet" msg "$sid" "hello $marker" >"$out" 2>"$err"; status=$?
