@@ -144,6 +144,28 @@ DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, 
                             LPWSTR lpBuffer, DWORD nSize, void *Arguments);
 HLOCAL WINAPI LocalFree(HLOCAL hMem);
 
+/* Security identifiers, as winnt.h lays them out. PSID is opaque (PVOID) there too. */
+typedef PVOID PSID;
+typedef struct _SID_IDENTIFIER_AUTHORITY {
+    BYTE Value[6];
+} SID_IDENTIFIER_AUTHORITY, *PSID_IDENTIFIER_AUTHORITY;
+#ifndef ANYSIZE_ARRAY
+#define ANYSIZE_ARRAY 1
+#endif
+typedef struct _SID {
+    BYTE Revision;
+    BYTE SubAuthorityCount;
+    SID_IDENTIFIER_AUTHORITY IdentifierAuthority;
+    DWORD SubAuthority[ANYSIZE_ARRAY];
+} SID;
+
+/* The session a process of this host is in (docs/api.md, "Processes"):
+ * FALSE with ERROR_INVALID_PARAMETER when there is no such process. */
+BOOL WINAPI ProcessIdToSessionId(DWORD dwProcessId, DWORD *pSessionId);
+/* The session in the foreground of the physical console (logind's seat0),
+ * 0xFFFFFFFF when there is none. */
+DWORD WINAPI WTSGetActiveConsoleSessionId(void);
+
 #ifdef UNICODE
 #define FormatMessage FormatMessageW
 #else

@@ -303,6 +303,58 @@ typedef struct _WTSCLIENTA {
     CHAR DeviceId[MAX_PATH + 1];
 } WTSCLIENTA, *PWTSCLIENTA;
 
+/* A process (WTSEnumerateProcesses). pUserSid points at a SID in the same
+ * block: S-1-22-1-<uid>, the Unix-user form Samba uses (docs/api.md,
+ * "Processes"); NULL when the owner is not known. */
+typedef struct _WTS_PROCESS_INFOW {
+    DWORD SessionId;
+    DWORD ProcessId;
+    LPWSTR pProcessName;
+    PSID pUserSid;
+} WTS_PROCESS_INFOW, *PWTS_PROCESS_INFOW;
+
+typedef struct _WTS_PROCESS_INFOA {
+    DWORD SessionId;
+    DWORD ProcessId;
+    LPSTR pProcessName;
+    PSID pUserSid;
+} WTS_PROCESS_INFOA, *PWTS_PROCESS_INFOA;
+
+/* Level 1 of WTSEnumerateProcessesEx. Sizes in bytes, times in 100 ns. */
+typedef struct _WTS_PROCESS_INFO_EXW {
+    DWORD SessionId;
+    DWORD ProcessId;
+    LPWSTR pProcessName;
+    PSID pUserSid;
+    DWORD NumberOfThreads;
+    DWORD HandleCount;
+    DWORD PagefileUsage;
+    DWORD PeakPagefileUsage;
+    DWORD WorkingSetSize;
+    DWORD PeakWorkingSetSize;
+    LARGE_INTEGER UserTime;
+    LARGE_INTEGER KernelTime;
+} WTS_PROCESS_INFO_EXW, *PWTS_PROCESS_INFO_EXW;
+
+typedef struct _WTS_PROCESS_INFO_EXA {
+    DWORD SessionId;
+    DWORD ProcessId;
+    LPSTR pProcessName;
+    PSID pUserSid;
+    DWORD NumberOfThreads;
+    DWORD HandleCount;
+    DWORD PagefileUsage;
+    DWORD PeakPagefileUsage;
+    DWORD WorkingSetSize;
+    DWORD PeakWorkingSetSize;
+    LARGE_INTEGER UserTime;
+    LARGE_INTEGER KernelTime;
+} WTS_PROCESS_INFO_EXA, *PWTS_PROCESS_INFO_EXA;
+
+/* WTSEnumerateProcessesEx levels. */
+#define WTS_PROCESS_INFO_LEVEL_0 0
+#define WTS_PROCESS_INFO_LEVEL_1 1
+
 /* WTSWaitSystemEvent event mask. */
 #define WTS_EVENT_NONE 0x00000000
 #define WTS_EVENT_CREATE 0x00000001
@@ -373,6 +425,73 @@ BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait);
 /* Not implemented yet: FALSE with ERROR_CALL_NOT_IMPLEMENTED. */
 BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask, DWORD *pEventFlags);
 
+/* Reserved must be 0 and Version 1 (else ERROR_INVALID_PARAMETER, outputs
+ * untouched). Every process of the server; free with WTSFreeMemory. */
+BOOL WINAPI WTSEnumerateProcessesW(HANDLE hServer, DWORD Reserved, DWORD Version,
+                                   PWTS_PROCESS_INFOW *ppProcessInfo, DWORD *pCount);
+BOOL WINAPI WTSEnumerateProcessesA(HANDLE hServer, DWORD Reserved, DWORD Version,
+                                   PWTS_PROCESS_INFOA *ppProcessInfo, DWORD *pCount);
+/* *pLevel 0 (WTS_PROCESS_INFO) or 1 (WTS_PROCESS_INFO_EX); SessionId one
+ * session or WTS_ANY_SESSION. Free with WTSFreeMemoryEx(WTSTypeProcessInfoLevel0/1, p, count). */
+BOOL WINAPI WTSEnumerateProcessesExW(HANDLE hServer, DWORD *pLevel, DWORD SessionId, LPWSTR *ppProcessInfo,
+                                     DWORD *pCount);
+BOOL WINAPI WTSEnumerateProcessesExA(HANDLE hServer, DWORD *pLevel, DWORD SessionId, LPSTR *ppProcessInfo,
+                                     DWORD *pCount);
+/* SIGKILL through a pidfd (ExitCode cannot be chosen on Linux). Another
+ * user's process needs root (CAP_KILL): else ERROR_ACCESS_DENIED and nothing
+ * happens. No such process: ERROR_INVALID_PARAMETER, as OpenProcess. */
+BOOL WINAPI WTSTerminateProcess(HANDLE hServer, DWORD ProcessId, DWORD ExitCode);
+/* No user tokens on Linux: NULL phToken → ERROR_INVALID_PARAMETER, else ERROR_NOT_SUPPORTED. */
+BOOL WINAPI WTSQueryUserToken(ULONG SessionId, PHANDLE phToken);
+
+/* Message box styles and answers (winuser.h), for WTSSendMessage. */
+#ifndef MB_OK
+#define MB_OK 0x00000000L
+#define MB_OKCANCEL 0x00000001L
+#define MB_ABORTRETRYIGNORE 0x00000002L
+#define MB_YESNOCANCEL 0x00000003L
+#define MB_YESNO 0x00000004L
+#define MB_RETRYCANCEL 0x00000005L
+#define MB_CANCELTRYCONTINUE 0x00000006L
+#define MB_ICONHAND 0x00000010L
+#define MB_ICONQUESTION 0x00000020L
+#define MB_ICONEXCLAMATION 0x00000030L
+#define MB_ICONASTERISK 0x00000040L
+#define MB_ICONERROR MB_ICONHAND
+#define MB_ICONWARNING MB_ICONEXCLAMATION
+#define MB_ICONINFORMATION MB_ICONASTERISK
+#endif
+#ifndef IDOK
+#define IDOK 1
+#define IDCANCEL 2
+#define IDABORT 3
+#define IDRETRY 4
+#define IDIGNORE 5
+#define IDYES 6
+#define IDNO 7
+#define IDTRYAGAIN 10
+#define IDCONTINUE 11
+#endif
+#ifndef IDTIMEOUT
+#define IDTIMEOUT 32000
+#define IDASYNC 32001
+#endif
+
+/*
+ * A message to a session's user (docs/api.md, "WTSSendMessage"): on this
+ * host, on every terminal the session holds, as write(1) does (`mesg n` is
+ * honoured unless the caller is root), and for a graphical session as a
+ * desktop notification on its user's session bus. TitleLength and
+ * MessageLength are in bytes. *pResponse: IDASYNC when bWait is FALSE; with
+ * bWait, the notification's button (IDOK when closed), or IDTIMEOUT when no
+ * answer can come (terminals) or came within Timeout seconds. Nothing to
+ * show it on: ERROR_NOT_SUPPORTED; all refused it: ERROR_ACCESS_DENIED.
+ */
+BOOL WINAPI WTSSendMessageW(HANDLE hServer, DWORD SessionId, LPWSTR pTitle, DWORD TitleLength, LPWSTR pMessage,
+                            DWORD MessageLength, DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait);
+BOOL WINAPI WTSSendMessageA(HANDLE hServer, DWORD SessionId, LPSTR pTitle, DWORD TitleLength, LPSTR pMessage,
+                            DWORD MessageLength, DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait);
+
 void WINAPI WTSFreeMemory(PVOID pMemory);
 BOOL WINAPI WTSFreeMemoryExW(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG NumberOfEntries);
 BOOL WINAPI WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG NumberOfEntries);
@@ -396,6 +515,13 @@ BOOL WINAPI WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG N
 #define WTSEnumerateSessionsEx WTSEnumerateSessionsExW
 #define WTSQuerySessionInformation WTSQuerySessionInformationW
 #define WTSFreeMemoryEx WTSFreeMemoryExW
+#define WTS_PROCESS_INFO WTS_PROCESS_INFOW
+#define PWTS_PROCESS_INFO PWTS_PROCESS_INFOW
+#define WTS_PROCESS_INFO_EX WTS_PROCESS_INFO_EXW
+#define PWTS_PROCESS_INFO_EX PWTS_PROCESS_INFO_EXW
+#define WTSEnumerateProcesses WTSEnumerateProcessesW
+#define WTSEnumerateProcessesEx WTSEnumerateProcessesExW
+#define WTSSendMessage WTSSendMessageW
 #else
 #define WTS_SESSION_INFO WTS_SESSION_INFOA
 #define PWTS_SESSION_INFO PWTS_SESSION_INFOA
@@ -415,6 +541,13 @@ BOOL WINAPI WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG N
 #define WTSEnumerateSessionsEx WTSEnumerateSessionsExA
 #define WTSQuerySessionInformation WTSQuerySessionInformationA
 #define WTSFreeMemoryEx WTSFreeMemoryExA
+#define WTS_PROCESS_INFO WTS_PROCESS_INFOA
+#define PWTS_PROCESS_INFO PWTS_PROCESS_INFOA
+#define WTS_PROCESS_INFO_EX WTS_PROCESS_INFO_EXA
+#define PWTS_PROCESS_INFO_EX PWTS_PROCESS_INFO_EXA
+#define WTSEnumerateProcesses WTSEnumerateProcessesA
+#define WTSEnumerateProcessesEx WTSEnumerateProcessesExA
+#define WTSSendMessage WTSSendMessageA
 #endif
 
 #ifdef __cplusplus

@@ -13,6 +13,7 @@
 
 #include "errors.h"
 #include "output.h"
+#include "verb_procs.h"
 #include "verb_sessions.h"
 
 #define MAX_WORKERS 32
@@ -77,6 +78,8 @@ int run_many(session_verb_fn *run, int argc, char **argv, const struct options *
     }
     if (run == verb_list)
         merged = list_table(o->json, true);
+    else if (run == verb_ps)
+        merged = ps_table(o->json, true);
     for (size_t i = 0; i < p.n; i++) {
         struct host_run *h = &p.runs[i];
 
@@ -89,7 +92,7 @@ int run_many(session_verb_fn *run, int argc, char **argv, const struct options *
             exit(EXIT_FAILURE);
         }
         if (merged)
-            h->c.rows = list_table(o->json, true);
+            h->c.rows = run == verb_ps ? ps_table(o->json, true) : list_table(o->json, true);
     }
     while (n_threads < MAX_WORKERS && n_threads < p.n && pthread_create(&threads[n_threads], NULL, worker, &p) == 0)
         n_threads++;

@@ -334,3 +334,19 @@ void output_ipv6(const unsigned char bytes[16], char *buf, size_t size) {
     if (!inet_ntop(AF_INET6, bytes, buf, (socklen_t) size))
         buf[0] = '\0';
 }
+
+void output_idle_time(int64_t idle_100ns, bool known, char *buf, size_t size) {
+    uint64_t minutes = idle_100ns > 0 ? (uint64_t) idle_100ns / 600000000u : 0;
+
+    if (!known)
+        buf[0] = '\0';
+    else if (minutes == 0)
+        snprintf(buf, size, ".");
+    else if (minutes < 60)
+        snprintf(buf, size, "%" PRIu64, minutes);
+    else if (minutes < 24 * 60)
+        snprintf(buf, size, "%" PRIu64 ":%02" PRIu64, minutes / 60, minutes % 60);
+    else
+        snprintf(buf, size, "%" PRIu64 "+%02" PRIu64 ":%02" PRIu64, minutes / (24 * 60), minutes / 60 % 24,
+                 minutes % 60);
+}

@@ -39,5 +39,8 @@ void json_write_string(FILE *f, const char *s);
 char *text_escape(const char *s);
 void text_write(FILE *f, const char *s);
 void output_ipv6(const unsigned char bytes[16], char *buf, size_t size);
+/* quser's IDLE TIME of a WTSIdleTime value (100 ns units): "." under a
+ * minute, then minutes "M", "H:MM", "D+HH:MM"; "" when not known. */
+void output_idle_time(int64_t idle_100ns, bool known, char *buf, size_t size);
 
 #endif

@@ -145,12 +145,15 @@ static char *client_of(HANDLE server, DWORD id) {
     return strdup("");
 }
 
-static const char *const list_headers[] = {"SERVER", "SESSIONNAME", "USERNAME", "ID", "STATE", "TYPE", "CLIENT", NULL};
-static const char *const list_keys[] = {"server", "name", "user", "id", "state", "type", "client", NULL};
+static const char *const list_headers[] = {"SERVER", "SESSIONNAME", "USERNAME", "ID",        "STATE",
+                                           "TYPE",   "CLIENT",      "IDLE TIME", "LOGON TIME", NULL};
+static const char *const list_keys[] = {"server", "name",      "user",       "id", "state",
+                                        "type",   "client",    "idle_time",  "logon_time", NULL};
 
-/* JSON also carries logind's id (text keeps qwinsta's columns). */
-static const char *const list_json_keys[] = {"server", "name", "user", "id", "logind_id", "state", "type", "client",
-                                             NULL};
+/* JSON also carries logind's id and whether it is the caller's session
+ * (text marks that one as quser does, '>' before the user name). */
+static const char *const list_json_keys[] = {"server", "name",    "user",      "id",         "logind_id", "state",
+                                             "type",   "client",  "current",   "idle_time",  "logon_time", NULL};
 
 /* The list's table: with a SERVER column ("server" key) when several hosts are asked. */
 struct table *list_table(bool json, bool labelled) {
@@ -168,24 +171,64 @@ int check_list(int argc, char **argv) {
     return 0;
 }
 
+static void format_filetime(LARGE_INTEGER ft, char *buf, size_t size);
+
+/* LOGON TIME as quser shows it, in local time ("2026-11-29 09:05"). */
+static void format_local_filetime(LARGE_INTEGER ft, char *buf, size_t size) {
+    time_t secs;
+    struct tm tm;
+
+    if (ft.QuadPart <= 0) {
+        buf[0] = '\0';
+        return;
+    }
+    secs = (time_t) (ft.QuadPart / 10000000 - INT64_C(11644473600));
+    if (!localtime_r(&secs, &tm) || strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
+        buf[0] = '\0';
+}
+
+/* The idle and logon columns of one session. */
+static void add_times(struct table *t, HANDLE server, DWORD id, bool json) {
+    LARGE_INTEGER *idle = query(server, id, WTSIdleTime, NULL);
+    LARGE_INTEGER *logon = query(server, id, WTSLogonTime, NULL);
+    LARGE_INTEGER none = {.QuadPart = 0};
+    char text[64];
+
+    output_idle_time(idle ? (int64_t) idle->QuadPart : 0, idle != NULL, text, sizeof(text));
+    table_add_string(t, text);
+    if (json)
+        format_filetime(logon ? *logon : none, text, sizeof(text));
+    else
+        format_local_filetime(logon ? *logon : none, text, sizeof(text));
+    table_add_string(t, text);
+    WTSFreeMemory(idle);
+    WTSFreeMemory(logon);
+}
+
 int verb_list(HANDLE server, int argc, char **argv, const struct options *o, struct ctx *c) {
     PWTS_SESSION_INFO_1A sessions = NULL;
-    DWORD level = 1, count = 0;
+    DWORD level = 1, count = 0, *current = NULL;
     struct table *t;
 
     (void) argc, (void) argv;
     if (!WTSEnumerateSessionsExA(server, &level, 0, &sessions, &count))
         return report_failure(c, "cannot list sessions");
+    /* The caller's own session, on this host only: elsewhere it would be
+     * the session ssh opened for the query itself. */
+    if (server == WTS_CURRENT_SERVER_HANDLE)
+        current = query(server, WTS_CURRENT_SESSION, WTSSessionId, NULL);
 
     t = c->rows ? c->rows : list_table(o->json, false);
     for (DWORD i = 0; i < count; i++) {
         const WTS_SESSION_INFO_1A *s = &sessions[i];
-        char *client = client_of(server, s->SessionId);
+        char *client = client_of(server, s->SessionId), user[300];
+        bool is_current = current && *current == s->SessionId && s->SessionId != 0;
 
         if (c->label)
             table_add_string(t, c->label);
         table_add_string(t, s->pSessionName ? s->pSessionName : "");
-        table_add_string(t, s->pUserName ? s->pUserName : "");
+        snprintf(user, sizeof(user), "%s%s", is_current && !o->json ? ">" : "", s->pUserName ? s->pUserName : "");
+        table_add_string(t, user);
         table_add_uint(t, s->SessionId);
         if (o->json) {
             char logind_id[16];
@@ -197,11 +240,15 @@ int verb_list(HANDLE server, int argc, char **argv, const struct options *o, str
         table_add_string(t, s->SessionId == 0 ? "services" : session_type(server, s->SessionId));
         table_add_string(t, client ? client : "");
         free(client);
+        if (o->json)
+            table_add_bool(t, is_current);
+        add_times(t, server, s->SessionId, o->json);
     }
     if (!c->rows) {
         table_print(t, c->out);
         table_free(t);
     }
+    WTSFreeMemory(current);
     WTSFreeMemoryExA(WTSTypeSessionInfoLevel1, sessions, count);
     return EXIT_SUCCESS;
 }

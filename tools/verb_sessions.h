@@ -15,6 +15,7 @@ struct options {
     size_t n_servers;
     bool json;
     bool wait;
+    long msg_wait; /* msg --wait SECONDS; -1: do not wait */
 };
 
 /* Where one host's run writes, and under which label (NULL: one host, unlabelled). */

@@ -9,6 +9,7 @@
 #include <windows.h>
 #include <wtsapi32.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "errors.h"
 #include "hosts.h"
 #include "verb_net.h"
+#include "verb_procs.h"
 #include "verb_sessions.h"
 
 /*
@@ -43,6 +45,11 @@ static const struct verb verbs[] = {
      verb_logoff, NULL},
     {"disconnect", "ID|cN|current", "detach an RDP session's client; the session stays (--no-wait: do not wait)",
      check_disconnect, verb_disconnect, NULL},
+    {"ps", "[ID|cN|current]", "the processes of every session, or of one (like query process)", check_ps, verb_ps,
+     NULL},
+    {"kill", "PID", "end a process (like taskkill /PID)", check_kill, verb_kill, NULL},
+    {"msg", "ID|cN|current|all TEXT", "write TEXT to a session's terminals (like msg; --wait SECONDS)", check_msg,
+     verb_msg, NULL},
     {"help", "", "this text", NULL, verb_help, NULL},
     {"net session", "[\\\\CLIENT] [/delete]", "list or end the SMB sessions of a server (net session --help)", NULL,
      NULL, verb_net_session},
@@ -122,6 +129,7 @@ static void usage(FILE *f) {
                "                         ssh://[user@]host[:port]\n"
                "  -j, --json             machine-readable output\n"
                "      --no-wait          logoff, disconnect: return once the request was accepted\n"
+               "      --wait SECONDS     msg: wait that long for an answer (0: as long as it takes)\n"
                "  -h, --help             this text\n"
                "      --version          the version\n\n"
                "See wtsnet(1) and docs/cli.md.\n");
@@ -137,8 +145,8 @@ int main(int argc, char **argv) {
     static const struct option long_options[] = {
         {"server", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
         {"no-wait", no_argument, NULL, 'W'},      {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},      {0}};
-    static struct options o = {.wait = true};
+        {"version", no_argument, NULL, 'V'},      {"wait", required_argument, NULL, 'T'}, {0}};
+    static struct options o = {.wait = true, .msg_wait = -1};
     const struct verb *verb = NULL;
     const char *verb_name;
     char *list_argv[] = {(char *) "list", NULL};
@@ -168,6 +176,17 @@ int main(int argc, char **argv) {
         case 'W':
             o.wait = false;
             break;
+        case 'T': {
+            char *end;
+
+            errno = 0;
+            o.msg_wait = strtol(optarg, &end, 10);
+            if (errno || *end || optarg[0] < '0' || optarg[0] > '9' || o.msg_wait > 86400) {
+                fprintf(stderr, "%s: --wait takes seconds (0 to 86400)\n", program);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case 'h':
             usage(stdout);
             return EXIT_SUCCESS;

@@ -237,3 +237,127 @@ BOOL WINAPI WTSQuerySessionInformationA(HANDLE hServer, DWORD SessionId, WTS_INF
 BOOL WINAPI WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG NumberOfEntries) {
     return WTSFreeMemoryExW(WTSTypeClass, pMemory, NumberOfEntries);
 }
+
+/* Level 0 or 1 of the W process block, again as one block with UTF-8 names;
+ * the SIDs are copied along (level 1 begins with level 0's fields). */
+static int processes_to_a(DWORD level, const void *w, DWORD count, void **ret) {
+    size_t wstride = level == 0 ? sizeof(WTS_PROCESS_INFOW) : sizeof(WTS_PROCESS_INFO_EXW);
+    size_t astride = level == 0 ? sizeof(WTS_PROCESS_INFOA) : sizeof(WTS_PROCESS_INFO_EXA);
+    const size_t sid_size = 8 + 2 * sizeof(DWORD); /* the library's SIDs: S-1-22-1-<uid> */
+    size_t size = count * astride;
+    char *a, *sids, *cursor;
+
+    for (DWORD i = 0; i < count; i++) {
+        const WTS_PROCESS_INFOW *wi = (const WTS_PROCESS_INFOW *) (const void *) ((const char *) w + i * wstride);
+
+        size += utf8_size(wi->pProcessName) + (wi->pUserSid ? sid_size : 0);
+    }
+    a = calloc(1, size ? size : 1);
+    if (!a)
+        return -ENOMEM;
+    sids = a + count * astride;
+    cursor = sids;
+    for (DWORD i = 0; i < count; i++)
+        if (((const WTS_PROCESS_INFOW *) (const void *) ((const char *) w + i * wstride))->pUserSid)
+            cursor += sid_size;
+    for (DWORD i = 0; i < count; i++) {
+        const WTS_PROCESS_INFO_EXW *we = (const WTS_PROCESS_INFO_EXW *) (const void *) ((const char *) w + i * wstride);
+        WTS_PROCESS_INFO_EXA *ae = (WTS_PROCESS_INFO_EXA *) (void *) (a + i * astride);
+        WTS_PROCESS_INFOA *ai = (WTS_PROCESS_INFOA *) (void *) ae;
+
+        ai->SessionId = we->SessionId;
+        ai->ProcessId = we->ProcessId;
+        ai->pProcessName = put_utf8_or_null(&cursor, we->pProcessName);
+        if (we->pUserSid) {
+            memcpy(sids, we->pUserSid, sid_size);
+            ai->pUserSid = sids;
+            sids += sid_size;
+        }
+        if (level == 1) {
+            ae->NumberOfThreads = we->NumberOfThreads;
+            ae->HandleCount = we->HandleCount;
+            ae->PagefileUsage = we->PagefileUsage;
+            ae->PeakPagefileUsage = we->PeakPagefileUsage;
+            ae->WorkingSetSize = we->WorkingSetSize;
+            ae->PeakWorkingSetSize = we->PeakWorkingSetSize;
+            ae->UserTime = we->UserTime;
+            ae->KernelTime = we->KernelTime;
+        }
+    }
+    *ret = a;
+    return 0;
+}
+
+BOOL WINAPI WTSEnumerateProcessesA(HANDLE hServer, DWORD Reserved, DWORD Version, PWTS_PROCESS_INFOA *ppProcessInfo,
+                                   DWORD *pCount) {
+    PWTS_PROCESS_INFOW w;
+    void *a;
+    DWORD count;
+    int r;
+
+    if (!ppProcessInfo || !pCount)
+        return fail_win32(ERROR_INVALID_PARAMETER);
+    if (!WTSEnumerateProcessesW(hServer, Reserved, Version, &w, &count))
+        return FALSE;
+    r = processes_to_a(0, w, count, &a);
+    WTSFreeMemory(w);
+    if (r < 0)
+        return fail(r);
+    *ppProcessInfo = a;
+    *pCount = count;
+    return TRUE;
+}
+
+BOOL WINAPI WTSEnumerateProcessesExA(HANDLE hServer, DWORD *pLevel, DWORD SessionId, LPSTR *ppProcessInfo,
+                                     DWORD *pCount) {
+    LPWSTR w;
+    void *a;
+    DWORD count;
+    int r;
+
+    if (!pLevel || !ppProcessInfo || !pCount)
+        return fail_win32(ERROR_INVALID_PARAMETER);
+    if (!WTSEnumerateProcessesExW(hServer, pLevel, SessionId, &w, &count))
+        return FALSE;
+    r = processes_to_a(*pLevel, w, count, &a);
+    WTSFreeMemory(w);
+    if (r < 0)
+        return fail(r);
+    *ppProcessInfo = a;
+    *pCount = count;
+    return TRUE;
+}
+
+BOOL WINAPI WTSSendMessageA(HANDLE hServer, DWORD SessionId, LPSTR pTitle, DWORD TitleLength, LPSTR pMessage,
+                            DWORD MessageLength, DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait) {
+    wchar_t *title = NULL, *text = NULL;
+    char *copy;
+    BOOL ok;
+    int r = 0;
+
+    if (!pResponse || (!pTitle && TitleLength) || (!pMessage && MessageLength))
+        return fail_win32(ERROR_INVALID_PARAMETER);
+    /* Counted UTF-8 (it may also end at a NUL) to terminated wide text. */
+    for (int i = 0; i < 2 && r >= 0; i++) {
+        const char *src = i ? pMessage : pTitle;
+        DWORD len = i ? MessageLength : TitleLength;
+
+        copy = strndup(src ? src : "", src ? len : 0);
+        if (!copy) {
+            r = -ENOMEM;
+            break;
+        }
+        r = utf8_to_wcs(copy, i ? &text : &title);
+        free(copy);
+    }
+    if (r < 0) {
+        free(title);
+        free(text);
+        return fail(r == -EILSEQ ? -EINVAL : r);
+    }
+    ok = WTSSendMessageW(hServer, SessionId, title, (DWORD) (wcslen(title) * sizeof(WCHAR)), text,
+                         (DWORD) (wcslen(text) * sizeof(WCHAR)), Style, Timeout, pResponse, bWait);
+    free(title);
+    free(text);
+    return ok;
+}

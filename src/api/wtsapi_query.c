@@ -36,7 +36,24 @@ static void client_address(const char *host, WTS_CLIENT_ADDRESS *a) {
     }
 }
 
-static void fill_wtsinfo(struct wts_server *s, const struct session_record *r, WTSINFOW *info) {
+/* How long the session has been idle at now (µs): the provider's reading
+ * (a terminal's access time on this host), else its idle hint. */
+static int idle_usec(struct session_provider *p, const struct session_record *r, uint64_t now, uint64_t *ret) {
+    return p->ops->idle_time ? p->ops->idle_time(p, r, now, ret) : session_idle_from_hint(r, now, ret);
+}
+
+/* LastInputTime: now less the idle time; 0 when it is not known. */
+static LONGLONG last_input_filetime(struct session_provider *p, const struct session_record *r, uint64_t now) {
+    uint64_t idle;
+
+    if (idle_usec(p, r, now, &idle) < 0 || idle > now)
+        return 0;
+    return filetime_from_unix_usec(now - idle);
+}
+
+static void fill_wtsinfo(struct wts_server *s, struct session_provider *p, const struct session_record *r,
+                         WTSINFOW *info) {
+    uint64_t now = now_realtime_usec();
     char station[WINSTATIONNAME_LENGTH + 1], domain[DOMAIN_LENGTH + 1];
 
     memset(info, 0, sizeof(*info));
@@ -49,12 +66,13 @@ static void fill_wtsinfo(struct wts_server *s, const struct session_record *r, W
     wcs_copy_truncated_from_utf8(info->UserName, USERNAME_LENGTH + 1, r->user);
     info->ConnectTime.QuadPart = filetime_from_unix_usec(r->logon_usec);
     info->LogonTime.QuadPart = filetime_from_unix_usec(r->logon_usec);
-    if (r->idle)
-        info->LastInputTime.QuadPart = filetime_from_unix_usec(r->idle_since_usec);
-    info->CurrentTime.QuadPart = filetime_from_unix_usec(now_realtime_usec());
+    info->LastInputTime.QuadPart = last_input_filetime(p, r, now);
+    info->CurrentTime.QuadPart = filetime_from_unix_usec(now);
 }
 
-static void fill_wtsinfoex(struct wts_server *s, const struct session_record *r, WTSINFOEXW *ex) {
+static void fill_wtsinfoex(struct wts_server *s, struct session_provider *p, const struct session_record *r,
+                           WTSINFOEXW *ex) {
+    uint64_t now = now_realtime_usec();
     WTSINFOEX_LEVEL1_W *l1 = &ex->Data.WTSInfoExLevel1;
     char station[WINSTATIONNAME_LENGTH + 1], domain[DOMAIN_LENGTH + 1];
 
@@ -72,9 +90,8 @@ static void fill_wtsinfoex(struct wts_server *s, const struct session_record *r,
     wcs_copy_truncated_from_utf8(l1->DomainName, DOMAIN_LENGTH + 1, domain);
     l1->LogonTime.QuadPart = filetime_from_unix_usec(r->logon_usec);
     l1->ConnectTime.QuadPart = l1->LogonTime.QuadPart;
-    if (r->idle)
-        l1->LastInputTime.QuadPart = filetime_from_unix_usec(r->idle_since_usec);
-    l1->CurrentTime.QuadPart = filetime_from_unix_usec(now_realtime_usec());
+    l1->LastInputTime.QuadPart = last_input_filetime(p, r, now);
+    l1->CurrentTime.QuadPart = filetime_from_unix_usec(now);
 }
 
 static int dup_block(const void *value, size_t size, void **ret) {
@@ -154,7 +171,9 @@ static int query_value(struct wts_server *s, struct session_provider *p, const s
         WTS_CLIENT_DISPLAY display;
         WTSINFOW info;
         WTSINFOEXW infoex;
+        LARGE_INTEGER li;
     } v;
+    uint64_t idle;
     char text[256], *owned = NULL;
     size_t size;
     int k;
@@ -224,13 +243,27 @@ static int query_value(struct wts_server *s, struct session_provider *p, const s
         v.b = r->remote ? TRUE : FALSE, size = sizeof(BOOL);
         break;
     case WTSSessionInfo:
-        fill_wtsinfo(s, r, &v.info), size = sizeof(v.info);
+        fill_wtsinfo(s, p, r, &v.info), size = sizeof(v.info);
         break;
     case WTSSessionInfoEx:
-        fill_wtsinfoex(s, r, &v.infoex), size = sizeof(v.infoex);
+        fill_wtsinfoex(s, p, r, &v.infoex), size = sizeof(v.infoex);
+        break;
+    case WTSIdleTime:
+        /* Microsoft documents no type: a LARGE_INTEGER duration in 100 ns
+         * units (0: not idle), as the WTSINFO times count (docs/api.md). */
+        k = idle_usec(p, r, now_realtime_usec(), &idle);
+        if (k < 0)
+            return k;
+        v.li.QuadPart = (LONGLONG) (idle * 10), size = sizeof(v.li);
+        break;
+    case WTSLogonTime:
+        /* A FILETIME in a LARGE_INTEGER, as WTSINFO's LogonTime. */
+        if (!r->logon_usec)
+            return -EOPNOTSUPP;
+        v.li.QuadPart = filetime_from_unix_usec(r->logon_usec), size = sizeof(v.li);
         break;
     default:
-        /* No truthful answer on Linux (or, like WTSIdleTime and the byte
+        /* No truthful answer on Linux (or, like the byte and frame
          * counters, documented by Microsoft to fail with this code). */
         return -EOPNOTSUPP;
     }
@@ -239,7 +272,7 @@ static int query_value(struct wts_server *s, struct session_provider *p, const s
 }
 
 static bool class_needs_times(WTS_INFO_CLASS cls) {
-    return cls == WTSSessionInfo || cls == WTSSessionInfoEx;
+    return cls == WTSSessionInfo || cls == WTSSessionInfoEx || cls == WTSIdleTime || cls == WTSLogonTime;
 }
 
 BOOL WINAPI WTSQuerySessionInformationW(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS WTSInfoClass,

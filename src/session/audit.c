@@ -215,6 +215,20 @@ static int audit_pid_session(struct session_provider *p, pid_t pid, uint32_t *re
     return 0;
 }
 
+static int audit_processes(struct session_provider *p, uint32_t session, struct session_process_list *ret) {
+    return session_processes_local(p, to_audit(p)->proc_fd, session, ret);
+}
+
+static int audit_terminate_process(struct session_provider *p, pid_t pid) {
+    (void) p;
+    return session_terminate_local(pid);
+}
+
+static int audit_send_message(struct session_provider *p, uint32_t id, const struct session_message *m,
+                          struct session_message_result *ret) {
+    return session_message_local(p, to_audit(p)->proc_fd, id, m, ret);
+}
+
 const struct session_provider_ops audit_provider_ops = {
     .name = "audit",
     .open = audit_open,
@@ -224,4 +238,9 @@ const struct session_provider_ops audit_provider_ops = {
     .current = audit_current,
     .logoff = audit_logoff,
     .pid_session = audit_pid_session,
+    .processes = audit_processes,
+    .terminate_process = audit_terminate_process,
+    .idle_time = session_idle_local,
+    .send_message = audit_send_message,
+    /* No console_session: the kernel's audit sessions know no seats. */
 };

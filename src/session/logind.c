@@ -14,6 +14,7 @@
  * at all, or the bus daemon answering in logind's stead → -EHOSTDOWN.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -354,6 +355,35 @@ static int logind_pid_session(struct session_provider *p, pid_t pid, uint32_t *r
     return r == -ENODATA || r == -ENXIO ? -E_NO_SESSION : r;
 }
 
+static int logind_processes(struct session_provider *p, uint32_t session, struct session_process_list *ret) {
+    return session_processes_local(p, AT_FDCWD, session, ret);
+}
+
+static int logind_terminate_process(struct session_provider *p, pid_t pid) {
+    (void) p;
+    return session_terminate_local(pid);
+}
+
+/* The session in the foreground of seat0 (sd_seat_get_active), as Windows'
+ * console session is the one attached to the physical console. */
+static int logind_console_session(struct session_provider *p, uint32_t *ret) {
+    char *key = NULL;
+    int r;
+
+    (void) p;
+    r = sd_seat_get_active("seat0", &key, NULL);
+    if (r < 0)
+        return r == -ENODATA || r == -ENXIO || r == -ENOENT ? -E_NO_SESSION : r;
+    r = session_id_from_logind(key, ret);
+    free(key);
+    return r < 0 ? -E_NO_SESSION : 0;
+}
+
+static int logind_send_message(struct session_provider *p, uint32_t id, const struct session_message *m,
+                          struct session_message_result *ret) {
+    return session_message_local(p, AT_FDCWD, id, m, ret);
+}
+
 const struct session_provider_ops logind_provider_ops = {
     .name = "logind",
     .open = logind_open,
@@ -363,4 +393,9 @@ const struct session_provider_ops logind_provider_ops = {
     .current = logind_current,
     .logoff = logind_logoff,
     .pid_session = logind_pid_session,
+    .processes = logind_processes,
+    .terminate_process = logind_terminate_process,
+    .idle_time = session_idle_local,
+    .send_message = logind_send_message,
+    .console_session = logind_console_session,
 };

@@ -87,15 +87,18 @@ int proc_parse_stat(const char *buf, size_t len, struct proc_stat *ret) {
     memcpy(st.comm, open_paren + 1, comm_len);
 
     cur_init(&c, close_paren + 1, len - (size_t) (close_paren + 1 - buf));
-    for (int field = 3; field <= 22; field++) {
+    for (int field = 3; field <= 24; field++) {
         const unsigned number = PARSE_INT_LEADING_ZEROS | PARSE_INT_MINUS;
         const char *tok;
         size_t tok_len;
         int64_t v;
         uint64_t u;
 
-        if (cur_get_token(&c, &tok, &tok_len) < 0)
+        if (cur_get_token(&c, &tok, &tok_len) < 0) {
+            if (field > 22)
+                break; /* the memory fields are optional */
             return -EINVAL;
+        }
         switch (field) {
         case 3:
             if (tok_len != 1)
@@ -112,16 +115,67 @@ int proc_parse_stat(const char *buf, size_t len, struct proc_stat *ret) {
                 return -EINVAL;
             st.tty_nr = (uint32_t) v;
             break;
+        case 14:
+        case 15:
+        case 20:
         case 22:
+        case 23:
+        case 24:
             if (parse_uint_n(tok, tok_len, 10, UINT64_MAX, PARSE_INT_LEADING_ZEROS, &u) < 0)
                 return -EINVAL;
-            st.start_ticks = u;
+            if (field == 14)
+                st.utime_ticks = u;
+            else if (field == 15)
+                st.stime_ticks = u;
+            else if (field == 20)
+                st.num_threads = u > UINT32_MAX ? UINT32_MAX : (uint32_t) u;
+            else if (field == 22)
+                st.start_ticks = u;
+            else if (field == 23)
+                st.vsize_bytes = u;
+            else
+                st.rss_pages = u;
             break;
         default:
             break;
         }
     }
     *ret = st;
+    return 0;
+}
+
+/* proc(5): lines "Name:\tvalue", the memory ones "VmPeak:\t  1234 kB". */
+int proc_parse_status_peaks(const char *buf, size_t len, struct proc_status_peaks *ret) {
+    struct proc_status_peaks pk = {0};
+    struct cursor c;
+    const char *line;
+    size_t line_len;
+
+    cur_init(&c, buf, len);
+    while (cur_left(&c) > 0 && cur_get_line(&c, &line, &line_len) >= 0) {
+        struct cursor lc, vc;
+        const char *key, *num, *unit;
+        size_t key_len, num_len, unit_len;
+        uint64_t *dst, v;
+
+        cur_init(&lc, line, line_len);
+        if (cur_get_until(&lc, ':', &key, &key_len) < 0)
+            continue;
+        if (key_len == 6 && memcmp(key, "VmPeak", 6) == 0)
+            dst = &pk.vm_peak_bytes;
+        else if (key_len == 5 && memcmp(key, "VmHWM", 5) == 0)
+            dst = &pk.vm_hwm_bytes;
+        else
+            continue;
+        vc = lc;
+        if (cur_get_token(&vc, &num, &num_len) < 0 || cur_get_token(&vc, &unit, &unit_len) < 0 || unit_len != 2 ||
+            memcmp(unit, "kB", 2) != 0)
+            return -EINVAL;
+        if (parse_uint_n(num, num_len, 10, UINT64_MAX / 1024, PARSE_INT_LEADING_ZEROS, &v) < 0)
+            return -EINVAL;
+        *dst = v * 1024;
+    }
+    *ret = pk;
     return 0;
 }
 

@@ -23,7 +23,20 @@ struct proc_stat {
     pid_t ppid;
     uint32_t tty_nr;
     uint64_t start_ticks; /* clock ticks after boot */
+    /* Fields 14, 15, 20, 23, 24 (0 when a short line lacks them). */
+    uint64_t utime_ticks, stime_ticks; /* CPU time in user and kernel mode, clock ticks */
+    uint32_t num_threads;
+    uint64_t vsize_bytes;
+    uint64_t rss_pages;
 };
+
+/* From /proc/PID/status: the peaks, in bytes (0 when the line is absent,
+ * as for kernel threads). */
+struct proc_status_peaks {
+    uint64_t vm_peak_bytes; /* VmPeak */
+    uint64_t vm_hwm_bytes;  /* VmHWM: peak resident set */
+};
+int proc_parse_status_peaks(const char *buf, size_t len, struct proc_status_peaks *ret);
 
 /* /proc/PID/stat: comm may hold spaces and ')', so it ends at the LAST ')'. */
 int proc_parse_stat(const char *buf, size_t len, struct proc_stat *ret);

@@ -110,7 +110,84 @@ struct session_client_display {
     uint32_t width, height, bpp;
 };
 
+/* One process, as the provider knows it (docs/api.md, "Processes"). */
+struct session_process {
+    pid_t pid;
+    uint32_t session;   /* SESSION_ID_SERVICES when it is in none */
+    char name[64];      /* this host: comm; remote: argv[0]'s last component */
+    uid_t uid;          /* effective uid */
+    bool has_uid;
+    bool has_stats;     /* the counters below were read */
+    uint32_t threads;
+    uint32_t handles;   /* open descriptors, when /proc/PID/fd may be read; else 0 */
+    uint64_t vm_bytes, vm_peak_bytes;   /* virtual size: PagefileUsage, PeakPagefileUsage */
+    uint64_t rss_bytes, rss_peak_bytes; /* resident: WorkingSetSize, PeakWorkingSetSize */
+    uint64_t user_100ns, kernel_100ns;  /* CPU time */
+};
+
+struct session_process_list {
+    struct session_process *items;
+    size_t count;
+};
+
+/* Any session, in the processes op (WTS_ANY_SESSION's value). */
+#define SESSION_ID_ANY 0xFFFFFFFEu
+
+void session_process_list_free(struct session_process_list *l);
+/* Appends one process (a copy); -ENOMEM. */
+int session_process_list_add(struct session_process_list *l, const struct session_process *pr);
+
 struct session_provider;
+
+/* The processes op over this host's /proc: every process whose session (the
+ * provider's pid_session op) is session, or any (SESSION_ID_ANY). A process
+ * that ends while it is read is left out. (session_process.c) */
+int session_processes_local(struct session_provider *p, int proc_fd, uint32_t session,
+                            struct session_process_list *ret);
+/* The terminate_process op on this host: SIGKILL through a pidfd, so that a
+ * reused pid is never hit. The kernel's rule decides (the caller's own
+ * processes, or CAP_KILL): -EPERM and nothing happens. -ESRCH: no such process. */
+int session_terminate_local(pid_t pid);
+/* How long a session of this host has been idle, in µs at now_usec: its
+ * terminal's access time (as who(1) reads it) when it has a terminal, else
+ * session_idle_from_hint. The idle_time op of logind and audit. */
+int session_idle_local(struct session_provider *p, const struct session_record *r, uint64_t now_usec,
+                       uint64_t *ret);
+/* From the record's idle hint (logind's IdleHint/IdleSinceHint): 0 when not
+ * idle; -EOPNOTSUPP when the record has no times. */
+int session_idle_from_hint(const struct session_record *r, uint64_t now_usec, uint64_t *ret);
+
+/* A message for a session's user (WTSSendMessage). UTF-8. */
+struct session_message {
+    const char *title;
+    const char *text;
+    uint32_t style;       /* MB_* as given */
+    uint32_t timeout_sec; /* 0: none */
+    bool wait;
+};
+
+enum session_answer {
+    SESSION_ANSWER_NONE,    /* shown only where no one can answer (terminals) */
+    SESSION_ANSWER_TIMEOUT, /* shown with a way to answer; none came in time */
+    SESSION_ANSWER_CLOSED,  /* dismissed without choosing */
+    SESSION_ANSWER_BUTTON   /* a button was chosen: button */
+};
+
+struct session_message_result {
+    enum session_answer answer;
+    uint32_t button;    /* SESSION_ANSWER_BUTTON: the Win32 ID* of the button */
+    unsigned terminals; /* terminals written to */
+    unsigned notifications;
+};
+
+/* How long the terminals of one message may take to drain, together. */
+#define SESSION_MESSAGE_WRITE_USEC (3u * 1000000u)
+
+/* The send_message op on this host: every terminal of session id
+ * (session_message.c). -EACCES: some terminal refused (mesg n, or not
+ * ours) and none took it; -EOPNOTSUPP: nothing to show it on. */
+int session_message_local(struct session_provider *p, int proc_fd, uint32_t id, const struct session_message *m,
+                          struct session_message_result *ret);
 
 struct session_provider_ops {
     const char *name;
@@ -135,6 +212,22 @@ struct session_provider_ops {
     /* Optional (NULL: -EOPNOTSUPP). The session a process of this host is in
      * (-ESRCH: none); how a decorator tells which session owns a process. */
     int (*pid_session)(struct session_provider *p, pid_t pid, uint32_t *ret);
+    /* Optional (NULL: -EOPNOTSUPP). The processes of one session, or of any
+     * (SESSION_ID_ANY), in a new list. -ESRCH: no such session. */
+    int (*processes)(struct session_provider *p, uint32_t session, struct session_process_list *ret);
+    /* Optional (NULL: -EOPNOTSUPP). Ends a process; -ESRCH when there is
+     * none, -EPERM when the caller may not (nothing is signalled). */
+    int (*terminate_process)(struct session_provider *p, pid_t pid);
+    /* Optional (NULL: -EOPNOTSUPP). The session in the foreground of the
+     * console (seat0); -ESRCH when there is none. */
+    int (*console_session)(struct session_provider *p, uint32_t *ret);
+    /* Optional (NULL: session_idle_from_hint). How long the session (read
+     * with times) has been idle at now_usec, in µs. */
+    int (*idle_time)(struct session_provider *p, const struct session_record *r, uint64_t now_usec, uint64_t *ret);
+    /* Optional (NULL: -EOPNOTSUPP). Shows a message to the session's user;
+     * with m->wait, waits (at most m->timeout_sec, when not 0) for an answer. */
+    int (*send_message)(struct session_provider *p, uint32_t id, const struct session_message *m,
+                        struct session_message_result *ret);
 };
 
 struct session_provider {

@@ -406,4 +406,5 @@ const struct session_provider_ops remote_provider_ops = {
     .get = remote_get,
     .current = remote_current,
     .logoff = remote_logoff,
+    .processes = remote_processes,
 };

@@ -58,6 +58,15 @@ int remote_classify_ssh_error(const char *ssh_stderr);
  * (a(susso)) reply, NULL-terminated. */
 int remote_read_session_keys(sd_bus_message *m, bool ex, char ***ret, size_t *ret_count);
 
+/* What systemd's GetUnitProcesses says of a process (remote_process.c),
+ * hostile input from the remote host. The logind session key of a cgroup
+ * path ("/user.slice/user-1000.slice/session-3.scope/…" → "3"): -ENOENT
+ * when it is in no session scope, -EINVAL when malformed. */
+int remote_cgroup_session_key(const char *path, char *buf, size_t size);
+/* The process name of a command line as systemd gives it ("/usr/sbin/sshd
+ * -D" → "sshd", a kernel thread's "[kworker/0:1]" → "kworker/0:1", as its comm); "" if none. */
+void remote_cmdline_name(const char *cmdline, char *buf, size_t size);
+
 extern const struct session_provider_ops remote_provider_ops;
 
 #endif

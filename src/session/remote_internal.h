@@ -57,4 +57,9 @@ int remote_call_failed(struct remote_provider *rp, const sd_bus_error *e, int r)
 /* Runs the bus until *count is at most at_most (count NULL: until ready), until deadline. */
 int remote_run_bus(sd_bus *bus, const size_t *count, size_t at_most, uint64_t deadline);
 
+/* ---- remote_process.c ---- */
+
+/* The processes op: systemd's GetUnitProcesses over the bridge. */
+int remote_processes(struct session_provider *p, uint32_t session, struct session_process_list *ret);
+
 #endif

@@ -157,6 +157,40 @@ static int xrdp_pid_session(struct session_provider *p, pid_t pid, uint32_t *ret
     return inner->ops->pid_session ? inner->ops->pid_session(inner, pid, ret) : -EOPNOTSUPP;
 }
 
+/* Processes, kills and the console are the inner provider's: xrdp adds nothing to them. */
+static int xrdp_processes(struct session_provider *p, uint32_t session, struct session_process_list *ret) {
+    struct session_provider *inner = inner_of(p);
+
+    return inner->ops->processes ? inner->ops->processes(inner, session, ret) : -EOPNOTSUPP;
+}
+
+static int xrdp_terminate_process(struct session_provider *p, pid_t pid) {
+    struct session_provider *inner = inner_of(p);
+
+    return inner->ops->terminate_process ? inner->ops->terminate_process(inner, pid) : -EOPNOTSUPP;
+}
+
+static int xrdp_console_session(struct session_provider *p, uint32_t *ret) {
+    struct session_provider *inner = inner_of(p);
+
+    return inner->ops->console_session ? inner->ops->console_session(inner, ret) : -EOPNOTSUPP;
+}
+
+static int xrdp_idle_time(struct session_provider *p, const struct session_record *r, uint64_t now_usec,
+                          uint64_t *ret) {
+    struct session_provider *inner = inner_of(p);
+
+    return inner->ops->idle_time ? inner->ops->idle_time(inner, r, now_usec, ret)
+                                 : session_idle_from_hint(r, now_usec, ret);
+}
+
+static int xrdp_send_message(struct session_provider *p, uint32_t id, const struct session_message *m,
+                             struct session_message_result *ret) {
+    struct session_provider *inner = inner_of(p);
+
+    return inner->ops->send_message ? inner->ops->send_message(inner, id, m, ret) : -EOPNOTSUPP;
+}
+
 static const struct session_provider_ops xrdp_provider_ops = {
     .name = "xrdp",
     .open = xrdp_open,
@@ -169,4 +203,9 @@ static const struct session_provider_ops xrdp_provider_ops = {
     .client_display = xrdp_client_display_op,
     .disconnect = xrdp_disconnect_op,
     .pid_session = xrdp_pid_session,
+    .processes = xrdp_processes,
+    .terminate_process = xrdp_terminate_process,
+    .console_session = xrdp_console_session,
+    .idle_time = xrdp_idle_time,
+    .send_message = xrdp_send_message,
 };

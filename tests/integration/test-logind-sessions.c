@@ -446,8 +446,8 @@ static void query_session_info_ex_fills_level_one_in_w_and_a(void) {
  * for sessions without an RDP client: test-session-api checks them.) */
 static const WTS_INFO_CLASS unsupported[] = {
     WTSInitialProgram, WTSApplicationName, WTSWorkingDirectory, WTSOEMId,          WTSClientDirectory,
-    WTSIdleTime,       WTSLogonTime,       WTSIncomingBytes,    WTSOutgoingBytes,  WTSIncomingFrames,
-    WTSOutgoingFrames, WTSClientInfo,      WTSConfigInfo,       WTSValidationInfo, WTSSessionAddressV4,
+    WTSIncomingBytes,  WTSOutgoingBytes,   WTSIncomingFrames,   WTSOutgoingFrames, WTSClientInfo,
+    WTSConfigInfo,     WTSValidationInfo,  WTSSessionAddressV4,
 };
 
 static void unsupported_classes_fail_with_not_supported_and_leave_outputs(void) {

@@ -246,7 +246,7 @@ static void session_info_has_the_ids_names_and_plausible_times(void) {
 }
 
 static void classes_without_a_truthful_answer_are_not_supported(void) {
-    static const WTS_INFO_CLASS classes[] = {WTSInitialProgram, WTSIdleTime, WTSIncomingBytes, WTSClientDirectory};
+    static const WTS_INFO_CLASS classes[] = {WTSInitialProgram, WTSOutgoingFrames, WTSIncomingBytes, WTSClientDirectory};
 
     REQUIRE(n_expected > 0);
     for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {

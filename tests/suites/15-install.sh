@@ -36,7 +36,7 @@ exports_only_win32_names() {
     local syms foreign
     syms=$(nm -D --defined-only "$libdir/libwtsnet.so" | awk '{print $3}') || return 1
     grep -q "^WTSOpenServerW\(@\|$\)" <<<"$syms" || { echo "WTSOpenServerW is not exported"; return 1; }
-    foreign=$(grep -v '^WTSNET_' <<<"$syms" | grep -vE '^(WTS|Net|GetLastError|SetLastError|FormatMessage|LocalFree|WNet|MultiByteToWideChar|WideCharToMultiByte)')
+    foreign=$(grep -v '^WTSNET_' <<<"$syms" | grep -vE '^(WTS|Net|GetLastError|SetLastError|FormatMessage|LocalFree|WNet|MultiByteToWideChar|WideCharToMultiByte|ProcessIdToSessionId)')
     [ -z "$foreign" ] || { echo "exported: $foreign"; return 1; }
 }
 check library_exports_only_win32_names exports_only_win32_names

@@ -67,8 +67,9 @@ cli_table() {
     local out
     out=$(in_ns "$wtsnet" list) || return 1
     echo "$out"
-    echo "$out" | grep -Eq "^RDP-Tcp#$disp_alice +$alice +$id_alice +Active +rdp +127\.0\.0\.1\$" &&
-        echo "$out" | grep -Eq "^RDP-Tcp#$disp_bob +$bob +$id_bob +Active +rdp +127\.0\.0\.2\$" &&
+    # (IDLE TIME and LOGON TIME follow the client; the listener has neither.)
+    echo "$out" | grep -Eq "^RDP-Tcp#$disp_alice +$alice +$id_alice +Active +rdp +127\.0\.0\.1( |\$)" &&
+        echo "$out" | grep -Eq "^RDP-Tcp#$disp_bob +$bob +$id_bob +Active +rdp +127\.0\.0\.2( |\$)" &&
         echo "$out" | grep -Eq "^RDP-Tcp +4294967293 +Listen +rdp +\$"
 }
 check cli_lists_rdp_sessions_with_their_clients_and_the_listener cli_table

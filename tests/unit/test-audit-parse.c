@@ -60,6 +60,41 @@ static void stat_of_a_real_process_parses(void) {
     CHECK_STREQ(st.comm, "sleep");
     CHECK_EQ_I(st.ppid, 13067);
     CHECK_EQ_U(st.start_ticks, 112621);
+    CHECK_EQ_U(st.num_threads, 1);
+    CHECK_EQ_U(st.vsize_bytes, 5562368);
+    CHECK_EQ_U(st.rss_pages, 224);
+    CHECK_EQ_U(st.utime_ticks, 0);
+}
+
+static void cpu_times_threads_and_memory_come_from_their_fields(void) {
+    const char *line = "7 (x) R 1 7 7 0 -1 0 0 0 0 0 1500 250 0 0 20 0 12 0 99 8192000 300\n";
+    struct proc_stat st;
+
+    REQUIRE(proc_parse_stat(line, strlen(line), &st) == 0);
+    CHECK_EQ_U(st.utime_ticks, 1500);
+    CHECK_EQ_U(st.stime_ticks, 250);
+    CHECK_EQ_U(st.num_threads, 12);
+    CHECK_EQ_U(st.start_ticks, 99);
+    CHECK_EQ_U(st.vsize_bytes, 8192000);
+    CHECK_EQ_U(st.rss_pages, 300);
+}
+
+static void status_gives_the_memory_peaks_in_bytes(void) {
+    const char *status = "Name:\tbash\nVmPeak:\t   12345 kB\nVmSize:\t   12000 kB\nVmHWM:\t    4000 kB\n"
+                         "Threads:\t1\n";
+    const char *kernel_thread = "Name:\tkthreadd\nThreads:\t1\n";
+    const char *garbled = "VmPeak:\t12x kB\n";
+    struct proc_status_peaks pk = {.vm_peak_bytes = 7};
+
+    REQUIRE(proc_parse_status_peaks(status, strlen(status), &pk) == 0);
+    CHECK_EQ_U(pk.vm_peak_bytes, 12345u * 1024);
+    CHECK_EQ_U(pk.vm_hwm_bytes, 4000u * 1024);
+    REQUIRE(proc_parse_status_peaks(kernel_thread, strlen(kernel_thread), &pk) == 0);
+    CHECK_EQ_U(pk.vm_peak_bytes, 0);
+    pk.vm_peak_bytes = 7;
+    CHECK(proc_parse_status_peaks(garbled, strlen(garbled), &pk) < 0);
+    CHECK_EQ_U(pk.vm_peak_bytes, 7);
+    CHECK(proc_parse_status_peaks(status, 20, &pk) < 0); /* cut inside the VmPeak number's line: "VmPeak:\t  " */
 }
 
 static void truncated_or_garbled_stat_is_rejected(void) {
@@ -206,6 +241,7 @@ static void a_socket_link_names_its_inode(void) {
 TAP_MAIN(CASE(a_socket_link_names_its_inode), CASE(sessionid_is_a_decimal_with_or_without_newline),
          CASE(addressable_ids_are_those_logind_maps_to_themselves),
          CASE(stat_fields_are_read_after_the_last_parenthesis), CASE(stat_of_a_real_process_parses),
+         CASE(cpu_times_threads_and_memory_come_from_their_fields), CASE(status_gives_the_memory_peaks_in_bytes),
          CASE(truncated_or_garbled_stat_is_rejected), CASE(a_long_comm_is_cut_to_fifteen_bytes),
          CASE(tty_numbers_name_ptys_consoles_and_serial_ports),
          CASE(utmp_user_process_records_give_line_host_and_time),

@@ -150,7 +150,33 @@ static void booleans_are_json_literals_and_yes_no_in_text(void) {
     record_free(r);
 }
 
-TAP_MAIN(CASE(text_escapes_controls_and_keeps_text), CASE(text_shows_invalid_utf8_bytes_as_hex),
+static void idle_times_read_as_quser_shows_them(void) {
+    const int64_t minute = 600000000;
+    char buf[32];
+
+    output_idle_time(0, false, buf, sizeof(buf));
+    CHECK_STREQ(buf, "");
+    output_idle_time(0, true, buf, sizeof(buf));
+    CHECK_STREQ(buf, ".");
+    output_idle_time(minute - 1, true, buf, sizeof(buf));
+    CHECK_STREQ(buf, ".");
+    output_idle_time(minute, true, buf, sizeof(buf));
+    CHECK_STREQ(buf, "1");
+    output_idle_time(59 * minute + minute - 1, true, buf, sizeof(buf));
+    CHECK_STREQ(buf, "59");
+    output_idle_time(60 * minute, true, buf, sizeof(buf));
+    CHECK_STREQ(buf, "1:00");
+    output_idle_time(125 * minute, true, buf, sizeof(buf));
+    CHECK_STREQ(buf, "2:05");
+    output_idle_time((24 * 60 - 1) * minute, true, buf, sizeof(buf));
+    CHECK_STREQ(buf, "23:59");
+    output_idle_time((24 * 60 + 3 * 60 + 12) * minute, true, buf, sizeof(buf));
+    CHECK_STREQ(buf, "1+03:12");
+    output_idle_time(-5, true, buf, sizeof(buf));
+    CHECK_STREQ(buf, ".");
+}
+
+TAP_MAIN(CASE(idle_times_read_as_quser_shows_them), CASE(text_escapes_controls_and_keeps_text), CASE(text_shows_invalid_utf8_bytes_as_hex),
          CASE(json_strings_follow_rfc_8259), CASE(a_table_row_cannot_be_forged_or_colour_the_terminal),
          CASE(a_json_table_escapes_the_same_names), CASE(a_record_escapes_its_values),
          CASE(booleans_are_json_literals_and_yes_no_in_text))

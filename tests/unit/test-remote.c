@@ -290,7 +290,42 @@ static void a_reply_of_the_wrong_shape_is_an_error(void) {
     drop(m, bus);
 }
 
-TAP_MAIN(CASE(ssh_url_with_user_host_and_port_is_parsed), CASE(bracketed_ipv6_with_port_is_parsed),
+static void session_scopes_name_the_session_of_a_cgroup(void) {
+    char key[32] = "untouched";
+
+    CHECK_EQ_I(remote_cgroup_session_key("/user.slice/user-1000.slice/session-3.scope", key, sizeof(key)), 0);
+    CHECK_STREQ(key, "3");
+    CHECK_EQ_I(remote_cgroup_session_key("/user.slice/user-0.slice/session-c12.scope/payload", key, sizeof(key)), 0);
+    CHECK_STREQ(key, "c12");
+    strcpy(key, "untouched");
+    CHECK_EQ_I(remote_cgroup_session_key("/system.slice/ssh.service", key, sizeof(key)), -ENOENT);
+    CHECK_EQ_I(remote_cgroup_session_key("/user.slice/user-1000.slice/user@1000.service/app.slice", key, sizeof(key)),
+               -ENOENT);
+    CHECK_EQ_I(remote_cgroup_session_key("/session-.scope", key, sizeof(key)), -ENOENT);
+    CHECK_EQ_I(remote_cgroup_session_key("/x/session-3;rm.scope", key, sizeof(key)), -EINVAL);
+    CHECK_EQ_I(remote_cgroup_session_key("/x/session-1234567890.scope", key, 4), -EINVAL);
+    CHECK_STREQ(key, "untouched");
+}
+
+static void command_lines_give_argv0s_last_component(void) {
+    char name[8];
+
+    remote_cmdline_name("/usr/sbin/sshd -D -e", name, sizeof(name));
+    CHECK_STREQ(name, "sshd");
+    remote_cmdline_name("[kworker/0:1-events]", name, sizeof(name));
+    CHECK_STREQ(name, "kworker"); /* a kernel thread's comm whole (its '/' is no path), cut to the buffer */
+    remote_cmdline_name("[kthreadd]", name, sizeof(name));
+    CHECK_STREQ(name, "kthread");
+    remote_cmdline_name("sleep 1000", name, sizeof(name));
+    CHECK_STREQ(name, "sleep");
+    remote_cmdline_name("", name, sizeof(name));
+    CHECK_STREQ(name, "");
+    remote_cmdline_name("/usr/bin/", name, sizeof(name));
+    CHECK_STREQ(name, "");
+}
+
+TAP_MAIN(CASE(session_scopes_name_the_session_of_a_cgroup), CASE(command_lines_give_argv0s_last_component),
+         CASE(ssh_url_with_user_host_and_port_is_parsed), CASE(bracketed_ipv6_with_port_is_parsed),
          CASE(option_injection_and_odd_characters_are_refused), CASE(plain_host_names_and_bare_ipv6_become_targets),
          CASE(ssh_argv_ends_options_before_the_host), CASE(refused_login_is_access_denied_and_the_rest_unreachable),
          CASE(getall_reply_fills_every_field_of_the_record), CASE(unknown_and_mistyped_properties_are_skipped),
