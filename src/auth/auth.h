@@ -76,6 +76,11 @@ int auth_negotiate_mechs(const char *server, const struct auth_mech_ops *k, cons
                          size_t *ret_n);
 /* True when host is an address (or empty): no service principal, so no Kerberos. */
 bool auth_krb5_target_is_address(const char *host);
+/* Who the caller's default ticket cache (KRB5CCNAME) says we are, as
+ * "user@REALM", or NULL when there is no cache or no principal in it. An
+ * anonymous identity logs on as this principal when Kerberos is chosen, so
+ * whatever shares connections must tell two such callers apart. */
+char *auth_krb5_ambient_principal(void);
 
 struct auth_ctx;
 

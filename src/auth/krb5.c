@@ -117,6 +117,25 @@ bool auth_krb5_target_is_address(const char *host) {
     return n > sizeof(v6) - 1 && strcasecmp(host + n - (sizeof(v6) - 1), v6) == 0;
 }
 
+char *auth_krb5_ambient_principal(void) {
+    krb5_context ctx;
+    krb5_ccache cc = NULL;
+    krb5_principal who = NULL;
+    char *name = NULL, *ret = NULL;
+
+    if (krb5_init_context(&ctx) != 0)
+        return NULL;
+    if (krb5_cc_default(ctx, &cc) == 0 && krb5_cc_get_principal(ctx, cc, &who) == 0 &&
+        krb5_unparse_name(ctx, who, &name) == 0)
+        ret = strdup(name);
+    krb5_free_unparsed_name(ctx, name);
+    krb5_free_principal(ctx, who);
+    if (cc)
+        krb5_cc_close(ctx, cc);
+    krb5_free_context(ctx);
+    return ret;
+}
+
 /* user@REALM for a password logon: the domain is the realm when it is a DNS
  * name; a NetBIOS domain (no dot) leaves the default realm of krb5.conf. */
 static int principal_of(const struct auth_identity *id, char **ret) {

@@ -150,6 +150,8 @@ struct smb_session {
     pthread_mutex_t lock;     /* the connection's state below; held from acquire to release */
     struct server_addr addr;  /* fixed after creation */
     struct auth_identity id;  /* fixed after creation */
+    char *ambient;            /* fixed after creation: for an anonymous id, the caller's
+                               * ticket cache principal it logs on as (NULL: none) */
     struct smb2_conn *conn;
     uint32_t ipc_tid;
     struct rpc_client srvsvc;
@@ -183,6 +185,7 @@ static void session_free(struct smb_session *s) {
     }
     smb2_conn_free(s->conn);
     auth_identity_clear(&s->id);
+    free(s->ambient);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -267,6 +270,7 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
     struct auth_identity id = {0};
     struct smb_session *s = NULL;
     uint32_t status = 0;
+    char *ambient = NULL;
     unsigned failures;
     int r;
 
@@ -279,10 +283,14 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
         r = creds_default(&id);
     if (r < 0)
         return r;
+    /* No identity given: the logon may be Kerberos with the caller's ticket,
+     * so callers with different tickets (KRB5CCNAME) must not share one. */
+    if (auth_identity_is_anonymous(&id))
+        ambient = auth_krb5_ambient_principal();
 
     pthread_mutex_lock(&pool_lock);
     for (struct smb_session *i = pool; i; i = i->next)
-        if (strcmp(i->addr.key, a->key) == 0 && same_identity(&i->id, &id)) {
+        if (strcmp(i->addr.key, a->key) == 0 && same_identity(&i->id, &id) && str_eq(i->ambient, ambient)) {
             s = i;
             break;
         }
@@ -291,11 +299,14 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
         if (!s) {
             pthread_mutex_unlock(&pool_lock);
             auth_identity_clear(&id);
+            free(ambient);
             return -ENOMEM;
         }
         pthread_mutex_init(&s->lock, NULL);
         s->addr = *a;
         s->id = id;
+        s->ambient = ambient;
+        ambient = NULL;
         memset(&id, 0, sizeof(id));
         s->next = pool;
         s->in_pool = true;
@@ -305,6 +316,7 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
     failures = s->connect_failures;
     pthread_mutex_unlock(&pool_lock);
     auth_identity_clear(&id);
+    free(ambient);
 
     if ((r = lock_by_deadline(&s->lock)) < 0) { /* another call holds it past ours */
         session_unref(s);

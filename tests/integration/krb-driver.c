@@ -9,12 +9,16 @@
  *                                               then NetSessionEnum on that connection
  *     krb-driver rt SERVER                      NetServerGetInfo(101) on a fresh
  *                                               connection: "round_trips=N"
+ *     krb-driver two SERVER CCACHE1 CCACHE2     NetSessionEnum with KRB5CCNAME=CCACHE1
+ *                                               ("first=N"), then in the same process
+ *                                               with KRB5CCNAME=CCACHE2 (rc=N)
  * enum prints each session as "client user" (user as the server names it).
  */
 #include <lm.h>
 #include <winnetwk.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -44,7 +48,7 @@ int main(int argc, char **argv) {
     DWORD rc;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: %s enum|del|wnet|rt SERVER …\n", argv[0]);
+        fprintf(stderr, "usage: %s enum|del|wnet|rt|two SERVER …\n", argv[0]);
         return 2;
     }
     wide(argv[2], server, 300);
@@ -72,6 +76,13 @@ int main(int argc, char **argv) {
             printf("round_trips=%u\n", srvs_client_last_round_trips());
             NetApiBufferFree(i);
         }
+    } else if (strcmp(argv[1], "two") == 0 && argc == 5) {
+        /* Two callers' tickets in one process: the second must log on as
+         * itself, not reuse the first one's pooled connection. */
+        setenv("KRB5CCNAME", argv[3], 1);
+        printf("first=%u\n", (unsigned) list(server));
+        setenv("KRB5CCNAME", argv[4], 1);
+        rc = list(server);
     } else {
         fprintf(stderr, "%s: bad arguments\n", argv[0]);
         return 2;

@@ -123,6 +123,14 @@ desc="a client keytab (KRB5_CLIENT_KTNAME), no ticket cache: logs on as $KDC_USE
 check expect 5 lab KRB5_CLIENT_KTNAME=FILE:$KDC_LAB/dc/alice.keytab "$drv" enum "$KDC_NAME"
 desc="a plain user's ticket: NetSessionEnum is refused with 5 (ERROR_ACCESS_DENIED)"
 check expect 5 lab KRB5CCNAME=FILE:$cc/alice "$drv" enum "$KDC_NAME"
+desc="two tickets in one process: after $KDC_ADMIN's ticket lists sessions, $KDC_USER's ticket is refused (no pooled connection shared)"
+two_tickets() {
+    local out
+    out=$(lab "$drv" two "$KDC_NAME" "FILE:$cc/admin" "FILE:$cc/alice" 2>&1)
+    printf '%s\n' "$out"
+    printf '%s\n' "$out" | grep -qx 'first=0' && [ "$(printf '%s\n' "$out" | tail -n 1)" = "rc=5" ]
+}
+check two_tickets
 
 group=errors
 desc="wrong password (Kerberos, WTSNET_AUTH=kerberos): 1326"
