@@ -20,6 +20,8 @@
 
 /* Samba's "no file has that id" (WERR_BADFILE); Windows says NERR_FileIdNotFound. */
 #define SAMBA_NO_SUCH_FILE ERROR_FILE_NOT_FOUND
+/* Samba's "no share of that name" for NetrConnectionEnum (WERR_INVALID_NAME); Windows: NERR_NetNameNotFound. */
+#define SAMBA_NO_SUCH_SHARE 123u
 
 /* One enumeration of kind at level, whole, for a W server name. */
 static NET_API_STATUS fetch(LMSTR servername, int kind, const char *in1, const char *in2, DWORD level,
@@ -247,6 +249,37 @@ static void conn_put(const void *ctx, size_t i, void *fixed, char **strings) {
     ((CONNECTION_INFO_1 *) fixed)->coni1_netname = netapi_put_wcs(strings, c->netname ? c->netname : "");
 }
 
+/*
+ * Samba (source3/rpc_server/srvsvc/srv_srvsvc_nt.c, init_srv_conn_info_1)
+ * counts the tree connections to a share truly, and their opens, but fills
+ * every entry with placeholders: user "dummy_user", netname "IPC$", type 3,
+ * time 3; for a "\\client" qualifier it answers one such entry whatever
+ * the client. Those are not answers: the placeholders become what is not
+ * known ("" and 0), and a client qualifier gets ERROR_NOT_SUPPORTED rather
+ * than an invented connection (docs/netapi.md, "Connections").
+ */
+static bool samba_placeholder(const struct srvs_conn *c) {
+    return c->user && strcmp(c->user, "dummy_user") == 0 && c->netname && strcmp(c->netname, "IPC$") == 0 &&
+           c->time == 3 && c->type == 3;
+}
+
+static NET_API_STATUS unmake_placeholders(struct srvs_list *l, bool client_qualifier) {
+    struct srvs_conn *v = l->v;
+
+    for (size_t i = 0; i < l->n; i++) {
+        if (!samba_placeholder(&v[i]))
+            continue;
+        if (client_qualifier)
+            return ERROR_NOT_SUPPORTED;
+        free(v[i].user), free(v[i].netname);
+        v[i].user = v[i].netname = NULL;
+        v[i].time = 0;
+        v[i].type = STYPE_DISKTREE; /* a connection to a share is to a disk or print share, never IPC here */
+        v[i].id = (uint32_t) i + 1; /* Samba gives every entry the count as its id */
+    }
+    return NERR_Success;
+}
+
 NET_API_STATUS NET_API_FUNCTION NetConnectionEnum(LMSTR servername, LMSTR qualifier, DWORD level, LPBYTE *bufptr,
                                                   DWORD prefmaxlen, LPDWORD entriesread, LPDWORD totalentries,
                                                   LPDWORD resume_handle) {
@@ -263,7 +296,11 @@ NET_API_STATUS NET_API_FUNCTION NetConnectionEnum(LMSTR servername, LMSTR qualif
         return ERROR_INVALID_PARAMETER;
     if (netapi_utf8(qualifier, &q) < 0)
         return ERROR_INVALID_PARAMETER;
-    if ((status = fetch(servername, SRVS_CONNS, q, NULL, level, &l)) == NERR_Success) {
+    status = fetch(servername, SRVS_CONNS, q, NULL, level, &l);
+    if (status == SAMBA_NO_SUCH_SHARE)
+        status = NERR_NetNameNotFound;
+    if (status == NERR_Success &&
+        (status = unmake_placeholders(&l, q[0] == '\\' && q[1] == '\\')) == NERR_Success) {
         struct conn_pack cp = {l.v, level};
         struct netapi_packer p = {level == 0 ? sizeof(CONNECTION_INFO_0) : sizeof(CONNECTION_INFO_1), conn_size,
                                   conn_put, &cp};

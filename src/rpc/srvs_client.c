@@ -149,6 +149,8 @@ int srvs_client_enum(const struct server_addr *a, int kind, const char *in1, con
 
     if (kind == SRVS_FILES)
         e.level = 3; /* a superset of level 2, and what Samba answers */
+    if (kind == SRVS_CONNS)
+        e.level = 1; /* a superset of level 0, whose every answer Samba makes up (one entry, id 1) */
     if (!srvs_level_valid(kind, e.level))
         return -EINVAL;
     return call_pooled(a, false, true, enum_call, &e, st);

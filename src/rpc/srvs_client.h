@@ -25,7 +25,8 @@ int srvs_client_server_get_info(const struct server_addr *a, struct srvs_server_
  * level, every entry (the server's own paging followed to its end); in1/in2
  * as srvs_enum(). Files are always fetched at level 3, whatever level is
  * wanted: Samba refuses level 2 and ignores BasePath, so the caller filters
- * and derives (docs/netapi.md, "Open files"); ret->level says 3. */
+ * and derives (docs/netapi.md, "Open files"); ret->level says 3. Likewise
+ * connections at level 1 (Samba's level 0 is one made-up entry). */
 int srvs_client_enum(const struct server_addr *a, int kind, const char *in1, const char *in2, uint32_t level,
                      struct srvs_list *ret, struct srvs_status *st);
 /* NetrFileClose, then enumerations until the id is no longer listed
