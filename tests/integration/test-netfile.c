@@ -524,25 +524,26 @@ static void shares_page_one_at_a_time(void) {
 
 /* ---- workstation users ---- */
 
-/* Distinct users of utmp's USER_PROCESS records: what Samba's wkssvc reports at level 0. */
-static int utmp_users(void) {
-    char *argv[] = {"who", NULL}, *out = run_capture(argv), seen[64][64];
-    int n = 0;
+/* The entries Samba's own client received for NetrWkstaUserEnum at level
+ * (rpcclient's NDR dump of the reply, debug level 10), or -1. */
+static int rpcclient_wksta_users(DWORD level) {
+    char port_arg[16], cred[128], cmd[64], *argv[] = {"rpcclient", "-s", (char *) env_or("WTSNET_TEST_CLIENTCONF", ""),
+                                                      "-p", port_arg, "-U", cred, "-d", "10", "--debug-stdout", "127.0.0.1", "-c", cmd,
+                                                      NULL};
+    char *out, *at;
+    unsigned n;
+    int r = -1;
 
-    for (char *p = out; p && *p;) {
-        char u[64] = "";
-        int k = 0;
-
-        sscanf(p, "%63s", u);
-        for (int i = 0; i < n; i++)
-            k += strcmp(seen[i], u) == 0;
-        if (*u && !k && n < 64)
-            snprintf(seen[n++], 64, "%s", u);
-        p = strchr(p, '\n');
-        p = p ? p + 1 : NULL;
-    }
+    snprintf(port_arg, sizeof(port_arg), "%s", PORT);
+    snprintf(cred, sizeof(cred), "%s%%%s", ADMIN, ADMINPW);
+    snprintf(cmd, sizeof(cmd), "wkssvc_enumerateusers %u", level);
+    out = run_capture(argv);
+    if (out && (at = strstr(out, "wkssvc_NetWkstaEnumUsers: struct wkssvc_NetWkstaEnumUsers")) &&
+        (at = strstr(at, "out: struct")) && (at = strstr(at, "entries_read")) && (at = strchr(at, ':')) &&
+        sscanf(at + 1, " 0x%x", &n) == 1)
+        r = (int) n;
     free(out);
-    return n;
+    return r;
 }
 
 static void wksta_users_are_what_samba_reports(void) {
@@ -550,9 +551,10 @@ static void wksta_users_are_what_samba_reports(void) {
     DWORD r0 = 0, r1 = 0, total;
 
     REQUIRE(NetWkstaUserEnum(server, 0, &b0, MAX_PREFERRED_LENGTH, &r0, &total, NULL) == NERR_Success);
-    CHECK_EQ_I(r0, utmp_users());
+    CHECK_EQ_I(r0, rpcclient_wksta_users(0));
     REQUIRE(NetWkstaUserEnum(server, 1, &b1, MAX_PREFERRED_LENGTH, &r1, &total, NULL) == NERR_Success);
-    CHECK(r1 >= r0);
+    CHECK_EQ_I(r1, rpcclient_wksta_users(1));
+    tap_diag("Samba's wkssvc: %u users at level 0, %u at level 1", r0, r1);
     for (DWORD i = 0; i < r1; i++)
         tap_diag("level 1: user %s domain %s other %s server %s",
                  utf8(((WKSTA_USER_INFO_1 *) b1)[i].wkui1_username), utf8(((WKSTA_USER_INFO_1 *) b1)[i].wkui1_logon_domain),
