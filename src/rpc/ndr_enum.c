@@ -138,12 +138,8 @@ int ndr_enum_pull_reply(const uint8_t *stub, size_t len, uint32_t level, const s
         goto fail;
     if (resume_ptr && (r = ndr_pull_u32(&c, &resume)) < 0)
         goto fail;
-    if ((r = ndr_pull_u32(&c, &werror)) < 0)
+    if ((r = ndr_pull_status_end(&c, &werror)) < 0)
         goto fail;
-    if (cur_left(&c) >= 8) { /* at most alignment padding may follow */
-        r = -EBADMSG;
-        goto fail;
-    }
     free(ptrs);
     *ret_v = v;
     *ret_n = n;

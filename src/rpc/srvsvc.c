@@ -66,12 +66,8 @@ int srvs_decode_server_get_info(const uint8_t *stub, size_t len, struct srvs_ser
         if (comment_ptr && (r = ndr_pull_string(&c, &i.comment)) < 0)
             goto fail;
     }
-    if ((r = ndr_pull_u32(&c, &werror)) < 0)
+    if ((r = ndr_pull_status_end(&c, &werror)) < 0)
         goto fail;
-    if (cur_left(&c) >= 8) { /* at most alignment padding may follow */
-        r = -EBADMSG;
-        goto fail;
-    }
     if (werror == 0 && ptr == 0) {
         r = -EBADMSG; /* success without the structure */
         goto fail;
@@ -198,12 +194,9 @@ int srvs_encode_session_del(struct buf *b, const char *server_unc, const char *c
 
 int srvs_decode_session_del(const uint8_t *stub, size_t len, uint32_t *ret_werror) {
     struct cursor c;
-    int r;
 
     cur_init(&c, stub, len);
-    if ((r = ndr_pull_u32(&c, ret_werror)) < 0)
-        return r;
-    return cur_left(&c) >= 8 ? -EBADMSG : 0;
+    return ndr_pull_status_end(&c, ret_werror);
 }
 
 int srvs_session_enum(struct rpc_client *rc, const char *server_unc, const char *client, const char *user,
