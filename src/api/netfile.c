@@ -9,6 +9,7 @@
  */
 #include <lm.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,12 +96,13 @@ static size_t file_fixed(DWORD level) {
     return level == 2 ? sizeof(FILE_INFO_2) : sizeof(FILE_INFO_3);
 }
 
-/* Whether path begins with base (case-insensitive, '/' and '\\' alike). */
+/* Whether path begins with base (ASCII letters in any case, '/' and '\\' alike). */
 static bool path_under(const char *path, const char *base) {
     for (; *base; base++, path++) {
-        char a = *path == '/' ? '\\' : *path, b = *base == '/' ? '\\' : *base;
+        int a = *path == '/' ? '\\' : tolower((unsigned char) *path);
+        int b = *base == '/' ? '\\' : tolower((unsigned char) *base);
 
-        if (!*path || strncasecmp(&a, &b, 1) != 0)
+        if (!*path || a != b)
             return false;
     }
     return true;
