@@ -393,6 +393,32 @@ static void share_put(const void *ctx, size_t i, void *fixed, char **strings) {
     }
 }
 
+/*
+ * Samba's level 502 says max_uses -1 and current_uses 1 for every share
+ * (init_srv_share_info_502, marked "???" there), while its level 2 counts the
+ * connections and gives the configured maximum: Windows' 502 has the real
+ * ones, so they are taken from a level-2 enumeration, matched by name.
+ */
+static NET_API_STATUS counts_of_level_2(LMSTR servername, struct srvs_list *l502) {
+    struct srvs_list l2 = {0};
+    struct srvs_share *v = l502->v;
+    const struct srvs_share *w;
+    NET_API_STATUS status = fetch(servername, SRVS_SHARES, NULL, NULL, 2, &l2);
+
+    if (status != NERR_Success)
+        return status;
+    w = l2.v;
+    for (size_t i = 0; i < l502->n; i++)
+        for (size_t j = 0; j < l2.n; j++)
+            if (v[i].netname && w[j].netname && strcasecmp(v[i].netname, w[j].netname) == 0) {
+                v[i].max_uses = w[j].max_uses;
+                v[i].current_uses = w[j].current_uses;
+                break;
+            }
+    srvs_list_free(&l2);
+    return NERR_Success;
+}
+
 NET_API_STATUS NET_API_FUNCTION NetShareEnum(LMSTR servername, DWORD level, LPBYTE *bufptr, DWORD prefmaxlen,
                                              LPDWORD entriesread, LPDWORD totalentries, LPDWORD resume_handle) {
     struct srvs_list l = {0};
@@ -402,7 +428,12 @@ NET_API_STATUS NET_API_FUNCTION NetShareEnum(LMSTR servername, DWORD level, LPBY
         return ERROR_INVALID_PARAMETER;
     if (!share_fixed(level))
         return ERROR_INVALID_LEVEL;
-    if ((status = fetch(servername, SRVS_SHARES, NULL, NULL, level, &l)) == NERR_Success) {
+    deadline_scope_begin(); /* both enumerations of level 502 under the call's one deadline */
+    status = fetch(servername, SRVS_SHARES, NULL, NULL, level, &l);
+    if (status == NERR_Success && level == 502)
+        status = counts_of_level_2(servername, &l);
+    deadline_scope_end();
+    if (status == NERR_Success) {
         struct share_pack sp = {l.v, level};
         struct netapi_packer p = {share_fixed(level), share_size, share_put, &sp};
 

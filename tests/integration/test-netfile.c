@@ -481,6 +481,17 @@ static void shares_agree_with_smbclient_L(void) {
                 if (wcscmp(((SHARE_INFO_2 *) b)[i].shi2_netname, L"share") == 0)
                     CHECK_STREQ(utf8(((SHARE_INFO_2 *) b)[i].shi2_path), share_path);
         }
+        if (levels[l] == 2 || levels[l] == 502)
+            for (DWORD i = 0; i < read; i++) {
+                /* the connections smbstatus counts, at level 502 too (Samba's own 502 says 1) */
+                const wchar_t *name = levels[l] == 2 ? ((SHARE_INFO_2 *) b)[i].shi2_netname
+                                                     : ((SHARE_INFO_502 *) b)[i].shi502_netname;
+                DWORD uses = levels[l] == 2 ? ((SHARE_INFO_2 *) b)[i].shi2_current_uses
+                                            : ((SHARE_INFO_502 *) b)[i].shi502_current_uses;
+
+                if (wcscmp(name, L"share") == 0)
+                    CHECK_EQ_I(uses, smbstatus_tcons("share"));
+            }
         if (levels[l] == 502)
             for (DWORD i = 0; i < read; i++) {
                 const SHARE_INFO_502 *s = &((SHARE_INFO_502 *) b)[i];
