@@ -14,5 +14,6 @@
 #include <lmapibuf.h>
 #include <lmserver.h>
 #include <lmshare.h>
+#include <lmwksta.h>
 
 #endif

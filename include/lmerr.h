@@ -15,6 +15,7 @@
 #define NERR_UserNotFound (NERR_BASE + 121)
 #define NERR_NetNameNotFound (NERR_BASE + 210)
 #define NERR_ClientNameNotFound (NERR_BASE + 212)
+#define NERR_FileIdNotFound (NERR_BASE + 214)
 #define NERR_InvalidComputer (NERR_BASE + 251)
 
 #endif

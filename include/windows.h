@@ -46,7 +46,8 @@ typedef int32_t INT, LONG, *PLONG, *LPLONG;
 typedef uint32_t UINT, DWORD, ULONG, *PDWORD, *LPDWORD, *PULONG, *PUINT;
 typedef int64_t LONGLONG;
 typedef uint64_t ULONGLONG, DWORD64;
-typedef uintptr_t ULONG_PTR, DWORD_PTR, SIZE_T;
+typedef uintptr_t ULONG_PTR, DWORD_PTR, SIZE_T, *PULONG_PTR, *PDWORD_PTR;
+typedef PVOID PSECURITY_DESCRIPTOR;
 typedef intptr_t LONG_PTR;
 
 typedef wchar_t WCHAR, *PWCHAR, *PWSTR, *LPWSTR, *NWPSTR;

@@ -1,9 +1,12 @@
 /*
  * wtsnet net session [\\CLIENT] [/delete]        (Windows' habits)
  * wtsnet net session [--server S] [--client C] [--user U] [--level N] [--delete] [--json]
+ * wtsnet net file [ID] [/close] [--server S] [--path P] [--user U] [--json]
+ * wtsnet net share [--server S] [--json]
  *
  * Lists the SMB sessions on a server (NetSessionEnum) or ends them
- * (NetSessionDel). A thin layer over the public API: it parses, calls and
+ * (NetSessionDel); lists the files open on it (NetFileEnum), shows one
+ * (NetFileGetInfo) or closes it (NetFileClose); lists its shares (NetShareEnum). A thin layer over the public API: it parses, calls and
  * prints with the rest of the CLI's output module and error printer.
  */
 #include "verb_net.h"
@@ -228,8 +231,8 @@ static void print_sessions(const BYTE *buf, DWORD level, DWORD n, bool json) {
     table_free(t);
 }
 
-static int bad_usage(const char *what, const char *arg) {
-    fprintf(stderr, "%s: net session: %s", program, what);
+static int bad_usage_of(const char *verb, const char *what, const char *arg) {
+    fprintf(stderr, "%s: net %s: %s", program, verb, what);
     if (arg) {
         fputs(" \"", stderr);
         text_write(stderr, arg);
@@ -237,6 +240,10 @@ static int bad_usage(const char *what, const char *arg) {
     }
     fputc('\n', stderr);
     return EXIT_USAGE;
+}
+
+static int bad_usage(const char *what, const char *arg) {
+    return bad_usage_of("session", what, arg);
 }
 
 int verb_net_session(int argc, char **argv, bool json) {
@@ -344,4 +351,276 @@ out:
     free(wclient);
     free(wuser);
     return ret;
+}
+
+/* ---- net file ---- */
+
+static void file_usage(FILE *f) {
+    fputs("usage: wtsnet net file [ID [/close]] [--server SERVER] [--path PREFIX] [--user USER] [--json]\n"
+          "Lists the files open on SERVER (default: this host) with their ids, shows\n"
+          "one by its ID, or forces it closed with /close (or --close).\n",
+          f);
+}
+
+/* "rw" letters of fi3_permissions, as Windows' net file ID shows them. */
+static void permissions_text(DWORD p, char *buf, size_t size) {
+    snprintf(buf, size, "%s%s%s", p & PERM_FILE_READ ? "R" : "", p & PERM_FILE_WRITE ? "W" : "",
+             p & PERM_FILE_CREATE ? "C" : "");
+}
+
+static void print_file(const FILE_INFO_3 *f, bool json) {
+    struct record *r = record_new(json);
+    char *path = utf8_of(f->fi3_pathname), *user = utf8_of(f->fi3_username), perm[8];
+
+    permissions_text(f->fi3_permissions, perm, sizeof(perm));
+    record_add_uint(r, "File ID", "id", f->fi3_id);
+    record_add_string(r, "User name", "user", user);
+    record_add_uint(r, "Locks", "locks", f->fi3_num_locks);
+    record_add_string(r, "Path", "path", path);
+    if (json)
+        record_add_uint(r, "Permissions", "permissions", f->fi3_permissions);
+    else
+        record_add_string(r, "Permissions", "permissions", perm);
+    record_print(r, stdout);
+    record_free(r);
+    free(path);
+    free(user);
+}
+
+static void print_files(const FILE_INFO_3 *v, DWORD n, bool json) {
+    static const char *const text_headers[] = {"ID", "PATH", "USER", "LOCKS", NULL};
+    static const char *const text_keys[] = {"id", "path", "user", "locks", NULL};
+    static const char *const json_headers[] = {"ID", "PATH", "USER", "PERMISSIONS", "LOCKS", NULL};
+    static const char *const json_keys[] = {"id", "path", "user", "permissions", "locks", NULL};
+    struct table *t = json ? table_new(true, json_headers, json_keys) : table_new(false, text_headers, text_keys);
+
+    for (DWORD i = 0; i < n; i++) {
+        char *path = utf8_of(v[i].fi3_pathname), *user = utf8_of(v[i].fi3_username);
+
+        table_add_uint(t, v[i].fi3_id);
+        table_add_string(t, path);
+        table_add_string(t, user);
+        if (json)
+            table_add_uint(t, v[i].fi3_permissions);
+        table_add_uint(t, v[i].fi3_num_locks);
+        free(path);
+        free(user);
+    }
+    table_print(t, stdout);
+    table_free(t);
+}
+
+/* A file id as `net file ID` takes it: decimal, 0 … 4294967295. */
+static int parse_id(const char *s, DWORD *ret) {
+    char *end;
+    unsigned long v;
+
+    if (!*s || *s == '-' || *s == '+')
+        return -1;
+    v = strtoul(s, &end, 10);
+    if (*end || v > 0xFFFFFFFFul)
+        return -1;
+    *ret = (DWORD) v;
+    return 0;
+}
+
+int verb_net_file(int argc, char **argv, bool json) {
+    static const struct option opts[] = {
+        {"server", required_argument, NULL, 's'}, {"path", required_argument, NULL, 'p'},
+        {"user", required_argument, NULL, 'u'},   {"close", no_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *server = NULL, *path = NULL, *user = NULL;
+    bool close_it = false, have_id = false;
+    DWORD id = 0;
+    wchar_t *wserver, *wpath, *wuser;
+    NET_API_STATUS st;
+    int c, ret = EXIT_FAILURE;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+s:p:u:ch", opts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            if (!optarg[0])
+                return bad_usage_of("file", "empty server name (leave out --server for this host)", NULL);
+            server = optarg;
+            break;
+        case 'p':
+            path = optarg;
+            break;
+        case 'u':
+            user = optarg;
+            break;
+        case 'c':
+            close_it = true;
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 'h':
+            file_usage(stdout);
+            return EXIT_SUCCESS;
+        default:
+            bad_usage_of("file", "unknown option", argv[optind - 1]);
+            file_usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    /* Windows' forms: net file ID [/close]; options may follow them. */
+    for (int i = optind; i < argc; i++) {
+        if (strcasecmp(argv[i], "/close") == 0)
+            close_it = true;
+        else if (!have_id && parse_id(argv[i], &id) == 0)
+            have_id = true;
+        else if ((strcmp(argv[i], "-s") == 0 || strcmp(argv[i], "--server") == 0) && i + 1 < argc && argv[i + 1][0])
+            server = argv[++i];
+        else if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else {
+            bad_usage_of("file", "unexpected argument", argv[i]);
+            file_usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (close_it && !have_id)
+        return bad_usage_of("file", "/close needs the ID of a file", NULL);
+    wserver = wide(server);
+    wpath = wide(path);
+    wuser = wide(user);
+    if (close_it) {
+        if ((st = NetFileClose(wserver, id)) != NERR_Success) {
+            report_error(stderr, NULL, "cannot close the file", st);
+            goto out;
+        }
+        if (json) {
+            struct record *r = record_new(true);
+
+            record_add_uint(r, "File ID", "id", id);
+            record_add_bool(r, "Closed", "closed", true);
+            record_print(r, stdout);
+            record_free(r);
+        } else
+            printf("The file was closed.\n");
+    } else if (have_id) {
+        LPBYTE buf = NULL;
+
+        if ((st = NetFileGetInfo(wserver, id, 3, &buf)) != NERR_Success) {
+            report_error(stderr, NULL, "cannot show the file", st);
+            goto out;
+        }
+        print_file((const FILE_INFO_3 *) buf, json);
+        NetApiBufferFree(buf);
+    } else {
+        LPBYTE buf = NULL;
+        DWORD read = 0, total = 0;
+
+        st = NetFileEnum(wserver, wpath, wuser, 3, &buf, MAX_PREFERRED_LENGTH, &read, &total, NULL);
+        if (st != NERR_Success) {
+            NetApiBufferFree(buf);
+            report_error(stderr, NULL, "cannot list the open files", st);
+            goto out;
+        }
+        print_files((const FILE_INFO_3 *) buf, read, json);
+        NetApiBufferFree(buf);
+    }
+    ret = EXIT_SUCCESS;
+out:
+    free(wserver);
+    free(wpath);
+    free(wuser);
+    return ret;
+}
+
+/* ---- net share ---- */
+
+static void share_usage(FILE *f) {
+    fputs("usage: wtsnet net share [--server SERVER] [--json]\n"
+          "Lists the shares of SERVER (default: this host), hidden ($) ones included,\n"
+          "with their paths where the server tells them (administrators).\n",
+          f);
+}
+
+int verb_net_share(int argc, char **argv, bool json) {
+    static const struct option opts[] = {
+        {"server", required_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    static const char *const headers[] = {"NAME", "RESOURCE", "REMARK", NULL};
+    static const char *const keys[] = {"name", "path", "remark", NULL};
+    static const char *const json_headers[] = {"NAME", "TYPE", "REMARK", "PATH", NULL};
+    static const char *const json_keys[] = {"name", "type", "remark", "path", NULL};
+    const char *server = NULL;
+    wchar_t *wserver;
+    LPBYTE buf = NULL;
+    DWORD read = 0, total = 0, level = 2;
+    NET_API_STATUS st;
+    struct table *t;
+    int c;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            if (!optarg[0])
+                return bad_usage_of("share", "empty server name (leave out --server for this host)", NULL);
+            server = optarg;
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 'h':
+            share_usage(stdout);
+            return EXIT_SUCCESS;
+        default:
+            bad_usage_of("share", "unknown option", argv[optind - 1]);
+            share_usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        bad_usage_of("share", "unexpected argument", argv[optind]);
+        share_usage(stderr);
+        return EXIT_USAGE;
+    }
+    wserver = wide(server);
+    st = NetShareEnum(wserver, level, &buf, MAX_PREFERRED_LENGTH, &read, &total, NULL);
+    if (st == ERROR_ACCESS_DENIED) { /* level 2 is for administrators; 1 is for everyone */
+        level = 1;
+        st = NetShareEnum(wserver, level, &buf, MAX_PREFERRED_LENGTH, &read, &total, NULL);
+    }
+    free(wserver);
+    if (st != NERR_Success) {
+        report_error(stderr, NULL, "cannot list the shares", st);
+        return EXIT_FAILURE;
+    }
+    t = json ? table_new(true, json_headers, json_keys) : table_new(false, headers, keys);
+    for (DWORD i = 0; i < read; i++) {
+        const SHARE_INFO_2 *s2 = level == 2 ? &((const SHARE_INFO_2 *) buf)[i] : NULL;
+        const SHARE_INFO_1 *s1 = level == 1 ? &((const SHARE_INFO_1 *) buf)[i] : NULL;
+        char *name = utf8_of(s2 ? s2->shi2_netname : s1->shi1_netname);
+        char *remark = utf8_of(s2 ? s2->shi2_remark : s1->shi1_remark);
+        char *path = utf8_of(s2 ? s2->shi2_path : NULL);
+
+        table_add_string(t, name);
+        if (json) {
+            table_add_uint(t, s2 ? s2->shi2_type : s1->shi1_type);
+            table_add_string(t, remark);
+            table_add_string(t, path);
+        } else {
+            table_add_string(t, path);
+            table_add_string(t, remark);
+        }
+        free(name);
+        free(remark);
+        free(path);
+    }
+    table_print(t, stdout);
+    table_free(t);
+    NetApiBufferFree(buf);
+    return EXIT_SUCCESS;
 }

@@ -53,6 +53,9 @@ static const struct verb verbs[] = {
     {"help", "", "this text", NULL, verb_help, NULL},
     {"net session", "[\\\\CLIENT] [/delete]", "list or end the SMB sessions of a server (net session --help)", NULL,
      NULL, verb_net_session},
+    {"net file", "[ID] [/close]", "list, show or close the files open on a server (net file --help)", NULL, NULL,
+     verb_net_file},
+    {"net share", "", "list the shares of a server (net share --help)", NULL, NULL, verb_net_share},
 };
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
 
@@ -104,7 +107,7 @@ static int run_family(int argc, char **argv, const struct options *o) {
         return EXIT_USAGE;
     }
     if (!verb) {
-        fprintf(stderr, "%s: %s takes a verb: session (try --help)\n", program, argv[0]);
+        fprintf(stderr, "%s: %s takes a verb: session, file, share (try --help)\n", program, argv[0]);
         return EXIT_USAGE;
     }
     return verb->own(argc - 1, argv + 1, o->json);

@@ -71,6 +71,56 @@ LMSTR netapi_put_wcs(char **cursor, const char *s) {
     return w;
 }
 
+int netapi_utf8(LMSTR w, char **ret) {
+    *ret = NULL;
+    return w ? wcs_to_utf8(w, ret) : 0;
+}
+
+int netapi_pack(const struct netapi_packer *p, size_t first, size_t n, LPBYTE *ret) {
+    size_t total = 0;
+    char *block, *strings;
+
+    if (n == 0) {
+        *ret = NULL;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        total += p->size(p->ctx, first + i);
+    if (total > UINT32_MAX || NetApiBufferAllocate((DWORD) total, (LPVOID *) &block) != NERR_Success)
+        return -ENOMEM;
+    memset(block, 0, total);
+    strings = block + n * p->fixed;
+    for (size_t i = 0; i < n; i++)
+        p->put(p->ctx, first + i, block + i * p->fixed, &strings);
+    *ret = (LPBYTE) block;
+    return 0;
+}
+
+NET_API_STATUS netapi_page(const struct netapi_packer *p, size_t n, DWORD prefmaxlen, size_t *resume, LPBYTE *bufptr,
+                           LPDWORD entriesread, LPDWORD totalentries) {
+    size_t start = resume ? *resume : 0, count = 0, bytes = 0;
+    LPBYTE block;
+
+    if (start > n)
+        start = n;
+    while (start + count < n) {
+        size_t e = p->size(p->ctx, start + count);
+
+        if (prefmaxlen != MAX_PREFERRED_LENGTH && count > 0 && bytes + e > prefmaxlen)
+            break;
+        bytes += e;
+        count++;
+    }
+    if (netapi_pack(p, start, count, &block) < 0)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    *bufptr = block;
+    *entriesread = (DWORD) count;
+    *totalentries = (DWORD) (n - start);
+    if (resume)
+        *resume = start + count < n ? start + count : 0;
+    return start + count < n ? ERROR_MORE_DATA : NERR_Success;
+}
+
 NET_API_STATUS NET_API_FUNCTION NetServerGetInfo(LMSTR servername, DWORD level, LPBYTE *bufptr) {
     struct srvs_server_info_101 info = {0};
     struct srvs_status st = {0};

@@ -100,26 +100,25 @@ static void put_entry(char *fixed, char **strings, const struct srvs_session *in
     }
 }
 
-/* One block: n fixed structs, then every string. */
-static int pack(const struct srvs_session *const *v, size_t n, DWORD level, LPBYTE *ret) {
-    size_t fixed = level_struct_size(level), total = 0;
-    char *block, *strings;
+struct session_pack {
+    const struct srvs_session *const *v;
+    DWORD level;
+};
 
-    for (size_t i = 0; i < n; i++)
-        total += entry_size(v[i], level);
-    block = calloc(1, total ? total : 1);
-    if (!block)
-        return -ENOMEM;
-    strings = block + n * fixed;
-    for (size_t i = 0; i < n; i++)
-        put_entry(block + i * fixed, &strings, v[i], level);
-    *ret = (LPBYTE) block;
-    return 0;
+static size_t pack_size(const void *ctx, size_t i) {
+    const struct session_pack *p = ctx;
+
+    return entry_size(p->v[i], p->level);
 }
 
-static int to_utf8(LMSTR w, char **ret) {
-    *ret = NULL;
-    return w ? wcs_to_utf8(w, ret) : 0;
+static void pack_put(const void *ctx, size_t i, void *fixed, char **strings) {
+    const struct session_pack *p = ctx;
+
+    put_entry(fixed, strings, p->v[i], p->level);
+}
+
+static struct netapi_packer packer(const struct session_pack *sp) {
+    return (struct netapi_packer){level_struct_size(sp->level), pack_size, pack_put, sp};
 }
 
 /* Sessions matching the filters, in server order; NERR_* when a filter matches nothing. */
@@ -160,7 +159,7 @@ static NET_API_STATUS fetch(LMSTR servername, LMSTR w_client, LMSTR w_user, DWOR
 
     if ((r = netapi_server(servername, &a)) < 0)
         return netapi_status(r, NULL);
-    if (to_utf8(w_client, ret_client) < 0 || to_utf8(w_user, ret_user) < 0)
+    if (netapi_utf8(w_client, ret_client) < 0 || netapi_utf8(w_user, ret_user) < 0)
         return ERROR_INVALID_PARAMETER;
     deadline_scope_begin(); /* one deadline for the whole call (docs/netapi.md, "Timeouts") */
     r = srvs_client_session_enum(&a, *ret_client, *ret_user, level, ret, &st);
@@ -177,8 +176,7 @@ NET_API_STATUS NET_API_FUNCTION NetSessionEnum(LMSTR servername, LMSTR UncClient
     struct srvs_session_list l = {0};
     const struct srvs_session **m = NULL;
     char *client = NULL, *user = NULL;
-    size_t n = 0, start, count = 0, bytes = 0;
-    LPBYTE block = NULL;
+    size_t n = 0;
     NET_API_STATUS status;
 
     if (!bufptr || !entriesread || !totalentries)
@@ -191,32 +189,15 @@ NET_API_STATUS NET_API_FUNCTION NetSessionEnum(LMSTR servername, LMSTR UncClient
     if ((status = select_matches(&l, client, user, &m, &n)) != NERR_Success)
         goto out;
     /* The resume handle is the index of the next entry (0 = from the start). */
-    start = resume_handle ? *resume_handle : 0;
-    if (start > n)
-        start = n;
-    /* As many whole entries as prefmaxlen holds, but at least one: a caller
-     * looping on ERROR_MORE_DATA always makes progress. */
-    while (start + count < n) {
-        size_t e = entry_size(m[start + count], level);
+    {
+        struct session_pack sp = {m, level};
+        struct netapi_packer p = packer(&sp);
+        size_t resume = resume_handle ? *resume_handle : 0;
 
-        if (prefmaxlen != MAX_PREFERRED_LENGTH && count > 0 && bytes + e > prefmaxlen)
-            break;
-        bytes += e;
-        count++;
+        status = netapi_page(&p, n, prefmaxlen, resume_handle ? &resume : NULL, bufptr, entriesread, totalentries);
+        if (resume_handle && (status == NERR_Success || status == ERROR_MORE_DATA))
+            *resume_handle = (DWORD) resume;
     }
-    if (count > 0 && pack(m + start, count, level, &block) < 0) {
-        status = ERROR_NOT_ENOUGH_MEMORY;
-        goto out;
-    }
-    *bufptr = block;
-    *entriesread = (DWORD) count;
-    *totalentries = (DWORD) (n - start);
-    if (start + count < n) {
-        if (resume_handle)
-            *resume_handle = (DWORD) (start + count);
-        status = ERROR_MORE_DATA;
-    } else if (resume_handle)
-        *resume_handle = 0;
 out:
     free(m);
     free(client);
@@ -242,8 +223,13 @@ NET_API_STATUS NET_API_FUNCTION NetSessionGetInfo(LMSTR servername, LMSTR UncCli
     status = fetch(servername, UncClientName, username, level, &client, &user, &l);
     if (status == NERR_Success)
         status = select_matches(&l, client, user, &m, &n);
-    if (status == NERR_Success && pack(m, 1, level, bufptr) < 0) /* n ≥ 1 here: filters were given */
-        status = ERROR_NOT_ENOUGH_MEMORY;
+    if (status == NERR_Success) { /* n ≥ 1 here: filters were given */
+        struct session_pack sp = {m, level};
+        struct netapi_packer p = packer(&sp);
+
+        if (netapi_pack(&p, 0, 1, bufptr) < 0)
+            status = ERROR_NOT_ENOUGH_MEMORY;
+    }
     free(m);
     free(client);
     free(user);
@@ -261,7 +247,7 @@ NET_API_STATUS NET_API_FUNCTION NetSessionDel(LMSTR servername, LMSTR UncClientN
 
     if ((r = netapi_server(servername, &a)) < 0)
         return netapi_status(r, NULL);
-    if (to_utf8(UncClientName, &client) < 0 || to_utf8(username, &user) < 0)
+    if (netapi_utf8(UncClientName, &client) < 0 || netapi_utf8(username, &user) < 0)
         status = ERROR_INVALID_PARAMETER;
     else {
         deadline_scope_begin();

@@ -187,6 +187,8 @@ static const struct {
     {NERR_InvalidComputer, "This computer name is invalid."},
     {NERR_ClientNameNotFound, "A session does not exist with that computer name."},
     {NERR_UserNotFound, "The user name could not be found."},
+    {NERR_NetNameNotFound, "This shared resource does not exist."},
+    {NERR_FileIdNotFound, "There is not an open file with that identification number."},
     {NERR_BufTooSmall, "The API return buffer is too small."},
     {ERROR_INVALID_USER_BUFFER, "The supplied user buffer is not valid for the requested operation."},
     {ERROR_CTX_CLOSE_PENDING, "A close operation is pending on the session."},

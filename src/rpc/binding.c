@@ -15,6 +15,7 @@
 #include "common/parse_int.h"
 #include "common/settings.h"
 #include "rpc/srvsvc.h"
+#include "rpc/wkssvc.h"
 
 /* "host:port": 1 … 65535, leading zeros allowed as they always were. */
 static int parse_port(const char *s, uint16_t *ret) {
@@ -155,6 +156,7 @@ struct smb_session {
     struct smb2_conn *conn;
     uint32_t ipc_tid;
     struct rpc_client srvsvc;
+    struct rpc_client wkssvc; /* \PIPE\wkssvc, bound on first use as srvsvc is */
     uint32_t srvs_refused_levels; /* NetrSessionEnum levels this server said 124 to */
     bool fresh;
 };
@@ -179,6 +181,7 @@ static void session_free(struct smb_session *s) {
         return;
     if (s->conn && !smb2_conn_is_broken(s->conn)) {
         rpc_client_close(&s->srvsvc);
+        rpc_client_close(&s->wkssvc);
         if (s->ipc_tid)
             (void) smb2_tree_disconnect(s->conn, s->ipc_tid);
         (void) smb2_logoff(s->conn);
@@ -217,6 +220,7 @@ static void session_disconnect(struct smb_session *s) {
     s->conn = NULL;
     s->ipc_tid = 0;
     memset(&s->srvsvc, 0, sizeof(s->srvsvc));
+    memset(&s->wkssvc, 0, sizeof(s->wkssvc));
     s->srvs_refused_levels = 0; /* per connection: a new one may be another server */
 }
 
@@ -386,17 +390,21 @@ int rpc_protection_setting(uint8_t *ret_type, uint8_t *ret_level) {
     return 0;
 }
 
-int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
+/* The client of one pipe on that connection, bound on first use under the
+ * protection WTSNET_RPC_PROTECTION asks for; *ret is set even on failure, so
+ * that a refused bind's status (->fault) can be read. */
+static int bind_pipe(struct smb_session *s, struct rpc_client *rc, const char *pipe, const struct rpc_syntax *iface,
+                     struct rpc_client **ret) {
     uint8_t type, level;
     int r;
 
-    *ret = &s->srvsvc; /* also on failure: a refused bind leaves its status there */
+    *ret = rc;
     if ((r = rpc_protection_setting(&type, &level)) < 0)
         return r;
     /* A pooled binding made under another setting is not the one asked for. */
-    if (s->srvsvc.bound && (s->srvsvc.auth_type != type || (type && s->srvsvc.auth_level != level)))
-        rpc_client_close(&s->srvsvc);
-    if (!s->srvsvc.bound) {
+    if (rc->bound && (rc->auth_type != type || (type && rc->auth_level != level)))
+        rpc_client_close(rc);
+    if (!rc->bound) {
         struct rpc_auth_opts o = {.type = type, .level = level, .id = &s->id, .target_host = s->addr.host};
         const struct auth_mech_ops *mechs[2];
 
@@ -414,13 +422,21 @@ int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
                 return r;
             o.mechs = mechs;
         }
-        if ((r = rpc_bind_np_auth(&s->srvsvc, s->conn, &s->ipc_tid, "srvsvc", &srvsvc_syntax, &o)) < 0) {
-            if (s->srvsvc.pipe.open)
-                np_close(&s->srvsvc.pipe);
+        if ((r = rpc_bind_np_auth(rc, s->conn, &s->ipc_tid, pipe, iface, &o)) < 0) {
+            if (rc->pipe.open)
+                np_close(&rc->pipe);
             return r;
         }
     }
     return 0;
+}
+
+int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
+    return bind_pipe(s, &s->srvsvc, "srvsvc", &srvsvc_syntax, ret);
+}
+
+int binding_wkssvc(struct smb_session *s, struct rpc_client **ret) {
+    return bind_pipe(s, &s->wkssvc, "wkssvc", &wkssvc_syntax, ret);
 }
 
 uint32_t *binding_refused_levels(struct smb_session *s) {

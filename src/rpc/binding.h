@@ -52,6 +52,8 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *id,
 /* The srvsvc client on that connection (bound on first use). *ret is set even
  * on failure, so that a refused bind's status (->fault) can be read. */
 int binding_srvsvc(struct smb_session *s, struct rpc_client **ret);
+/* The same for \PIPE\wkssvc (MS-WKST). */
+int binding_wkssvc(struct smb_session *s, struct rpc_client **ret);
 /* WTSNET_RPC_PROTECTION and WTSNET_RPC_AUTH (docs/settings.md) as a DCE/RPC
  * security provider and level (RPC_C_AUTHN_NONE with LEVEL_NONE for "none");
  * -EINVAL for a word neither knows. */

@@ -53,6 +53,21 @@ int ndr_pull_array_count(struct cursor *c, size_t min_elem_size, uint32_t *ret) 
     return 0;
 }
 
+int ndr_pull_status_end(struct cursor *c, uint32_t *ret) {
+    struct cursor save = *c;
+    uint32_t v;
+    int r;
+
+    if ((r = ndr_pull_u32(c, &v)) < 0)
+        return r;
+    if (cur_left(c) >= 8) {
+        *c = save;
+        return -EBADMSG;
+    }
+    *ret = v;
+    return 0;
+}
+
 void ndr_push_u32(struct buf *b, uint32_t v) {
     buf_align(b, 0, 4);
     buf_put_u32(b, v);

@@ -27,6 +27,10 @@ int ndr_pull_string(struct cursor *c, char **ret);
  * least and against NDR_MAX_ARRAY_COUNT (-EBADMSG beyond either). */
 int ndr_pull_array_count(struct cursor *c, size_t min_elem_size, uint32_t *ret);
 
+/* The WERROR (or other DWORD status) that ends a reply stub: at most
+ * alignment padding may follow it (-EBADMSG otherwise). */
+int ndr_pull_status_end(struct cursor *c, uint32_t *ret);
+
 void ndr_push_u32(struct buf *b, uint32_t v);
 /* A referent id: the next unique value, non-zero. */
 void ndr_push_ptr(struct buf *b, uint32_t *next_referent, bool present);

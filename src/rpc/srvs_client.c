@@ -24,8 +24,12 @@ static bool worth_retry(int r, bool fresh) {
     return !fresh && (r == -ECONNRESET || r == -ENOTCONN || r == -EPIPE);
 }
 
-int srvs_client_server_get_info(const struct server_addr *a, struct srvs_server_info_101 *ret,
-                                struct srvs_status *st) {
+/* One read-only call on the pooled connection's srvsvc (or wkssvc) pipe,
+ * repeated once on a new connection when the pooled one had died. */
+typedef int (*srvs_call_fn)(struct rpc_client *rc, const struct server_addr *a, void *ctx, struct srvs_status *st);
+
+static int call_pooled(const struct server_addr *a, bool wkssvc, bool may_repeat, srvs_call_fn call, void *ctx,
+                       struct srvs_status *st) {
     memset(st, 0, sizeof(*st));
     for (int attempt = 0;; attempt++) {
         struct smb_session *s;
@@ -38,18 +42,198 @@ int srvs_client_server_get_info(const struct server_addr *a, struct srvs_server_
             return r;
         fresh = binding_is_fresh(s);
         before = fresh ? 0 : smb2_conn_round_trips(binding_conn(s));
-        if ((r = binding_srvsvc(s, &rc)) >= 0)
-            r = srvs_server_get_info_101(rc, a->unc, ret, &st->werror);
+        if ((r = wkssvc ? binding_wkssvc(s, &rc) : binding_srvsvc(s, &rc)) >= 0)
+            r = call(rc, a, ctx, st);
         if (r == -EREMOTEIO)
             st->fault = rc->fault;
         last_round_trips = smb2_conn_round_trips(binding_conn(s)) - before;
         binding_release(s);
-        if (attempt == 0 && worth_retry(r, fresh))
-            continue; /* NetrServerGetInfo only reads: safe to repeat */
+        if (may_repeat && attempt == 0 && worth_retry(r, fresh))
+            continue;
         return r;
     }
 }
 
+static int get_info_call(struct rpc_client *rc, const struct server_addr *a, void *ctx, struct srvs_status *st) {
+    return srvs_server_get_info_101(rc, a->unc, ctx, &st->werror);
+}
+
+int srvs_client_server_get_info(const struct server_addr *a, struct srvs_server_info_101 *ret,
+                                struct srvs_status *st) {
+    return call_pooled(a, false, true, get_info_call, ret, st); /* only reads: safe to repeat */
+}
+
+/* ---- files, connections, shares, workstation users ---- */
+
+#define WERR_MORE_DATA 234
+
+struct enum_ctx {
+    int kind;
+    const char *in1, *in2;
+    uint32_t level;
+    struct srvs_list *ret;
+};
+
+/* Appends b's entries to a (same kind and level); b is emptied. */
+static int list_append(struct srvs_list *a, struct srvs_list *b, size_t elem) {
+    void *v;
+
+    if (!a->v) {
+        *a = *b;
+        memset(b, 0, sizeof(*b));
+        return 0;
+    }
+    if (!b->n)
+        return 0;
+    v = realloc(a->v, (a->n + b->n) * elem);
+    if (!v)
+        return -ENOMEM;
+    memcpy((char *) v + a->n * elem, b->v, b->n * elem);
+    a->v = v;
+    a->n += b->n;
+    free(b->v);
+    memset(b, 0, sizeof(*b));
+    return 0;
+}
+
+static size_t elem_size(int kind) {
+    return kind == SRVS_FILES ? sizeof(struct srvs_file)
+           : kind == SRVS_CONNS ? sizeof(struct srvs_conn)
+                                : sizeof(struct srvs_share);
+}
+
+/* MAX_PREFERRED_LENGTH asks for everything; a server may still answer in
+ * parts (ERROR_MORE_DATA with a resume handle): follow it, a bounded number of times. */
+static int enum_call(struct rpc_client *rc, const struct server_addr *a, void *vctx, struct srvs_status *st) {
+    struct enum_ctx *e = vctx;
+    struct srvs_list all = {0};
+    uint32_t resume = 0, total;
+    int r = 0;
+
+    for (int part = 0; part < 64; part++) {
+        struct srvs_list l = {0};
+        uint32_t next = 0;
+
+        st->werror = 0;
+        if ((r = srvs_enum(rc, e->kind, a->unc, e->in1, e->in2, e->level, 0xFFFFFFFFu, resume, &l, &total, &next,
+                           &st->werror)) < 0)
+            break;
+        if (st->werror != 0 && st->werror != WERR_MORE_DATA) {
+            srvs_list_free(&l);
+            break;
+        }
+        r = list_append(&all, &l, elem_size(e->kind));
+        srvs_list_free(&l);
+        if (r < 0 || st->werror == 0)
+            break;
+        if (next == 0 || next == resume) {
+            r = -EBADMSG; /* "more" without a way on */
+            break;
+        }
+        resume = next;
+    }
+    if (r >= 0 && st->werror == WERR_MORE_DATA)
+        r = -EBADMSG; /* never ended */
+    if (r < 0 || st->werror != 0) {
+        srvs_list_free(&all);
+        return r;
+    }
+    all.kind = e->kind, all.level = e->level;
+    *e->ret = all;
+    return 0;
+}
+
+int srvs_client_enum(const struct server_addr *a, int kind, const char *in1, const char *in2, uint32_t level,
+                     struct srvs_list *ret, struct srvs_status *st) {
+    struct enum_ctx e = {kind, in1 && *in1 ? in1 : NULL, in2 && *in2 ? in2 : NULL, level, ret};
+
+    if (kind == SRVS_FILES)
+        e.level = 3; /* a superset of level 2, and what Samba answers */
+    if (kind == SRVS_CONNS)
+        e.level = 1; /* a superset of level 0, whose every answer Samba makes up (one entry, id 1) */
+    if (!srvs_level_valid(kind, e.level))
+        return -EINVAL;
+    return call_pooled(a, false, true, enum_call, &e, st);
+}
+
+struct close_ctx {
+    uint32_t id;
+};
+
+static void sleep_ms(int64_t ms);
+
+static bool file_listed(const struct srvs_list *l, uint32_t id) {
+    const struct srvs_file *v = l->v;
+
+    for (size_t i = 0; i < l->n; i++)
+        if (v[i].id == id)
+            return true;
+    return false;
+}
+
+/*
+ * "Closed" means closed: Samba answers NetrFileClose once it has *asked*
+ * the smbd holding the file to close it (MSG_SMB_CLOSE_FILE, acted on
+ * asynchronously), so the close counts once an enumeration no longer lists
+ * the id: -ETIMEDOUT when one still does at the call's deadline
+ * (WTSNET_TIMEOUT). Windows closes before it answers; docs/netapi.md.
+ */
+static int confirm_closed(const struct server_addr *a, uint32_t id, struct srvs_status *st) {
+    int64_t backoff = 10, left;
+    int r = -ETIMEDOUT;
+
+    while ((left = deadline_left_ms(deadline_scope())) > 0) {
+        struct srvs_list l = {0};
+        bool listed;
+
+        if ((r = srvs_client_enum(a, SRVS_FILES, NULL, NULL, 3, &l, st)) < 0 || st->werror != 0)
+            return r;
+        listed = file_listed(&l, id);
+        srvs_list_free(&l);
+        if (!listed)
+            return 0;
+        r = -ETIMEDOUT;
+        left = deadline_left_ms(deadline_scope());
+        sleep_ms(backoff < left ? backoff : left);
+        backoff = backoff * 2 > 250 ? 250 : backoff * 2;
+    }
+    return r;
+}
+
+static int close_call(struct rpc_client *rc, const struct server_addr *a, void *vctx, struct srvs_status *st) {
+    return srvs_file_close(rc, a->unc, ((struct close_ctx *) vctx)->id, &st->werror);
+}
+
+int srvs_client_file_close(const struct server_addr *a, uint32_t file_id, struct srvs_status *st) {
+    struct close_ctx c = {file_id};
+
+    int r;
+
+    /* Never repeated: a close the server did but whose reply was lost would
+     * come back as "no such file", a false failure. */
+    if ((r = call_pooled(a, false, false, close_call, &c, st)) < 0 || st->werror != 0)
+        return r;
+    return confirm_closed(a, file_id, st);
+}
+
+struct wksta_ctx {
+    uint32_t level;
+    struct wkst_user_list *ret;
+};
+
+static int wksta_call(struct rpc_client *rc, const struct server_addr *a, void *vctx, struct srvs_status *st) {
+    struct wksta_ctx *w = vctx;
+    uint32_t total;
+
+    return wkst_user_enum(rc, a->unc, w->level, w->ret, &total, &st->werror);
+}
+
+int srvs_client_wksta_user_enum(const struct server_addr *a, uint32_t level, struct wkst_user_list *ret,
+                                struct srvs_status *st) {
+    struct wksta_ctx w = {level, ret};
+
+    return call_pooled(a, true, true, wksta_call, &w, st);
+}
 
 /* ---- sessions ---- */
 

@@ -7,6 +7,7 @@
 
 #include "rpc/binding.h"
 #include "rpc/srvsvc.h"
+#include "rpc/wkssvc.h"
 
 /* What came back besides the errno: the server's WERROR, the fault status
  * when the errno is -EREMOTEIO, and the NTSTATUS of a refused logon (with
@@ -18,6 +19,21 @@ struct srvs_status {
 };
 
 int srvs_client_server_get_info(const struct server_addr *a, struct srvs_server_info_101 *ret,
+                                struct srvs_status *st);
+
+/* NetrFileEnum / NetrConnectionEnum / NetrShareEnum (kind: SRVS_FILES …) at
+ * level, every entry (the server's own paging followed to its end); in1/in2
+ * as srvs_enum(). Files are always fetched at level 3, whatever level is
+ * wanted: Samba refuses level 2 and ignores BasePath, so the caller filters
+ * and derives (docs/netapi.md, "Open files"); ret->level says 3. Likewise
+ * connections at level 1 (Samba's level 0 is one made-up entry). */
+int srvs_client_enum(const struct server_addr *a, int kind, const char *in1, const char *in2, uint32_t level,
+                     struct srvs_list *ret, struct srvs_status *st);
+/* NetrFileClose, then enumerations until the id is no longer listed
+ * (-ETIMEDOUT when it still is at the deadline of the caller's scope). */
+int srvs_client_file_close(const struct server_addr *a, uint32_t file_id, struct srvs_status *st);
+/* NetrWkstaUserEnum over \PIPE\wkssvc, every entry. */
+int srvs_client_wksta_user_enum(const struct server_addr *a, uint32_t level, struct wkst_user_list *ret,
                                 struct srvs_status *st);
 
 /* NetrSessionEnum at level, all entries. When the server refuses the level

@@ -1,10 +1,12 @@
 #include "rpc/srvsvc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rpc/ndr.h"
+#include "rpc/ndr_enum.h"
 
 /* 4b324fc8-1670-01d3-1278-5a47bf6ee188 v3.0 */
 const struct rpc_syntax srvsvc_syntax = {
@@ -64,12 +66,8 @@ int srvs_decode_server_get_info(const uint8_t *stub, size_t len, struct srvs_ser
         if (comment_ptr && (r = ndr_pull_string(&c, &i.comment)) < 0)
             goto fail;
     }
-    if ((r = ndr_pull_u32(&c, &werror)) < 0)
+    if ((r = ndr_pull_status_end(&c, &werror)) < 0)
         goto fail;
-    if (cur_left(&c) >= 8) { /* at most alignment padding may follow */
-        r = -EBADMSG;
-        goto fail;
-    }
     if (werror == 0 && ptr == 0) {
         r = -EBADMSG; /* success without the structure */
         goto fail;
@@ -99,37 +97,57 @@ out:
 
 /* ---- sessions ---- */
 
-/* The members of each level, in IDL order: 'S' a [string] wchar_t* (deferred),
- * 'U' a DWORD. Which srvs_session field each fills follows. */
+#define SF(kind, field) {kind, offsetof(struct srvs_session, field)}
+/* The members of each level, in IDL order (SESSION_INFO_0/1/2/10/502, MS-SRVS 2.2.4.15-19). */
+static const struct ndr_field session_0[] = {SF('S', client)};
+static const struct ndr_field session_1[] = {SF('S', client),    SF('S', user),      SF('U', num_opens),
+                                             SF('U', time),      SF('U', idle_time), SF('U', user_flags)};
+static const struct ndr_field session_2[] = {SF('S', client),    SF('S', user),       SF('U', num_opens), SF('U', time),
+                                             SF('U', idle_time), SF('U', user_flags), SF('S', cltype)};
+static const struct ndr_field session_10[] = {SF('S', client), SF('S', user), SF('U', time), SF('U', idle_time)};
+static const struct ndr_field session_502[] = {SF('S', client),     SF('S', user),   SF('U', num_opens),
+                                               SF('U', time),       SF('U', idle_time), SF('U', user_flags),
+                                               SF('S', cltype),     SF('S', transport)};
+#undef SF
+
 static const struct {
     uint32_t level;
-    const char *shape;
+    struct ndr_layout lay;
 } session_levels[] = {
-    {0, "S"}, {1, "SSUUUU"}, {2, "SSUUUUS"}, {10, "SSUU"}, {502, "SSUUUUSS"},
+    {0, NDR_LAYOUT(session_0, struct srvs_session)},     {1, NDR_LAYOUT(session_1, struct srvs_session)},
+    {2, NDR_LAYOUT(session_2, struct srvs_session)},     {10, NDR_LAYOUT(session_10, struct srvs_session)},
+    {502, NDR_LAYOUT(session_502, struct srvs_session)},
 };
 
-static const char *session_shape(uint32_t level) {
+static const struct ndr_layout *session_layout(uint32_t level) {
     for (size_t i = 0; i < sizeof(session_levels) / sizeof(session_levels[0]); i++)
         if (session_levels[i].level == level)
-            return session_levels[i].shape;
+            return &session_levels[i].lay;
     return NULL;
 }
 
 bool srvs_session_level_valid(uint32_t level) {
-    return session_shape(level) != NULL;
+    return session_layout(level) != NULL;
 }
 
 void srvs_session_list_free(struct srvs_session_list *l) {
     if (!l)
         return;
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].client);
-        free(l->v[i].user);
-        free(l->v[i].cltype);
-        free(l->v[i].transport);
-    }
-    free(l->v);
+    ndr_enum_free(&session_levels[4].lay, l->v, l->n); /* 502 names every string member */
     memset(l, 0, sizeof(*l));
+}
+
+/* Up to three [in, string, unique] wchar_t* arguments, then the enumeration's tail. */
+static int encode_enum(struct buf *b, const char *const *strings, size_t n, uint32_t level, uint32_t max_buffer,
+                       uint32_t resume) {
+    uint32_t ref = 0;
+    int r;
+
+    for (size_t i = 0; i < n; i++)
+        if ((r = ndr_push_unique_string(b, &ref, strings[i])) < 0)
+            return r;
+    ndr_enum_push_request(b, &ref, level, max_buffer, resume);
+    return buf_error(b);
 }
 
 /*
@@ -137,133 +155,29 @@ void srvs_session_list_free(struct srvs_session_list *l) {
  *     [in, string, unique] SRVSVC_HANDLE ServerName, [in, string, unique] WCHAR *ClientName,
  *     [in, string, unique] WCHAR *UserName, [in, out] PSESSION_ENUM_STRUCT InfoStruct,
  *     [in] DWORD PreferedMaximumLength, [out] DWORD *TotalEntries, [in, out, unique] DWORD *ResumeHandle);
- * typedef struct { DWORD Level; [switch_is(Level)] SESSION_ENUM_UNION SessionInfo; } SESSION_ENUM_STRUCT;
- * typedef [switch_type(DWORD)] union { [case(0)] SESSION_INFO_0_CONTAINER *Level0; … } SESSION_ENUM_UNION;
- * typedef struct { DWORD EntriesRead; [size_is(EntriesRead)] LPSESSION_INFO_0 Buffer; } SESSION_INFO_0_CONTAINER;
  */
 int srvs_encode_session_enum(struct buf *b, const char *server_unc, const char *client, const char *user,
                              uint32_t level, uint32_t max_buffer, uint32_t resume) {
-    uint32_t ref = 0;
-    int r;
+    const char *in[] = {server_unc, client, user};
 
-    if (!session_shape(level))
+    if (!session_layout(level))
         return -EINVAL;
-    if ((r = ndr_push_unique_string(b, &ref, server_unc)) < 0 || (r = ndr_push_unique_string(b, &ref, client)) < 0 ||
-        (r = ndr_push_unique_string(b, &ref, user)) < 0)
-        return r;
-    ndr_push_u32(b, level);
-    ndr_push_u32(b, level);        /* union discriminant */
-    ndr_push_ptr(b, &ref, true);   /* -> container */
-    ndr_push_u32(b, 0);            /* EntriesRead */
-    ndr_push_ptr(b, &ref, false);  /* Buffer: none sent */
-    ndr_push_u32(b, max_buffer);
-    ndr_push_ptr(b, &ref, true);   /* -> ResumeHandle */
-    ndr_push_u32(b, resume);
-    return buf_error(b);
-}
-
-static int pull_session_strings(struct cursor *c, const char *shape, const uint32_t *ptrs, struct srvs_session *s) {
-    char **dst[4] = {&s->client, &s->user, &s->cltype, &s->transport};
-    size_t k = 0;
-    int r;
-
-    for (size_t f = 0; shape[f]; f++) {
-        if (shape[f] != 'S')
-            continue;
-        if (ptrs[k] && (r = ndr_pull_string(c, dst[k])) < 0)
-            return r;
-        k++;
-    }
-    return 0;
+    return encode_enum(b, in, 3, level, max_buffer, resume);
 }
 
 int srvs_decode_session_enum(const uint8_t *stub, size_t len, uint32_t level, struct srvs_session_list *ret,
                              uint32_t *ret_total, uint32_t *ret_werror) {
-    struct srvs_session_list l = {.level = level};
-    const char *shape = session_shape(level);
-    struct cursor c;
-    uint32_t got_level, disc, ctr_ptr, count = 0, buf_ptr = 0, max, total, resume_ptr, resume, werror;
-    uint32_t (*ptrs)[4] = NULL;
-    size_t nfields;
+    const struct ndr_layout *lay = session_layout(level);
+    void *v;
+    size_t n;
     int r;
 
-    if (!shape)
+    if (!lay)
         return -EINVAL;
-    nfields = strlen(shape);
-    cur_init(&c, stub, len);
-    if ((r = ndr_pull_u32(&c, &got_level)) < 0 || (r = ndr_pull_u32(&c, &disc)) < 0 ||
-        (r = ndr_pull_ptr(&c, &ctr_ptr)) < 0)
-        goto fail;
-    if (got_level != disc) {
-        r = -EBADMSG;
-        goto fail;
-    }
-    if (ctr_ptr) {
-        if (got_level != level) {
-            r = -EBADMSG; /* an answer at another level than asked: not ours to reinterpret */
-            goto fail;
-        }
-        if ((r = ndr_pull_u32(&c, &count)) < 0 || (r = ndr_pull_ptr(&c, &buf_ptr)) < 0)
-            goto fail;
-        if (buf_ptr) {
-            /* Conformant array: max_count, then count fixed parts of 4 × nfields bytes. */
-            if ((r = ndr_pull_array_count(&c, 4 * nfields, &max)) < 0)
-                goto fail;
-            if (max != count) {
-                r = -EBADMSG;
-                goto fail;
-            }
-            l.v = calloc(count ? count : 1, sizeof(*l.v));
-            ptrs = calloc(count ? count : 1, sizeof(*ptrs));
-            if (!l.v || !ptrs) {
-                r = -ENOMEM;
-                goto fail;
-            }
-            l.n = count;
-            for (uint32_t i = 0; i < count; i++) {
-                struct srvs_session *s = &l.v[i];
-                uint32_t *u[4] = {&s->num_opens, &s->time, &s->idle_time, &s->user_flags};
-                size_t ks = 0, ku = 0;
-
-                for (size_t f = 0; f < nfields; f++) {
-                    if (shape[f] == 'S')
-                        r = ndr_pull_ptr(&c, &ptrs[i][ks++]);
-                    else if (level == 10 && ku == 0)
-                        r = ndr_pull_u32(&c, &s->time), ku = 2; /* level 10: time, idle_time */
-                    else
-                        r = ndr_pull_u32(&c, u[ku++]);
-                    if (r < 0)
-                        goto fail;
-                }
-            }
-            /* Deferred strings, element by element. */
-            for (uint32_t i = 0; i < count; i++)
-                if ((r = pull_session_strings(&c, shape, ptrs[i], &l.v[i])) < 0)
-                    goto fail;
-        } else if (count != 0) {
-            r = -EBADMSG;
-            goto fail;
-        }
-    }
-    if ((r = ndr_pull_u32(&c, &total)) < 0 || (r = ndr_pull_ptr(&c, &resume_ptr)) < 0)
-        goto fail;
-    if (resume_ptr && (r = ndr_pull_u32(&c, &resume)) < 0)
-        goto fail;
-    if ((r = ndr_pull_u32(&c, &werror)) < 0)
-        goto fail;
-    if (cur_left(&c) >= 8) {
-        r = -EBADMSG;
-        goto fail;
-    }
-    free(ptrs);
-    *ret = l;
-    *ret_total = total;
-    *ret_werror = werror;
+    if ((r = ndr_enum_pull_reply(stub, len, level, lay, &v, &n, ret_total, NULL, ret_werror)) < 0)
+        return r;
+    *ret = (struct srvs_session_list){.v = v, .n = n, .level = level};
     return 0;
-fail:
-    free(ptrs);
-    srvs_session_list_free(&l);
-    return r;
 }
 
 /* NET_API_STATUS NetrSessionDel([in, string, unique] SRVSVC_HANDLE ServerName,
@@ -280,12 +194,9 @@ int srvs_encode_session_del(struct buf *b, const char *server_unc, const char *c
 
 int srvs_decode_session_del(const uint8_t *stub, size_t len, uint32_t *ret_werror) {
     struct cursor c;
-    int r;
 
     cur_init(&c, stub, len);
-    if ((r = ndr_pull_u32(&c, ret_werror)) < 0)
-        return r;
-    return cur_left(&c) >= 8 ? -EBADMSG : 0;
+    return ndr_pull_status_end(&c, ret_werror);
 }
 
 int srvs_session_enum(struct rpc_client *rc, const char *server_unc, const char *client, const char *user,
@@ -314,6 +225,160 @@ int srvs_session_del(struct rpc_client *rc, const char *server_unc, const char *
         goto out;
     r = srvs_decode_session_del(a.data, a.len, ret_werror);
 out:
+    buf_free(&q), buf_free(&a);
+    return r;
+}
+
+/* ---- files, connections, shares ---- */
+
+#define FF(kind, field) {kind, offsetof(struct srvs_file, field)}
+static const struct ndr_field file_2[] = {FF('U', id)};
+static const struct ndr_field file_3[] = {FF('U', id), FF('U', permissions), FF('U', num_locks), FF('S', path),
+                                          FF('S', user)};
+#undef FF
+#define CF(kind, field) {kind, offsetof(struct srvs_conn, field)}
+static const struct ndr_field conn_0[] = {CF('U', id)};
+static const struct ndr_field conn_1[] = {CF('U', id),   CF('U', type), CF('U', num_opens), CF('U', num_users),
+                                          CF('U', time), CF('S', user), CF('S', netname)};
+#undef CF
+#define HF(kind, field) {kind, offsetof(struct srvs_share, field)}
+static const struct ndr_field share_0[] = {HF('S', netname)};
+static const struct ndr_field share_1[] = {HF('S', netname), HF('U', type), HF('S', remark)};
+static const struct ndr_field share_2[] = {HF('S', netname),  HF('U', type),         HF('S', remark),
+                                           HF('U', permissions), HF('U', max_uses), HF('U', current_uses),
+                                           HF('S', path),     HF('S', passwd)};
+/* SHARE_INFO_502_I: … shi502_reserved, [size_is(shi502_reserved)] BYTE *shi502_security_descriptor */
+static const struct ndr_field share_502[] = {HF('S', netname),     HF('U', type),     HF('S', remark),
+                                             HF('U', permissions), HF('U', max_uses), HF('U', current_uses),
+                                             HF('S', path),        HF('S', passwd),   HF('U', sd_len),
+                                             HF('B', sd)};
+#undef HF
+
+static const struct {
+    int kind;
+    uint32_t level;
+    struct ndr_layout lay;
+} enum_levels[] = {
+    {SRVS_FILES, 2, NDR_LAYOUT(file_2, struct srvs_file)},
+    {SRVS_FILES, 3, NDR_LAYOUT(file_3, struct srvs_file)},
+    {SRVS_CONNS, 0, NDR_LAYOUT(conn_0, struct srvs_conn)},
+    {SRVS_CONNS, 1, NDR_LAYOUT(conn_1, struct srvs_conn)},
+    {SRVS_SHARES, 0, NDR_LAYOUT(share_0, struct srvs_share)},
+    {SRVS_SHARES, 1, NDR_LAYOUT(share_1, struct srvs_share)},
+    {SRVS_SHARES, 2, NDR_LAYOUT(share_2, struct srvs_share)},
+    {SRVS_SHARES, 502, NDR_LAYOUT(share_502, struct srvs_share)},
+};
+
+static const struct ndr_layout *enum_layout(int kind, uint32_t level) {
+    for (size_t i = 0; i < sizeof(enum_levels) / sizeof(enum_levels[0]); i++)
+        if (enum_levels[i].kind == kind && enum_levels[i].level == level)
+            return &enum_levels[i].lay;
+    return NULL;
+}
+
+bool srvs_level_valid(int kind, uint32_t level) {
+    return enum_layout(kind, level) != NULL;
+}
+
+void srvs_list_free(struct srvs_list *l) {
+    if (!l)
+        return;
+    if (l->v)
+        ndr_enum_free(enum_layout(l->kind, l->level), l->v, l->n);
+    memset(l, 0, sizeof(*l));
+}
+
+/* NET_API_STATUS NetrFileEnum([in, string, unique] SRVSVC_HANDLE ServerName,
+ *     [in, string, unique] WCHAR *BasePath, [in, string, unique] WCHAR *UserName,
+ *     [in, out] PFILE_ENUM_STRUCT InfoStruct, [in] DWORD PreferedMaximumLength,
+ *     [out] DWORD *TotalEntries, [in, out, unique] DWORD *ResumeHandle); */
+int srvs_encode_file_enum(struct buf *b, const char *server_unc, const char *base_path, const char *user,
+                          uint32_t level, uint32_t max_buffer, uint32_t resume) {
+    const char *in[] = {server_unc, base_path, user};
+
+    return enum_layout(SRVS_FILES, level) ? encode_enum(b, in, 3, level, max_buffer, resume) : -EINVAL;
+}
+
+/* NET_API_STATUS NetrConnectionEnum([in, string, unique] SRVSVC_HANDLE ServerName,
+ *     [in, string, unique] WCHAR *Qualifier, [in, out] LPCONNECT_ENUM_STRUCT InfoStruct, … same tail); */
+int srvs_encode_connection_enum(struct buf *b, const char *server_unc, const char *qualifier, uint32_t level,
+                                uint32_t max_buffer, uint32_t resume) {
+    const char *in[] = {server_unc, qualifier};
+
+    return enum_layout(SRVS_CONNS, level) ? encode_enum(b, in, 2, level, max_buffer, resume) : -EINVAL;
+}
+
+/* NET_API_STATUS NetrShareEnum([in, string, unique] SRVSVC_HANDLE ServerName,
+ *     [in, out] LPSHARE_ENUM_STRUCT InfoStruct, … same tail); */
+int srvs_encode_share_enum(struct buf *b, const char *server_unc, uint32_t level, uint32_t max_buffer,
+                           uint32_t resume) {
+    const char *in[] = {server_unc};
+
+    return enum_layout(SRVS_SHARES, level) ? encode_enum(b, in, 1, level, max_buffer, resume) : -EINVAL;
+}
+
+int srvs_decode_enum(const uint8_t *stub, size_t len, int kind, uint32_t level, struct srvs_list *ret,
+                     uint32_t *ret_total, uint32_t *ret_resume, uint32_t *ret_werror) {
+    const struct ndr_layout *lay = enum_layout(kind, level);
+    void *v;
+    size_t n;
+    int r;
+
+    if (!lay)
+        return -EINVAL;
+    if ((r = ndr_enum_pull_reply(stub, len, level, lay, &v, &n, ret_total, ret_resume, ret_werror)) < 0)
+        return r;
+    *ret = (struct srvs_list){.v = v, .n = n, .level = level, .kind = kind};
+    return 0;
+}
+
+/* NET_API_STATUS NetrFileClose([in, string, unique] SRVSVC_HANDLE ServerName, [in] DWORD FileId); */
+int srvs_encode_file_close(struct buf *b, const char *server_unc, uint32_t file_id) {
+    uint32_t ref = 0;
+    int r;
+
+    if ((r = ndr_push_unique_string(b, &ref, server_unc)) < 0)
+        return r;
+    ndr_push_u32(b, file_id);
+    return buf_error(b);
+}
+
+int srvs_enum(struct rpc_client *rc, int kind, const char *server_unc, const char *in1, const char *in2,
+              uint32_t level, uint32_t max_buffer, uint32_t resume, struct srvs_list *ret, uint32_t *ret_total,
+              uint32_t *ret_resume, uint32_t *ret_werror) {
+    struct buf q, a;
+    uint16_t opnum;
+    int r;
+
+    buf_init(&q), buf_init(&a);
+    switch (kind) {
+    case SRVS_FILES:
+        opnum = SRVSVC_OPNUM_NETR_FILE_ENUM;
+        r = srvs_encode_file_enum(&q, server_unc, in1, in2, level, max_buffer, resume);
+        break;
+    case SRVS_CONNS:
+        opnum = SRVSVC_OPNUM_NETR_CONNECTION_ENUM;
+        r = srvs_encode_connection_enum(&q, server_unc, in1, level, max_buffer, resume);
+        break;
+    default:
+        opnum = SRVSVC_OPNUM_NETR_SHARE_ENUM;
+        r = srvs_encode_share_enum(&q, server_unc, level, max_buffer, resume);
+        break;
+    }
+    if (r >= 0 && (r = rpc_call(rc, opnum, q.data, q.len, &a)) >= 0)
+        r = srvs_decode_enum(a.data, a.len, kind, level, ret, ret_total, ret_resume, ret_werror);
+    buf_free(&q), buf_free(&a);
+    return r;
+}
+
+int srvs_file_close(struct rpc_client *rc, const char *server_unc, uint32_t file_id, uint32_t *ret_werror) {
+    struct buf q, a;
+    int r;
+
+    buf_init(&q), buf_init(&a);
+    if ((r = srvs_encode_file_close(&q, server_unc, file_id)) >= 0 &&
+        (r = rpc_call(rc, SRVSVC_OPNUM_NETR_FILE_CLOSE, q.data, q.len, &a)) >= 0)
+        r = srvs_decode_session_del(a.data, a.len, ret_werror); /* the same bare WERROR reply */
     buf_free(&q), buf_free(&a);
     return r;
 }

@@ -348,7 +348,7 @@ static void load_ours(void) {
 
 /* The SDK headers that define what ours define (winnt.h: LARGE_INTEGER; minwindef.h: FILETIME). */
 static void load_references(void) {
-    static const char *const files[] = {"wtsapi32.h", "lmshare.h", "lmserver.h", "winnetwk.h", "winnt.h", "minwindef.h"};
+    static const char *const files[] = {"wtsapi32.h", "lmshare.h", "lmserver.h", "lmwksta.h", "winnetwk.h", "winnt.h", "minwindef.h"};
 
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         char path[512];
