@@ -354,6 +354,20 @@ static int logind_pid_session(struct session_provider *p, pid_t pid, uint32_t *r
     return r == -ENODATA || r == -ENXIO ? -E_NO_SESSION : r;
 }
 
+/* Its own connection: a subscriber's signals never wait behind another thread's call. */
+static int logind_subscribe(struct session_provider *p, struct session_subscription **ret) {
+    sd_bus *bus = NULL;
+    int r;
+
+    (void) p;
+    r = open_system_bus(&bus);
+    if (r < 0)
+        return r;
+    r = logind_subscribe_shared(bus, NULL, true, ret);
+    sd_bus_unref(bus);
+    return r;
+}
+
 const struct session_provider_ops logind_provider_ops = {
     .name = "logind",
     .open = logind_open,
@@ -363,4 +377,5 @@ const struct session_provider_ops logind_provider_ops = {
     .current = logind_current,
     .logoff = logind_logoff,
     .pid_session = logind_pid_session,
+    .subscribe = logind_subscribe,
 };

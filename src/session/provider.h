@@ -111,6 +111,7 @@ struct session_client_display {
 };
 
 struct session_provider;
+struct session_subscription; /* session_events.h */
 
 struct session_provider_ops {
     const char *name;
@@ -135,6 +136,9 @@ struct session_provider_ops {
     /* Optional (NULL: -EOPNOTSUPP). The session a process of this host is in
      * (-ESRCH: none); how a decorator tells which session owns a process. */
     int (*pid_session)(struct session_provider *p, pid_t pid, uint32_t *ret);
+    /* Optional (NULL: -EOPNOTSUPP). A stream of session changes, driven by
+     * the component's own signals (session_events.h). */
+    int (*subscribe)(struct session_provider *p, struct session_subscription **ret);
 };
 
 struct session_provider {

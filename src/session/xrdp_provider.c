@@ -157,6 +157,13 @@ static int xrdp_pid_session(struct session_provider *p, pid_t pid, uint32_t *ret
     return inner->ops->pid_session ? inner->ops->pid_session(inner, pid, ret) : -EOPNOTSUPP;
 }
 
+/* Session changes are the inner provider's (docs/providers.md, "Session events"). */
+static int xrdp_subscribe(struct session_provider *p, struct session_subscription **ret) {
+    struct session_provider *inner = inner_of(p);
+
+    return inner->ops->subscribe ? inner->ops->subscribe(inner, ret) : -EOPNOTSUPP;
+}
+
 static const struct session_provider_ops xrdp_provider_ops = {
     .name = "xrdp",
     .open = xrdp_open,
@@ -169,4 +176,5 @@ static const struct session_provider_ops xrdp_provider_ops = {
     .client_display = xrdp_client_display_op,
     .disconnect = xrdp_disconnect_op,
     .pid_session = xrdp_pid_session,
+    .subscribe = xrdp_subscribe,
 };

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Session events (issue 14) against a real systemd-logind booted in a private
+# namespace (tests/integration/logind-ns): the wtsnet_events.h subscription
+# and WTSWaitSystemEvent driven by real su and ssh logons/logoffs and
+# loginctl lock/unlock (test-events), then the `wtsnet watch` CLI: --json,
+# --filter, --exec hooks and their environment, a failing hook, Ctrl-C.
+set -u
+source tests/integration/logind-ns/ns.sh
+. tests/lib/tap.sh
+NS_TIE_TO_SHELL=1
+
+fail_whole_suite() {
+    tap_fail "$VARIANT/events" "$*"
+    exit 0
+}
+if [ "$(id -u)" -ne 0 ]; then
+    tap_skip "$VARIANT/events" "events suite" "needs root to boot systemd in a namespace"
+    exit 0
+fi
+watch_pid=""
+tmp=""
+cleanup() {
+    local c
+    if [ -n "$watch_pid" ]; then
+        c=$(cat "/proc/$watch_pid/task/$watch_pid/children" 2>/dev/null)
+        [ -n "$c" ] && kill ${c%% *} 2>/dev/null
+        kill "$watch_pid" 2>/dev/null
+        wait "$watch_pid" 2>/dev/null
+    fi
+    [ -n "$tmp" ] && rm -rf "$tmp"
+    ns_cleanup
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+ns_boot || fail_whole_suite "the namespace boots"
+ns_setup_users || fail_whole_suite "the test users are created"
+ns_setup_polkit || fail_whole_suite "the polkit rule is installed"
+ns_start_sshd || fail_whole_suite "sshd starts"
+
+mapfile -t test_env < <(ns_test_env)
+bin=$(ns_path "$BUILD/tests/integration")
+bash tests/lib/tap-count.sh "$VARIANT/test-events" nsenter -t "$NS_PID" -p -m -C -- env "${test_env[@]}" \
+    "$bin/test-events" {NS_LOCK_FD}>&-
+
+# ---- wtsnet watch ----
+tmp=$(mktemp -d /tmp/wtsnet-events.XXXXXX)
+chmod 755 "$tmp"
+wtsnet=$(ns_path "$BUILD/tools/wtsnet")
+hook=$tmp/hook.sh
+# The hook is a program of the test's (watch runs it by argv): it records the
+# variables watch gives it, one line per change, into the file named by $1.
+cat >"$hook" <<'EOS'
+#!/bin/sh
+printf '%s|%s|%s|%s|%s|%s\n' "$WTS_EVENT" "$WTS_EVENT_CODE" "$WTS_SESSION_ID" "$WTS_LOGIND_ID" "$WTS_USER" "$WTS_WINSTATION" >>"$1"
+EOS
+chmod 755 "$hook"
+watch_start() { # OUTFILE ARGS…: watch in the namespace, its stdout into OUTFILE
+    local out=$1
+    shift
+    # (a background job starts with SIGINT ignored: give the watch Ctrl-C back)
+    nsenter -t "$NS_PID" -p -m -C -- env --default-signal=INT "$wtsnet" watch "$@" >"$out" 2>"$out.err" </dev/null \
+        {NS_LOCK_FD}>&- &
+    watch_pid=$!
+}
+watch_child() { # the watch itself: nsenter's child
+    local c
+    for _ in $(seq 50); do
+        c=$(cat "/proc/$watch_pid/task/$watch_pid/children" 2>/dev/null)
+        [ -n "$c" ] && { echo "${c%% *}"; return 0; }
+        sleep 0.1
+    done
+    return 1
+}
+# Watch is ready once it reports a probe logon (a short su session).
+watch_ready() { # OUTFILE
+    local i
+    for ((i = 0; i < 60; i++)); do
+        ns_run su -l wtsitbob -c true </dev/null >/dev/null 2>&1
+        grep -q 'wtsitbob' "$1" && return 0
+        sleep 0.5
+    done
+    return 1
+}
+su_session() { # USER: starts `su -l USER` (sleep), prints its logind id once active
+    local before id
+    before=" $(ns_run loginctl list-sessions --no-legend 2>/dev/null | awk '{print $1}' | tr '\n' ' ') "
+    ns_run su -l "$1" -c 'exec sleep 600' </dev/null >/dev/null 2>&1 &
+    for _ in $(seq 100); do
+        for id in $(ns_run loginctl list-sessions --no-legend 2>/dev/null | awk -v u="$1" '$3 == u {print $1}'); do
+            [[ $before == *" $id "* ]] && continue
+            [ "$(ns_run loginctl show-session "$id" -p State --value 2>/dev/null)" = active ] && { echo "$id"; return 0; }
+        done
+        sleep 0.1
+    done
+    return 1
+}
+await_line() { # FILE PATTERN: within 20 s
+    for _ in $(seq 200); do grep -Eq "$2" "$1" && return 0; sleep 0.1; done
+    echo "no line /$2/ in $1:"; cat "$1"; return 1
+}
+stop_watch() { # Ctrl-C (SIGINT to the watch); it ends by itself, status 0, within 10 s
+    local i child rc
+    child=$(watch_child) || return 1
+    kill -INT "$child"
+    for ((i = 0; i < 100; i++)); do kill -0 "$watch_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$watch_pid" 2>/dev/null; then
+        echo "still running 10 s after SIGINT"; kill -KILL "$child"
+    fi
+    wait "$watch_pid"
+    rc=$?
+    watch_pid=""
+    return $rc
+}
+
+# JSON, one object per line, with hooks; then Ctrl-C.
+json=$tmp/watch.json
+hooklog=$tmp/hook.log
+watch_start "$json" --json --exec "$(ns_path "$hook")" "$(ns_path "$hooklog")"
+if watch_ready "$json" && id=$(su_session wtsitcarol); then
+    case $id in c*) dword=$((0x80000000 | ${id#c})) ;; *) dword=$id ;; esac
+    tap_check "$VARIANT/watch" "json_logon_line_names_session_user_and_winstation" \
+        await_line "$json" "^\{\"time\":\"[0-9T:.-]+Z\",\"event\":\"logon\",\"code\":5,\"session_id\":$dword,\"logind_id\":\"$id\",\"user\":\"wtsitcarol\",\"winstation\":\"su-l#$id\",\"client_address\":\"\"\}\$"
+    tap_check "$VARIANT/watch" "exec_hook_gets_the_logon_in_its_environment" \
+        await_line "$hooklog" "^logon\|5\|$dword\|$id\|wtsitcarol\|su-l#$id\$"
+    ns_run loginctl lock-session "$id"
+    tap_check "$VARIANT/watch" "lock_session_is_a_lock_line" await_line "$json" "\"event\":\"lock\",\"code\":7,\"session_id\":$dword,"
+    ns_run loginctl terminate-session "$id"
+    tap_check "$VARIANT/watch" "logoff_line_keeps_the_user_of_the_gone_session" \
+        await_line "$json" "\"event\":\"logoff\",\"code\":6,\"session_id\":$dword,\"logind_id\":\"$id\",\"user\":\"wtsitcarol\""
+    tap_check "$VARIANT/watch" "exec_hook_gets_the_logoff" await_line "$hooklog" "^logoff\|6\|$dword\|$id\|wtsitcarol\|"
+    tap_check "$VARIANT/watch" "ctrl_c_ends_the_watch_with_status_0" stop_watch
+    tap_check "$VARIANT/watch" "every_json_line_is_one_object" \
+        sh -c '! grep -vE "^\{.*\}\$" "$1"' _ "$json"
+else
+    tap_fail "$VARIANT/watch" "watch_reports_a_probe_logon" "$(cat "$json" "$json.err" 2>/dev/null)"
+    [ -n "$watch_pid" ] && { c=$(watch_child) && kill "$c"; wait "$watch_pid"; watch_pid=""; }
+fi
+
+# --filter: only logoffs of one user; a hook that fails is reported and the watch goes on.
+text=$tmp/watch.txt
+watch_start "$text" --filter logoff --filter user=wtsitalice --exec /bin/false
+# (a filtered watch shows no probe: the pair is made again until the watch,
+# subscribed by then, shows alice's logoff)
+for _ in 1 2 3 4 5; do
+    a=$(su_session wtsitalice) && b=$(su_session wtsitbob) || break
+    ns_run loginctl terminate-session "$a" "$b"
+    await_line "$text" "logoff +session [0-9]+ \($a\)  user wtsitalice" >/dev/null && break
+done
+tap_check "$VARIANT/watch" "filter_shows_the_logoff_of_that_user" await_line "$text" "logoff +session [0-9]+ \($a\)  user wtsitalice  station su-l#$a"
+tap_check "$VARIANT/watch" "filter_hides_other_users_and_kinds" sh -c '! grep -Eq "wtsitbob|logon" "$1"' _ "$text"
+tap_check "$VARIANT/watch" "a_failing_hook_is_reported" await_line "$text.err" "hook [0-9]+ exited with status 1"
+tap_check "$VARIANT/watch" "the_watch_outlives_a_failing_hook" kill -0 "$watch_pid"
+tap_check "$VARIANT/watch" "hook_failures_are_each_reported" \
+    sh -c '[ "$(grep -Ec "hook [0-9]+ exited with status 1" "$1")" -ge 1 ]' _ "$text.err"
+tap_check "$VARIANT/watch" "ctrl_c_ends_the_filtered_watch" stop_watch
+
+# Usage errors are found before anything is watched.
+tap_check "$VARIANT/watch" "bad_filter_is_a_usage_error" sh -c '"$1" watch --filter nonsense; [ $? -eq 2 ]' _ "$BUILD/tools/wtsnet"
+tap_check "$VARIANT/watch" "exec_without_command_is_a_usage_error" sh -c '"$1" watch --exec; [ $? -eq 2 ]' _ "$BUILD/tools/wtsnet"
