@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct proc_stat st;
     struct audit_utmp_entry e;
+    struct audit_proc_event pe;
     char host[64], tty[16];
     uint32_t v;
     /* A copy of exactly size bytes, so that ASan sees any overread. */
@@ -26,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!in)
         return 0;
     memcpy(in, data + 1, size - 1);
-    switch (data[0] % 5) {
+    switch (data[0] % 6) {
     case 0:
         (void) audit_parse_u32(in, size - 1, &v);
         break;
@@ -39,6 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         break;
     case 3:
         (void) audit_parse_tcp_line(in, size - 1, 28928, host, sizeof(host));
+        break;
+    case 5:
+        (void) audit_parse_proc_event(in, size - 1, &pe);
         break;
     default:
         if (size - 1 >= 4) {

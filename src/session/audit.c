@@ -224,4 +224,5 @@ const struct session_provider_ops audit_provider_ops = {
     .current = audit_current,
     .logoff = audit_logoff,
     .pid_session = audit_pid_session,
+    .subscribe = audit_subscribe,
 };

@@ -25,6 +25,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <systemd/sd-bus.h>
 
@@ -40,7 +43,9 @@ struct logind_sub {
     pthread_mutex_t *bus_lock; /* a shared connection's lock (NULL: the bus is ours alone) */
     bool own_bus;
     sd_bus_slot *slots[6];
-    struct session_event_queue queue;
+    struct session_event_queue queue; /* (under bus_lock, when shared) */
+    int ready_fd; /* eventfd: readable while queue has records */
+    int epoll_fd; /* what callers poll: the connection and ready_fd */
     int error; /* the connection ended: every later read fails with it */
     struct {
         uint32_t id;
@@ -73,6 +78,7 @@ static void push(struct logind_sub *s, uint32_t code, const char *key) {
     if (id_of_key(key, &id) < 0)
         return; /* not a session id we can name (a newer logind's?): nothing to report */
     session_event_queue_push(&s->queue, code, id, key);
+    eventfd_write(s->ready_fd, 1);
 }
 
 /* Reports a lock state once per change. */
@@ -94,6 +100,7 @@ static void push_lock(struct logind_sub *s, const char *key, bool locked) {
     s->locks[i].id = id;
     s->locks[i].locked = locked;
     session_event_queue_push(&s->queue, locked ? SESSION_EVENT_LOCK : SESSION_EVENT_UNLOCK, id, key);
+    eventfd_write(s->ready_fd, 1);
 }
 
 static void forget_lock(struct logind_sub *s, const char *key) {
@@ -189,36 +196,36 @@ static void unlock_bus(struct logind_sub *s) {
         pthread_mutex_unlock(s->bus_lock);
 }
 
+/* Readable when the connection has bytes, or when records wait in the queue
+ * (another user of a shared connection dispatched them: remote.c). */
 static int sub_fd(struct session_subscription *base) {
     struct logind_sub *s = (struct logind_sub *) base;
 
-    return sd_bus_get_fd(s->bus);
+    return s->epoll_fd;
 }
 
 /* Takes what the connection has (never waits); 1 with a record, 0 none. */
 static int sub_read(struct session_subscription *base, struct session_event *ret) {
     struct logind_sub *s = (struct logind_sub *) base;
+    eventfd_t v;
+    bool got;
     int r = 0;
 
-    if (session_event_queue_pop(&s->queue, ret))
-        return 1;
-    if (s->error < 0)
-        return s->error;
     lock_bus(s);
     /* One message per sd_bus_process; a burst is read until a record is ready
      * or the connection has nothing more. */
-    while (s->queue.count == 0 && (r = sd_bus_process(s->bus, NULL)) > 0)
+    while (s->error == 0 && s->queue.count == 0 && (r = sd_bus_process(s->bus, NULL)) > 0)
         ;
-    if (r == -EINTR)
-        r = 0; /* nothing consumed: read again later */
-    if (r >= 0 && !sd_bus_is_open(s->bus))
+    if (r >= 0 && s->error == 0 && !sd_bus_is_open(s->bus))
         r = -ENOTCONN;
-    unlock_bus(s);
-    if (r < 0 && r != -EINTR)
+    if (r < 0 && r != -EINTR && s->error == 0)
         s->error = logind_bus_connection_lost(r) || r == -ENOTCONN ? -E_UNREACHABLE : r;
-    if (session_event_queue_pop(&s->queue, ret))
-        return 1;
-    return s->error < 0 ? s->error : 0;
+    got = session_event_queue_pop(&s->queue, ret);
+    if (s->queue.count == 0)
+        eventfd_read(s->ready_fd, &v); /* empty: not readable for this reason any more */
+    r = got ? 1 : s->error;
+    unlock_bus(s);
+    return r;
 }
 
 static void sub_close(struct session_subscription *base) {
@@ -232,6 +239,10 @@ static void sub_close(struct session_subscription *base) {
     else
         sd_bus_unref(s->bus);
     unlock_bus(s);
+    if (s->epoll_fd >= 0)
+        close(s->epoll_fd);
+    if (s->ready_fd >= 0)
+        close(s->ready_fd);
     free(s);
 }
 
@@ -274,11 +285,23 @@ int logind_subscribe_shared(sd_bus *bus, pthread_mutex_t *bus_lock, bool own_bus
     if (!s)
         return -ENOMEM;
     s->base.ops = &logind_sub_ops;
+    s->ready_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    s->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     s->bus = bus;
     s->bus_lock = bus_lock;
     s->own_bus = own_bus;
-    sd_bus_ref(bus); /* the caller keeps, and drops, its own reference */
     lock_bus(s);
+    sd_bus_ref(bus); /* the caller keeps, and drops, its own reference (under the lock: no atomics) */
+    if (s->ready_fd < 0 || s->epoll_fd < 0)
+        r = -errno;
+    else {
+        struct epoll_event a = {.events = EPOLLIN, .data.fd = s->ready_fd};
+        struct epoll_event b = {.events = EPOLLIN, .data.fd = sd_bus_get_fd(bus)};
+
+        if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, s->ready_fd, &a) < 0 ||
+            epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, b.data.fd, &b) < 0)
+            r = -errno;
+    }
     for (size_t i = 0; r >= 0 && i < sizeof(matches) / sizeof(matches[0]); i++) {
         snprintf(rule, sizeof(rule), "%s%s", sender, matches[i].rule);
         r = add_match(bus, &s->slots[i], rule, matches[i].cb, s);

@@ -42,6 +42,11 @@ bin=$(ns_path "$BUILD/tests/integration")
 bash tests/lib/tap-count.sh "$VARIANT/test-events" nsenter -t "$NS_PID" -p -m -C -- env "${test_env[@]}" \
     "$bin/test-events" {NS_LOCK_FD}>&-
 
+# The audit provider on this host (no logind here): the proc connector drives
+# it; sessions begin as pam_loginuid begins them (test-events-audit says how).
+WTSNET_PROVIDER=audit bash tests/lib/tap-count.sh "$VARIANT/test-events-audit" "$BUILD/tests/integration/test-events-audit" \
+    {NS_LOCK_FD}>&-
+
 # ---- wtsnet watch ----
 tmp=$(mktemp -d /tmp/wtsnet-events.XXXXXX)
 chmod 755 "$tmp"
@@ -153,6 +158,36 @@ tap_check "$VARIANT/watch" "the_watch_outlives_a_failing_hook" kill -0 "$watch_p
 tap_check "$VARIANT/watch" "hook_failures_are_each_reported" \
     sh -c '[ "$(grep -Ec "hook [0-9]+ exited with status 1" "$1")" -ge 1 ]' _ "$text.err"
 tap_check "$VARIANT/watch" "ctrl_c_ends_the_filtered_watch" stop_watch
+
+# A remote host over ssh: logind's signals come through the remote provider's
+# own connection (ssh … systemd-stdio-bridge). The watch runs on this host,
+# outside the namespace, and watches the namespace's logind as wtsitalice.
+cat >"$tmp/ssh_config" <<CFG
+Host *
+    IdentityFile $NS_DIR/id_ed25519
+    IdentitiesOnly yes
+    StrictHostKeyChecking no
+    UserKnownHostsFile /dev/null
+    LogLevel ERROR
+CFG
+remote=$tmp/watch.remote
+WTSNET_SSH_CONFIG=$tmp/ssh_config "$BUILD/tools/wtsnet" watch --json -s "ssh://wtsitalice@127.0.0.1:$NS_SSH_PORT" \
+    >"$remote" 2>"$remote.err" </dev/null {NS_LOCK_FD}>&- &
+remote_pid=$!
+seen=1
+for _ in 1 2 3 4 5; do
+    r=$(su_session wtsitcarol) || break
+    ns_run loginctl terminate-session "$r"
+    await_line "$remote" "\"event\":\"logoff\".*\"logind_id\":\"$r\"" >/dev/null && { seen=0; break; }
+done
+tap_check "$VARIANT/watch" "remote_host_logon_and_logoff_over_ssh" sh -c '[ "$1" = 0 ] &&
+    grep -q "\"server\":\"ssh://wtsitalice@127.0.0.1:$2\",\"event\":\"logon\".*\"logind_id\":\"$3\",\"user\":\"wtsitcarol\"" "$4" ||
+    { cat "$4" "$4.err"; exit 1; }' _ "$seen" "$NS_SSH_PORT" "$r" "$remote"
+kill -INT "$remote_pid" 2>/dev/null # (started from this script directly: SIGINT is ignored in background jobs)
+kill -TERM "$remote_pid"
+for _ in $(seq 100); do kill -0 "$remote_pid" 2>/dev/null || break; sleep 0.1; done
+tap_check "$VARIANT/watch" "remote_watch_ends_on_sigterm" sh -c '! kill -0 "$1" 2>/dev/null' _ "$remote_pid"
+wait "$remote_pid" 2>/dev/null
 
 # Usage errors are found before anything is watched.
 tap_check "$VARIANT/watch" "bad_filter_is_a_usage_error" sh -c '"$1" watch --filter nonsense; [ $? -eq 2 ]' _ "$BUILD/tools/wtsnet"
