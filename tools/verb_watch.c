@@ -199,29 +199,36 @@ static void format_time(LARGE_INTEGER ft, char *buf, size_t size) {
     snprintf(buf + n, size - n, ".%03dZ", (int) (unix100ns % 10000000 / 10000));
 }
 
+/* Reaps finished hooks, by their pids only: the library has children of
+ * its own (a remote host's ssh) that are not ours to reap. With block, until
+ * at least one has finished. */
 static void reap(struct watch *w, bool block) {
-    int status;
-    pid_t pid;
+    for (;;) {
+        bool any = false;
 
-    while (w->n_jobs && (pid = waitpid(-1, &status, block ? 0 : WNOHANG)) != 0) {
-        if (pid < 0) {
-            if (errno == EINTR)
+        for (unsigned i = 0; i < w->n_jobs;) {
+            int status;
+            pid_t pid = waitpid(w->jobs[i], &status, WNOHANG);
+
+            if (pid == 0 || (pid < 0 && errno == EINTR)) {
+                i++;
                 continue;
-            return;
-        }
-        for (unsigned i = 0; i < w->n_jobs; i++)
-            if (w->jobs[i] == pid) {
-                w->jobs[i] = w->jobs[--w->n_jobs];
-                break;
             }
-        if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-            fprintf(stderr, "%s: watch: hook %d exited with status %d\n", program, (int) pid, WEXITSTATUS(status));
-            w->failures++;
-        } else if (WIFSIGNALED(status)) {
-            fprintf(stderr, "%s: watch: hook %d killed by signal %d\n", program, (int) pid, WTERMSIG(status));
-            w->failures++;
+            any = true;
+            w->jobs[i] = w->jobs[--w->n_jobs];
+            if (pid < 0)
+                continue;
+            if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+                fprintf(stderr, "%s: watch: hook %d exited with status %d\n", program, (int) pid, WEXITSTATUS(status));
+                w->failures++;
+            } else if (WIFSIGNALED(status)) {
+                fprintf(stderr, "%s: watch: hook %d killed by signal %d\n", program, (int) pid, WTERMSIG(status));
+                w->failures++;
+            }
         }
-        block = false;
+        if (!block || any || w->n_jobs == 0)
+            return;
+        usleep(10 * 1000); /* every slot busy: look again shortly */
     }
 }
 
@@ -392,16 +399,21 @@ static void close_host(struct host *h) {
     h->n_known = 0;
 }
 
-/* Ctrl-C: hooks still running get HOOK_STOP_GRACE_MS, then SIGTERM, and are reaped. */
+/* Ctrl-C: hooks still running get HOOK_STOP_GRACE_MS, then SIGTERM, then
+ * after as long again SIGKILL (each hook leads a session of its own: the
+ * signal goes to its process group), and are reaped. */
 static void stop_hooks(struct watch *w) {
-    for (int waited = 0; w->n_jobs && waited < HOOK_STOP_GRACE_MS; waited += 50) {
-        reap(w, false);
-        if (w->n_jobs)
-            usleep(50 * 1000);
+    static const int sigs[] = {0, SIGTERM, SIGKILL};
+
+    for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]) && w->n_jobs; k++) {
+        for (unsigned i = 0; sigs[k] && i < w->n_jobs; i++)
+            kill(-w->jobs[i], sigs[k]);
+        for (int waited = 0; w->n_jobs && waited < HOOK_STOP_GRACE_MS; waited += 50) {
+            reap(w, false);
+            if (w->n_jobs)
+                usleep(50 * 1000);
+        }
     }
-    for (unsigned i = 0; i < w->n_jobs; i++)
-        kill(w->jobs[i], SIGTERM);
-    reap(w, true);
 }
 
 int verb_watch(int argc, char **argv, bool json) {
