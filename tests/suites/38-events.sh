@@ -192,3 +192,8 @@ wait "$remote_pid" 2>/dev/null
 # Usage errors are found before anything is watched.
 tap_check "$VARIANT/watch" "bad_filter_is_a_usage_error" sh -c '"$1" watch --filter nonsense; [ $? -eq 2 ]' _ "$BUILD/tools/wtsnet"
 tap_check "$VARIANT/watch" "exec_without_command_is_a_usage_error" sh -c '"$1" watch --exec; [ $? -eq 2 ]' _ "$BUILD/tools/wtsnet"
+
+# Last, because it kills the namespace's bus daemon: a dead bus ends pending
+# waits and reads with RPC_S_SERVER_UNAVAILABLE instead of hanging.
+bash tests/lib/tap-count.sh "$VARIANT/test-events-deadbus" nsenter -t "$NS_PID" -p -m -C -- env "${test_env[@]}" \
+    "$bin/test-events-deadbus" {NS_LOCK_FD}>&-
