@@ -18,9 +18,11 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 0
 fi
 watch_pid=""
+remote_pid=""
 tmp=""
 cleanup() {
     local c
+    [ -n "$remote_pid" ] && kill "$remote_pid" 2>/dev/null && wait "$remote_pid" 2>/dev/null
     if [ -n "$watch_pid" ]; then
         c=$(cat "/proc/$watch_pid/task/$watch_pid/children" 2>/dev/null)
         [ -n "$c" ] && kill ${c%% *} 2>/dev/null
@@ -193,6 +195,7 @@ kill -TERM "$remote_pid"
 for _ in $(seq 100); do kill -0 "$remote_pid" 2>/dev/null || break; sleep 0.1; done
 tap_check "$VARIANT/watch" "remote_watch_ends_on_sigterm" sh -c '! kill -0 "$1" 2>/dev/null' _ "$remote_pid"
 wait "$remote_pid" 2>/dev/null
+remote_pid=""
 
 # Usage errors are found before anything is watched.
 tap_check "$VARIANT/watch" "bad_filter_is_a_usage_error" sh -c '"$1" watch --filter nonsense; [ $? -eq 2 ]' _ "$BUILD/tools/wtsnet"
