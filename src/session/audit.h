@@ -39,6 +39,7 @@ bool audit_id_is_addressable(uint32_t sid);
 struct audit_proc_event {
     enum { AUDIT_PROC_OTHER, AUDIT_PROC_NEW /* fork or exec of a process */, AUDIT_PROC_EXIT } kind;
     pid_t pid;
+    pid_t ppid; /* a fork's parent process; 0 otherwise */
 };
 int audit_parse_proc_event(const void *buf, size_t len, struct audit_proc_event *ret);
 

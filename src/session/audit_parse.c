@@ -184,6 +184,8 @@ int audit_parse_proc_event(const void *buf, size_t len, struct audit_proc_event 
             return -EBADMSG;
         if (pid == tgid)
             ev.kind = AUDIT_PROC_NEW;
+        if (b <= INT32_MAX)
+            ev.ppid = (pid_t) b;
         break;
     case 0x00000002: /* PROC_EVENT_EXEC */
     case 0x80000000: /* PROC_EVENT_EXIT */

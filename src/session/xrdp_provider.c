@@ -157,11 +157,9 @@ static int xrdp_pid_session(struct session_provider *p, pid_t pid, uint32_t *ret
     return inner->ops->pid_session ? inner->ops->pid_session(inner, pid, ret) : -EOPNOTSUPP;
 }
 
-/* Session changes are the inner provider's (docs/providers.md, "Session events"). */
-static int xrdp_subscribe(struct session_provider *p, struct session_subscription **ret) {
-    struct session_provider *inner = inner_of(p);
-
-    return inner->ops->subscribe ? inner->ops->subscribe(inner, ret) : -EOPNOTSUPP;
+/* The inner provider's changes, and RDP clients' connects and disconnects (xrdp_events.c). */
+static int xrdp_subscribe_op(struct session_provider *p, struct session_subscription **ret) {
+    return xrdp_subscribe(inner_of(p), ret);
 }
 
 static const struct session_provider_ops xrdp_provider_ops = {
@@ -176,5 +174,5 @@ static const struct session_provider_ops xrdp_provider_ops = {
     .client_display = xrdp_client_display_op,
     .disconnect = xrdp_disconnect_op,
     .pid_session = xrdp_pid_session,
-    .subscribe = xrdp_subscribe,
+    .subscribe = xrdp_subscribe_op,
 };

@@ -6,7 +6,10 @@
 # --filter, --exec hooks and their environment, a failing hook, Ctrl-C.
 set -u
 source tests/integration/logind-ns/ns.sh
+source tests/integration/rdp/rdp.sh
 . tests/lib/tap.sh
+# xrdp and sesman on ports of this suite's range (the namespace shares the host's network).
+if [ "$VARIANT" = plain ]; then RDP_PORT=14562 RDP_SESMAN_PORT=14563; else RDP_PORT=14572 RDP_SESMAN_PORT=14573; fi
 NS_TIE_TO_SHELL=1
 
 fail_whole_suite() {
@@ -31,6 +34,7 @@ cleanup() {
     fi
     [ -n "$tmp" ] && rm -rf "$tmp"
     ns_cleanup
+    rdp_remove_users
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -200,6 +204,42 @@ remote_pid=""
 # Usage errors are found before anything is watched.
 tap_check "$VARIANT/watch" "bad_filter_is_a_usage_error" sh -c '"$1" watch --filter nonsense; [ $? -eq 2 ]' _ "$BUILD/tools/wtsnet"
 tap_check "$VARIANT/watch" "exec_without_command_is_a_usage_error" sh -c '"$1" watch --exec; [ $? -eq 2 ]' _ "$BUILD/tools/wtsnet"
+
+# xrdp: a FreeRDP client connects, goes, and comes back to the same session
+# (REMOTE_CONNECT, REMOTE_DISCONNECT, REMOTE_CONNECT), then the session is
+# logged off. The watch runs as root in the namespace: the proc connector
+# tells it of xrdp's per-client processes (docs/providers.md).
+rdp_events() {
+    local u=${RDP_USERS[0]} sid dword disp out=$tmp/watch.rdp
+    rdp_setup_users && rdp_start_server || { rdp_server_logs; return 1; }
+    watch_start "$out" --json
+    watch_ready "$out" || { echo "watch not ready"; return 1; }
+    rdp_connect "$u" && sid=$(rdp_wait_session "$u") || return 1
+    case $sid in c*) dword=$((0x80000000 | ${sid#c})) ;; *) dword=$sid ;; esac
+    disp=$(ns_run loginctl show-session -P Display "$sid" | tr -d ':')
+    rdp_wait_attached "$disp" || return 1
+    await_line "$out" "\"event\":\"remote-connect\",\"code\":3,\"session_id\":$dword,.*\"user\":\"$u\",\"winstation\":\"RDP-Tcp#$disp\"" || return 1
+    echo "connect seen"
+    ns_run systemctl stop "wtsxr-client-$u"
+    await_line "$out" "\"event\":\"remote-disconnect\",\"code\":4,\"session_id\":$dword," || return 1
+    echo "disconnect seen"
+    ns_run systemctl reset-failed "wtsxr-client-$u" 2>/dev/null
+    rdp_connect "$u" && rdp_wait_attached "$disp" || return 1
+    [ "$(rdp_wait_session "$u")" = "$sid" ] || { echo "not the same session"; return 1; }
+    [ "$(grep -c "\"event\":\"remote-connect\",\"code\":3,\"session_id\":$dword," "$out")" -ge 1 ] || return 1
+    for _ in $(seq 200); do
+        [ "$(grep -c "\"event\":\"remote-connect\",\"code\":3,\"session_id\":$dword," "$out")" -ge 2 ] && break
+        sleep 0.1
+    done
+    [ "$(grep -c "\"event\":\"remote-connect\",\"code\":3,\"session_id\":$dword," "$out")" -ge 2 ] ||
+        { echo "no reconnect:"; cat "$out"; return 1; }
+    echo "reconnect seen"
+    ns_run loginctl terminate-session "$sid"
+    await_line "$out" "\"event\":\"logoff\",\"code\":6,\"session_id\":$dword," || return 1
+    ns_run systemctl stop "wtsxr-client-$u" 2>/dev/null
+    stop_watch
+}
+tap_check "$VARIANT/watch" "xrdp_connect_disconnect_reconnect_are_remote_records" rdp_events
 
 # Last, because it kills the namespace's bus daemon: a dead bus ends pending
 # waits and reads with RPC_S_SERVER_UNAVAILABLE instead of hanging.

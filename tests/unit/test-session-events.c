@@ -88,6 +88,7 @@ static void proc_connector_events_parse_and_threads_do_not_count(void) {
     REQUIRE(audit_parse_proc_event(buf, len, &ev) == 0);
     CHECK(ev.kind == AUDIT_PROC_NEW);
     CHECK_EQ_I(ev.pid, 20);
+    CHECK_EQ_I(ev.ppid, 10);
     len = proc_datagram(buf, 1, fork_thread, 4);
     REQUIRE(audit_parse_proc_event(buf, len, &ev) == 0);
     CHECK(ev.kind == AUDIT_PROC_OTHER);
