@@ -7,14 +7,15 @@
  * xrdp announces neither (no D-Bus signal, nothing to PAM). What the kernel
  * does announce, to root, through the proc connector: each client
  * connection is served by a child the xrdp daemon forks, which exits when
- * the client goes. So a fork by the daemon, the exit of a process while an
- * RDP session has a client, or an RDP session's LOGON/LOGOFF triggers a check
+ * the client goes. A socket filter passes only the forks and exits of the
+ * daemon's children (the host's other processes never wake us), and only
+ * while xrdp runs. Such a fork or exit, or a LOGON/LOGOFF, triggers a check
  * of every RDP session's display socket (xrdp_display_client_state: is a
  * client attached) against what was last seen. The attach itself follows the
- * fork once the user has logged in, so after a fork the check is repeated
- * at CHECK_AFTER_FORK_MS (0.5 to 8 s) until it sees the change. Without the
- * proc connector (not root) the check runs every POLL_USEC (2 s): the
- * documented fallback.
+ * fork once the user has logged in, so after a fork (or a LOGON) the check is
+ * repeated at CHECK_AFTER_FORK_MS (0.5 to 8 s) until it sees the change.
+ * Without the proc connector (not root) the check runs every POLL_USEC (2 s)
+ * once xrdp runs: the documented fallback.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <linux/filter.h>
 #include <linux/netlink.h>
 
 #include "session/audit.h"
@@ -47,6 +50,7 @@ struct xrdp_sub {
     struct session_provider *inner;
     struct session_subscription *inner_sub;
     int nl_fd, timer_fd, epoll_fd;
+    pid_t daemon; /* the xrdp daemon nl_fd's filter passes the children of */
     bool polling;
     unsigned fork_checks_left; /* checks still due after the daemon's last fork */
     uint64_t next_fork_check;  /* CLOCK_MONOTONIC µs of the next one */
@@ -82,13 +86,6 @@ static void start_fork_checks(struct xrdp_sub *s) {
     s->fork_checks_left = N_FORK_CHECKS;
     s->next_fork_check = mono_usec() + CHECK_AFTER_FORK_MS[0] * UINT64_C(1000);
     arm_at(s, CHECK_AFTER_FORK_MS[0] * UINT64_C(1000));
-}
-
-static bool any_attached(const struct xrdp_sub *s) {
-    for (size_t i = 0; i < s->n_rdp; i++)
-        if (s->rdp[i].attached)
-            return true;
-    return false;
 }
 
 /* Every RDP session's client, against the last look: changes become records. */
@@ -134,7 +131,44 @@ static int check(struct xrdp_sub *s, bool report) {
     return 0;
 }
 
-static int listen_proc_connector(struct xrdp_sub *s) {
+/*
+ * Only the xrdp daemon's children reach us: a classic BPF filter on the
+ * socket passes a fork whose parent is the daemon and an exit whose parent is
+ * the daemon (exit events carry the parent since Linux 4.18), and drops every
+ * other process event of the host before it wakes anyone. Offsets: nlmsghdr
+ * (16) + cn_msg (20) = 36: what; then cpu, timestamp (12); fork:
+ * parent_pid 52, parent_tgid 56; exit: pid 52, tgid 56, code 60, signal 64,
+ * parent_pid 68, parent_tgid 72. BPF loads words big-endian: the constants
+ * are compared as ntohl of the host-order values.
+ */
+static int attach_filter(int fd, pid_t daemon) {
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 36),                                 /* 0: what */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(0x00000001u), 0, 2),          /* 1: PROC_EVENT_FORK? */
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 56),                                 /* 2: its parent_tgid */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl((uint32_t) daemon), 3, 4),    /* 3: → 7 or 8 */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(0x80000000u), 0, 3),          /* 4: PROC_EVENT_EXIT? */
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 72),                                 /* 5: its parent_tgid */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl((uint32_t) daemon), 0, 1),    /* 6: → 7 or 8 */
+        BPF_STMT(BPF_RET | BPF_K, 0xffff),                                      /* 7: pass */
+        BPF_STMT(BPF_RET | BPF_K, 0),                                           /* 8: drop */
+    };
+    struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+
+    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
+}
+
+static void close_connector(struct xrdp_sub *s) {
+    if (s->nl_fd < 0)
+        return;
+    epoll_ctl(s->epoll_fd, EPOLL_CTL_DEL, s->nl_fd, NULL);
+    close(s->nl_fd);
+    s->nl_fd = -1;
+    s->daemon = 0;
+}
+
+/* Listens, filtered to the children of daemon. */
+static int listen_proc_connector(struct xrdp_sub *s, pid_t daemon) {
     struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1 /* CN_IDX_PROC */};
     struct {
         struct nlmsghdr nl;
@@ -145,24 +179,53 @@ static int listen_proc_connector(struct xrdp_sub *s) {
         .nl = {.nlmsg_len = sizeof(msg), .nlmsg_type = NLMSG_DONE},
         .idx = 1, .val = 1, .len = sizeof(uint32_t), .op = 1, /* PROC_CN_MCAST_LISTEN */
     };
+    struct epoll_event ev = {.events = EPOLLIN};
+    int r;
 
     s->nl_fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 11 /* NETLINK_CONNECTOR */);
     if (s->nl_fd < 0)
         return -errno;
-    if (bind(s->nl_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || send(s->nl_fd, &msg, sizeof(msg), 0) < 0) {
-        int r = -errno;
+    ev.data.fd = s->nl_fd;
+    if ((r = attach_filter(s->nl_fd, daemon)) < 0 || bind(s->nl_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
+        send(s->nl_fd, &msg, sizeof(msg), 0) < 0 || epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, s->nl_fd, &ev) < 0) {
+        r = r < 0 ? r : -errno;
         close(s->nl_fd);
         s->nl_fd = -1;
         return r;
     }
+    s->daemon = daemon;
     return 0;
+}
+
+/*
+ * The connector is open exactly while xrdp runs, filtered to its daemon's
+ * children: a host without xrdp pays nothing. xrdp starting later is noticed
+ * at its first session's LOGON (the inner provider's record); then the looks
+ * after it catch the client's attach. Without the right to listen (not
+ * root): the periodic look.
+ */
+static void update_connector(struct xrdp_sub *s) {
+    struct itimerspec its = {.it_value = {.tv_sec = POLL_USEC / 1000000}, .it_interval = {.tv_sec = POLL_USEC / 1000000}};
+    pid_t daemon = 0;
+
+    if (s->polling)
+        return;
+    if (xrdp_daemon(&daemon) < 0) {
+        close_connector(s);
+        return;
+    }
+    if (s->nl_fd >= 0 && s->daemon == daemon)
+        return;
+    close_connector(s);
+    if (listen_proc_connector(s, daemon) == -EPERM || s->nl_fd < 0) {
+        s->polling = true;
+        timerfd_settime(s->timer_fd, 0, &its, NULL);
+    }
 }
 
 static void drain_connector(struct xrdp_sub *s) {
     char buf[512];
     struct audit_proc_event ev;
-    pid_t daemon = 0;
-    bool have_daemon = xrdp_daemon(&daemon) >= 0;
     ssize_t n;
 
     while ((n = recv(s->nl_fd, buf, sizeof(buf), 0)) != 0) {
@@ -177,10 +240,10 @@ static void drain_connector(struct xrdp_sub *s) {
         }
         if (audit_parse_proc_event(buf, (size_t) n, &ev) < 0)
             continue;
-        if (ev.kind == AUDIT_PROC_NEW && have_daemon && ev.ppid == daemon && ev.pid != daemon)
-            start_fork_checks(s); /* a new client connection */
-        else if (ev.kind == AUDIT_PROC_EXIT && any_attached(s))
-            arm_at(s, SETTLE_USEC); /* maybe a client's xrdp child */
+        if (ev.kind == AUDIT_PROC_NEW)
+            start_fork_checks(s); /* the daemon forked: a new client connection */
+        else if (ev.kind == AUDIT_PROC_EXIT)
+            arm_at(s, SETTLE_USEC); /* a child of the daemon ended: a client went */
     }
 }
 
@@ -202,7 +265,10 @@ static int sub_read(struct session_subscription *base, struct session_event *ret
     if (r < 0)
         return r;
     if (r > 0) {
-        if (ev.code == SESSION_EVENT_LOGON || ev.code == SESSION_EVENT_LOGOFF)
+        if (ev.code == SESSION_EVENT_LOGON) {
+            update_connector(s); /* xrdp may have started since */
+            start_fork_checks(s);
+        } else if (ev.code == SESSION_EVENT_LOGOFF)
             arm_at(s, SETTLE_USEC);
         *ret = ev;
         return 1;
@@ -278,20 +344,14 @@ int xrdp_subscribe(struct session_provider *inner, struct session_subscription *
     r = s->timer_fd < 0 || s->epoll_fd < 0 ? -errno : 0;
     if (r >= 0)
         r = inner->ops->subscribe(inner, &s->inner_sub);
-    if (r >= 0 && listen_proc_connector(s) < 0) {
-        struct itimerspec its = {.it_value = {.tv_sec = POLL_USEC / 1000000}, .it_interval = {.tv_sec = POLL_USEC / 1000000}};
-
-        s->polling = true;
-        r = timerfd_settime(s->timer_fd, 0, &its, NULL) < 0 ? -errno : 0;
-    }
-    if (r >= 0)
+    if (r >= 0) {
+        update_connector(s);
         r = check(s, false);
+    }
     if (r >= 0)
         r = watch_fd(s->epoll_fd, s->inner_sub->ops->fd(s->inner_sub));
     if (r >= 0)
         r = watch_fd(s->epoll_fd, s->timer_fd);
-    if (r >= 0 && s->nl_fd >= 0)
-        r = watch_fd(s->epoll_fd, s->nl_fd);
     if (r < 0) {
         sub_close(&s->base);
         return r;
