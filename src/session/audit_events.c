@@ -43,6 +43,7 @@ struct audit_sub {
     struct session_subscription base;
     struct session_provider *p;
     int proc_fd, nl_fd, timer_fd, epoll_fd;
+    bool global_pids; /* the connector's pids are ours (proc_pids_are_global) */
     bool timer_armed; /* a settle scan is due (with the connector) */
     uint32_t *known;  /* the sessions reported as there */
     size_t n_known;
@@ -159,8 +160,12 @@ static void drain_connector(struct audit_sub *s) {
         }
         if (audit_parse_proc_event(buf, (size_t) n, &ev) < 0)
             continue;
-        if (ev.kind == AUDIT_PROC_NEW && proc_read_u32(s->proc_fd, ev.pid, "sessionid", &sid) >= 0 &&
-            audit_id_is_addressable(sid) && !is_known(s, sid) && add_known(s, sid) >= 0)
+        if (ev.kind == AUDIT_PROC_NEW && !s->global_pids) {
+            /* In a PID namespace the event's pid is not ours to read: the scan finds the logon. */
+            if (!s->timer_armed && arm(s, EXIT_SETTLE_USEC, false) >= 0)
+                s->timer_armed = true;
+        } else if (ev.kind == AUDIT_PROC_NEW && proc_read_u32(s->proc_fd, ev.pid, "sessionid", &sid) >= 0 &&
+                   audit_id_is_addressable(sid) && !is_known(s, sid) && add_known(s, sid) >= 0)
             report(s, SESSION_EVENT_LOGON, sid);
         else if (ev.kind == AUDIT_PROC_EXIT && s->n_known && !s->timer_armed && arm(s, EXIT_SETTLE_USEC, false) >= 0)
             s->timer_armed = true;
@@ -225,6 +230,7 @@ int audit_subscribe(struct session_provider *p, struct session_subscription **re
     s->base.ops = &audit_sub_ops;
     s->p = p;
     s->nl_fd = -1;
+    s->global_pids = proc_pids_are_global();
     s->proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
     s->epoll_fd = epoll_create1(EPOLL_CLOEXEC);

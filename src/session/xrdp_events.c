@@ -18,6 +18,7 @@
  * once xrdp runs: the documented fallback.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 #include <linux/netlink.h>
 
 #include "session/audit.h"
+#include "session/proc.h"
 #include "session/session_events.h"
 #include "session/xrdp.h"
 
@@ -142,6 +144,14 @@ static int check(struct xrdp_sub *s, bool report) {
  * are compared as ntohl of the host-order values.
  */
 static int attach_filter(int fd, pid_t daemon) {
+    /* Without the daemon's pid (see pids_are_global): forks and exits of anyone. */
+    struct sock_filter any[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 36),                        /* 0: what */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(0x00000001u), 1, 0), /* 1: fork → 3 */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(0x80000000u), 0, 1), /* 2: exit → 3, else 4 */
+        BPF_STMT(BPF_RET | BPF_K, 0xffff),                             /* 3: pass */
+        BPF_STMT(BPF_RET | BPF_K, 0),                                  /* 4: drop */
+    };
     struct sock_filter code[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 36),                                 /* 0: what */
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(0x00000001u), 0, 2),          /* 1: PROC_EVENT_FORK? */
@@ -155,9 +165,20 @@ static int attach_filter(int fd, pid_t daemon) {
     };
     struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
 
+    if (daemon == 0)
+        prog = (struct sock_fprog){.len = sizeof(any) / sizeof(any[0]), .filter = any};
+
     return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
 }
 
+/*
+ * The proc connector names processes by their pids in the initial PID
+ * namespace; xrdp's pid file, read in ours, is only the same number there
+ * (proc_pids_are_global). Elsewhere (a container, the test namespace) the
+ * filter cannot name the daemon: it passes every fork and exit, and the
+ * looks they trigger are rate-limited instead (one per SETTLE_USEC; after a
+ * fork, the series of CHECK_AFTER_FORK_MS, not restarted while it runs).
+ */
 static void close_connector(struct xrdp_sub *s) {
     if (s->nl_fd < 0)
         return;
@@ -186,7 +207,7 @@ static int listen_proc_connector(struct xrdp_sub *s, pid_t daemon) {
     if (s->nl_fd < 0)
         return -errno;
     ev.data.fd = s->nl_fd;
-    if ((r = attach_filter(s->nl_fd, daemon)) < 0 || bind(s->nl_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
+    if ((r = attach_filter(s->nl_fd, daemon == 1 ? 0 : daemon)) < 0 || bind(s->nl_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
         send(s->nl_fd, &msg, sizeof(msg), 0) < 0 || epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, s->nl_fd, &ev) < 0) {
         r = r < 0 ? r : -errno;
         close(s->nl_fd);
@@ -214,6 +235,8 @@ static void update_connector(struct xrdp_sub *s) {
         close_connector(s);
         return;
     }
+    if (!proc_pids_are_global())
+        daemon = 1; /* (stands for "any": the filter then names no pid; see attach_filter) */
     if (s->nl_fd >= 0 && s->daemon == daemon)
         return;
     close_connector(s);
@@ -240,7 +263,7 @@ static void drain_connector(struct xrdp_sub *s) {
         }
         if (audit_parse_proc_event(buf, (size_t) n, &ev) < 0)
             continue;
-        if (ev.kind == AUDIT_PROC_NEW)
+        if (ev.kind == AUDIT_PROC_NEW && !(s->daemon == 1 && s->fork_checks_left))
             start_fork_checks(s); /* the daemon forked: a new client connection */
         else if (ev.kind == AUDIT_PROC_EXIT)
             arm_at(s, SETTLE_USEC); /* a child of the daemon ended: a client went */
