@@ -24,9 +24,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 watch_pid=""
 remote_pid=""
+fallback_pid=""
 tmp=""
 cleanup() {
     local c
+    [ -n "$fallback_pid" ] && kill "$fallback_pid" 2>/dev/null && wait "$fallback_pid" 2>/dev/null
     [ -n "$remote_pid" ] && kill "$remote_pid" 2>/dev/null && wait "$remote_pid" 2>/dev/null
     if [ -n "$watch_pid" ]; then
         c=$(cat "/proc/$watch_pid/task/$watch_pid/children" 2>/dev/null)
@@ -124,6 +126,30 @@ stop_watch() { # Ctrl-C (SIGINT to the watch); it ends by itself, status 0, with
     watch_pid=""
     return $rc
 }
+
+# The audit provider's documented fallback: a watcher without the right to the
+# proc connector (nobody) scans every 2 s; a root-made audit session still
+# shows as a logon and a logoff, just later.
+audit_fallback() {
+    local out=$tmp/watch.audit-fallback pid sid ok=1 i
+    setpriv --reuid=65534 --regid=65534 --clear-groups env WTSNET_PROVIDER=audit "$BUILD/tools/wtsnet" watch --json \
+        >"$out" 2>"$out.err" </dev/null {NS_LOCK_FD}>&- &
+    fallback_pid=$!
+    for i in 1 2 3; do # the first may predate the watcher's first scan
+        setsid sh -c 'echo 0 >/proc/self/loginuid && exec sleep 60' </dev/null >/dev/null 2>&1 &
+        pid=$!
+        for _ in $(seq 50); do sid=$(cat "/proc/$pid/sessionid" 2>/dev/null) && [ "$sid" != 4294967295 ] && break; sleep 0.1; done
+        if await_line "$out" "\"event\":\"logon\",\"code\":5,\"session_id\":$sid," >/dev/null; then
+            kill "$pid"; wait "$pid" 2>/dev/null
+            await_line "$out" "\"event\":\"logoff\",\"code\":6,\"session_id\":$sid," && ok=0
+            break
+        fi
+        kill "$pid"; wait "$pid" 2>/dev/null
+    done
+    kill "$fallback_pid"; wait "$fallback_pid" 2>/dev/null; fallback_pid=""
+    [ $ok = 0 ] || { cat "$out" "$out.err"; return 1; }
+}
+tap_check "$VARIANT/watch" "audit_fallback_scan_reports_logon_and_logoff_without_privilege" audit_fallback
 
 # JSON, one object per line, with hooks; then Ctrl-C.
 json=$tmp/watch.json
