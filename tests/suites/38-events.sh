@@ -25,9 +25,13 @@ fi
 watch_pid=""
 remote_pid=""
 fallback_pid=""
+audit_watch_pid=""
+audit_sshd_pid=""
+made_run_sshd=0
 tmp=""
 cleanup() {
     local c
+    declare -F audit_ssh_end >/dev/null && audit_ssh_end
     [ -n "$fallback_pid" ] && kill "$fallback_pid" 2>/dev/null && wait "$fallback_pid" 2>/dev/null
     [ -n "$remote_pid" ] && kill "$remote_pid" 2>/dev/null && wait "$remote_pid" 2>/dev/null
     if [ -n "$watch_pid" ]; then
@@ -150,6 +154,60 @@ audit_fallback() {
     [ $ok = 0 ] || { cat "$out" "$out.err"; return 1; }
 }
 tap_check "$VARIANT/watch" "audit_fallback_scan_reports_logon_and_logoff_without_privilege" audit_fallback
+
+# The audit provider with a real ssh login: an sshd on this host (pam_loginuid
+# gives the login its audit session), on a port of this suite's range, for the
+# namespace's test users; the watch runs as root (proc connector).
+audit_ssh() {
+    local port conf=$tmp/sshd_audit_config out=$tmp/watch.audit-ssh client sid=""
+    if [ "$VARIANT" = plain ]; then port=14560; else port=14570; fi
+    cat >"$conf" <<CFG
+Port $port
+ListenAddress 127.0.0.1
+HostKey $NS_DIR/ssh_host_ed25519_key
+PidFile none
+UsePAM yes
+StrictModes no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+AllowUsers wtsitalice
+PrintMotd no
+PrintLastLog no
+UseDNS no
+CFG
+    [ -d /run/sshd ] || { mkdir -m 755 /run/sshd && made_run_sshd=1; }
+    /usr/sbin/sshd -D -e -f "$conf" 2>"$tmp/sshd_audit.log" {NS_LOCK_FD}>&- &
+    audit_sshd_pid=$!
+    for _ in $(seq 50); do ss -Hltn "sport = :$port" | grep -q . && break; sleep 0.1; done
+    WTSNET_PROVIDER=audit "$BUILD/tools/wtsnet" watch --json >"$out" 2>"$out.err" </dev/null {NS_LOCK_FD}>&- &
+    audit_watch_pid=$!
+    sleep 1 # (its first scan; a login before it would be known already, not a logon)
+    local before=" $(pgrep -u wtsitalice -x sleep | tr '\n' ' ') "
+    setsid ssh -tt -F /dev/null -i "$NS_DIR/id_ed25519" -p "$port" -o BatchMode=yes -o StrictHostKeyChecking=no \
+        -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR wtsitalice@127.0.0.1 'exec sleep 60' </dev/null >/dev/null 2>&1 &
+    client=$!
+    for _ in $(seq 100); do
+        for p in $(pgrep -u wtsitalice -x sleep); do
+            [[ $before == *" $p "* ]] && continue
+            s=$(cat "/proc/$p/sessionid" 2>/dev/null) && [ "$s" != 4294967295 ] && sid=$s && break 2
+        done
+        sleep 0.1
+    done
+    [ -n "$sid" ] || { echo "no ssh login"; cat "$tmp/sshd_audit.log"; return 1; }
+    await_line "$out" "\"event\":\"logon\",\"code\":5,\"session_id\":$sid,.*\"user\":\"wtsitalice\"" || return 1
+    kill "$client"; wait "$client" 2>/dev/null
+    await_line "$out" "\"event\":\"logoff\",\"code\":6,\"session_id\":$sid,.*\"user\":\"wtsitalice\"" || return 1
+}
+audit_ssh_end() {
+    [ -n "$audit_watch_pid" ] && kill "$audit_watch_pid" 2>/dev/null && wait "$audit_watch_pid" 2>/dev/null
+    [ -n "$audit_sshd_pid" ] && kill "$audit_sshd_pid" 2>/dev/null && wait "$audit_sshd_pid" 2>/dev/null
+    audit_watch_pid="" audit_sshd_pid=""
+    [ "$made_run_sshd" = 1 ] && rmdir /run/sshd 2>/dev/null
+    made_run_sshd=0
+}
+tap_check "$VARIANT/watch" "audit_ssh_logon_and_logoff_are_lines" audit_ssh
+audit_ssh_end
 
 # JSON, one object per line, with hooks; then Ctrl-C.
 json=$tmp/watch.json
