@@ -16,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct proc_stat st;
     struct proc_status_peaks pk;
     struct audit_utmp_entry e;
+    struct audit_proc_event pe;
     char host[64], tty[16];
     uint32_t v;
     /* A copy of exactly size bytes, so that ASan sees any overread. */
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!in)
         return 0;
     memcpy(in, data + 1, size - 1);
-    switch (data[0] % 6) {
+    switch (data[0] % 7) {
     case 0:
         (void) audit_parse_u32(in, size - 1, &v);
         break;
@@ -43,6 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         break;
     case 4:
         (void) proc_parse_status_peaks(in, size - 1, &pk);
+        break;
+    case 5:
+        (void) audit_parse_proc_event(in, size - 1, &pe);
         break;
     default:
         if (size - 1 >= 4) {

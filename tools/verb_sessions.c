@@ -79,7 +79,7 @@ static int parse_session_id(const char *s, DWORD *ret) {
 
 /* The id as logind (loginctl) names the session; empty for session 0 and the
  * RDP listener, which are not logind sessions. */
-static void format_logind_id(DWORD id, char *buf, size_t size) {
+void format_logind_id(DWORD id, char *buf, size_t size) {
     if (id == 0 || id >= RDP_LISTENER_ID)
         buf[0] = '\0';
     else if (id & LOGIND_CLASS_C)
@@ -125,7 +125,7 @@ static const char *session_type(HANDLE server, DWORD id) {
     return type;
 }
 
-static char *client_of(HANDLE server, DWORD id) {
+char *client_of(HANDLE server, DWORD id) {
     WTS_CLIENT_ADDRESS *a = query(server, id, WTSClientAddress, NULL);
     char text[64] = "";
     char *name;

@@ -36,4 +36,9 @@ session_verb_fn verb_list, verb_show, verb_logoff, verb_disconnect;
 /* list's table: with a SERVER column ("server" key) when several hosts are asked. */
 struct table *list_table(bool json, bool labelled);
 
+/* Shared with the watch verb (verb_watch.c): logind's name of an id ("" for
+ * none), and the session's client address or name (malloc'd, "" for none). */
+void format_logind_id(DWORD id, char *buf, size_t size);
+char *client_of(HANDLE server, DWORD id);
+
 #endif

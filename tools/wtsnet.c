@@ -21,6 +21,7 @@
 #include "verb_net.h"
 #include "verb_procs.h"
 #include "verb_sessions.h"
+#include "verb_watch.h"
 
 /*
  * A verb runs on each host given (check + run), or, named by two words
@@ -51,6 +52,8 @@ static const struct verb verbs[] = {
     {"msg", "ID|cN|current|all TEXT", "write TEXT to a session's terminals (like msg; --wait SECONDS)", check_msg,
      verb_msg, NULL},
     {"help", "", "this text", NULL, verb_help, NULL},
+    {"watch", "[-s HOST]... [--filter K] [--exec CMD...]", "stream session changes; run a hook per change (watch --help)",
+     NULL, NULL, verb_watch},
     {"net session", "[\\\\CLIENT] [/delete]", "list or end the SMB sessions of a server (net session --help)", NULL,
      NULL, verb_net_session},
     {"net file", "[ID] [/close]", "list, show or close the files open on a server (net file --help)", NULL, NULL,
@@ -97,9 +100,18 @@ static int verb_index(int argc, char **argv) {
     return argc;
 }
 
-/* argv[0] is the family's word ("net"); the verb takes its server after it. */
+/* A one-word verb that takes its own options, servers included (watch). */
+static bool is_own_verb(const char *word) {
+    const struct verb *v = find_verb(word, NULL);
+
+    return v && v->own;
+}
+
+/* argv[0] is the family's word ("net"), or an own verb ("watch"); the verb takes its server after it. */
 static int run_family(int argc, char **argv, const struct options *o) {
-    const struct verb *verb = argc > 1 ? find_verb(argv[0], argv[1]) : NULL;
+    const struct verb *verb = is_own_verb(argv[0]) ? find_verb(argv[0], NULL)
+                              : argc > 1           ? find_verb(argv[0], argv[1])
+                                                   : NULL;
 
     if (o->n_servers) {
         fprintf(stderr, "%s: %s verbs take their server after the verb (net session --server SERVER)\n", program,
@@ -110,7 +122,7 @@ static int run_family(int argc, char **argv, const struct options *o) {
         fprintf(stderr, "%s: %s takes a verb: session, file, share (try --help)\n", program, argv[0]);
         return EXIT_USAGE;
     }
-    return verb->own(argc - 1, argv + 1, o->json);
+    return verb->name[strcspn(verb->name, " ")] ? verb->own(argc - 1, argv + 1, o->json) : verb->own(argc, argv, o->json);
 }
 
 static void usage(FILE *f) {
@@ -157,7 +169,7 @@ int main(int argc, char **argv) {
     int c, verb_argc, verb_at = verb_index(argc, argv), main_argc = argc;
 
     /* Options may come before or after the verb, except for a family's (net …). */
-    if (verb_at < argc && is_family(argv[verb_at]))
+    if (verb_at < argc && (is_family(argv[verb_at]) || is_own_verb(argv[verb_at])))
         main_argc = verb_at;
     while ((c = getopt_long(main_argc, argv, "s:jh", long_options, NULL)) != -1) {
         switch (c) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/events.h"
 #include "api/target.h"
 #include "common/errors.h"
 #include "session/remote.h"
@@ -16,8 +17,9 @@ struct wts_server {
     bool closed;
     bool local;
     int open_error; /* a failed open: what every call on it fails with (negative errno) */
-    pthread_mutex_t lock; /* guards provider */
+    pthread_mutex_t lock; /* guards provider and hub */
     struct session_provider *provider;
+    struct event_hub *hub; /* WTSWaitSystemEvent's, from the first wait on */
     char host[256];
 };
 
@@ -86,6 +88,7 @@ int server_open(const char *name, struct wts_server **ret) {
 }
 
 static void server_free(struct wts_server *s) {
+    event_hub_free(s->hub); /* before the provider its subscription came from */
     if (s->provider)
         s->provider->ops->close(s->provider); /* a remote one ends its ssh here */
     pthread_mutex_destroy(&s->lock);
@@ -119,6 +122,11 @@ void server_close(HANDLE h) {
             break;
         }
     pthread_mutex_unlock(&registry_lock);
+    if (s && !last) { /* waits still hold it: they end now (docs/api.md, "WTSWaitSystemEvent") */
+        pthread_mutex_lock(&s->lock);
+        event_hub_close(s->hub);
+        pthread_mutex_unlock(&s->lock);
+    }
     if (last)
         server_free(s);
 }
@@ -177,6 +185,18 @@ int server_provider(struct wts_server *s, struct session_provider **ret) {
         r = session_provider_open_local(&s->provider);
     if (r >= 0)
         *ret = s->provider;
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}
+
+int server_event_hub(struct wts_server *s, struct event_hub **ret) {
+    int r = 0;
+
+    pthread_mutex_lock(&s->lock);
+    if (!s->hub)
+        r = event_hub_new(&s->hub);
+    if (r >= 0)
+        *ret = s->hub;
     pthread_mutex_unlock(&s->lock);
     return r;
 }

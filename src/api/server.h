@@ -33,6 +33,10 @@ void server_release(struct wts_server *s);
 /* The session provider behind a held handle, opened on first use. */
 int server_provider(struct wts_server *s, struct session_provider **ret);
 
+/* The handle's WTSWaitSystemEvent hub (api/events.h), made on first use. */
+struct event_hub;
+int server_event_hub(struct wts_server *s, struct event_hub **ret);
+
 /* The name results report as the host: this host's name, or the one opened. */
 const char *server_host_name(struct wts_server *s);
 

@@ -94,23 +94,6 @@ wchar_t *wts_put_wide(char **cursor, const char *s) {
     return w;
 }
 
-/* For calls that only need a live handle before they answer. */
-static int check_handle(HANDLE h) {
-    struct wts_server *s;
-    int r = server_acquire(h, &s);
-
-    if (r >= 0)
-        server_release(s);
-    return r;
-}
-
-BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask, DWORD *pEventFlags) {
-    int r = check_handle(hServer);
-
-    (void) EventMask, (void) pEventFlags;
-    return fail(r < 0 ? r : -ENOSYS);
-}
-
 /*
  * A failed open returns a handle all the same: Windows documents it as "a
  * handle that is not valid; test it by using it in another call", and

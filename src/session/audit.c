@@ -243,4 +243,5 @@ const struct session_provider_ops audit_provider_ops = {
     .idle_time = session_idle_local,
     .send_message = audit_send_message,
     /* No console_session: the kernel's audit sessions know no seats. */
+    .subscribe = audit_subscribe,
 };

@@ -35,6 +35,14 @@ bool audit_id_is_addressable(uint32_t sid);
 
 /* --- parsers (input: bytes read from /proc or utmp; never trusted) --- */
 
+/* A proc connector event (audit_events.c listens to them), as far as it matters here. */
+struct audit_proc_event {
+    enum { AUDIT_PROC_OTHER, AUDIT_PROC_NEW /* fork or exec of a process */, AUDIT_PROC_EXIT } kind;
+    pid_t pid;
+    pid_t ppid; /* a fork's parent process; 0 otherwise */
+};
+int audit_parse_proc_event(const void *buf, size_t len, struct audit_proc_event *ret);
+
 /* A decimal u32 followed by nothing or one '\n' (/proc/PID/sessionid). */
 int audit_parse_u32(const char *buf, size_t len, uint32_t *ret);
 
@@ -186,5 +194,9 @@ int audit_kill_import_termed(struct audit_kill *k, int fd);
 /* The reaper program: next to the shared library (a build tree), else
  * installed in libexecdir. */
 #define AUDIT_REAPER_NAME "wtsnet-audit-reaper"
+
+/* The provider's subscription (audit_events.c): the proc connector, else a scan every 2 s. */
+struct session_subscription;
+int audit_subscribe(struct session_provider *p, struct session_subscription **ret);
 
 #endif

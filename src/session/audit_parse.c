@@ -152,3 +152,55 @@ int audit_parse_tcp_line(const char *line, size_t len, uint64_t inode, char *hos
         return -ENOBUFS;
     return 1;
 }
+
+/*
+ * One proc connector datagram (linux/connector.h, linux/cn_proc.h), host
+ * byte order: nlmsghdr (16 bytes) · cn_msg {idx, val, seq, ack: u32; len,
+ * flags: u16} · proc_event {what, cpu: u32; timestamp_ns: u64; then per
+ * kind: fork {parent_pid, parent_tgid, child_pid, child_tgid}, exec
+ * {process_pid, process_tgid}, exit {process_pid, process_tgid, …}}.
+ * Only whole processes count: a thread's fork or exit is reported as
+ * AUDIT_PROC_OTHER.
+ */
+int audit_parse_proc_event(const void *buf, size_t len, struct audit_proc_event *ret) {
+    struct cursor c;
+    uint32_t nl_len, idx, val, what, a, b, pid, tgid;
+    uint16_t cn_len;
+    struct audit_proc_event ev = {.kind = AUDIT_PROC_OTHER};
+
+    cur_init(&c, buf, len);
+    if (cur_get_u32(&c, &nl_len) < 0 || nl_len > len || nl_len < 16 || cur_skip(&c, 12) < 0 ||
+        cur_get_u32(&c, &idx) < 0 || cur_get_u32(&c, &val) < 0 || cur_skip(&c, 8) < 0 ||
+        cur_get_u16(&c, &cn_len) < 0 || cur_skip(&c, 2) < 0 || cur_left(&c) < cn_len)
+        return -EBADMSG;
+    if (idx != 1 || val != 1) /* CN_IDX_PROC, CN_VAL_PROC */
+        return -EBADMSG;
+    if (cur_get_u32(&c, &what) < 0 || cur_skip(&c, 12) < 0)
+        return -EBADMSG;
+    switch (what) {
+    case 0x00000001: /* PROC_EVENT_FORK */
+        if (cur_get_u32(&c, &a) < 0 || cur_get_u32(&c, &b) < 0 || cur_get_u32(&c, &pid) < 0 ||
+            cur_get_u32(&c, &tgid) < 0)
+            return -EBADMSG;
+        if (pid == tgid)
+            ev.kind = AUDIT_PROC_NEW;
+        if (b <= INT32_MAX)
+            ev.ppid = (pid_t) b;
+        break;
+    case 0x00000002: /* PROC_EVENT_EXEC */
+    case 0x80000000: /* PROC_EVENT_EXIT */
+        if (cur_get_u32(&c, &pid) < 0 || cur_get_u32(&c, &tgid) < 0)
+            return -EBADMSG;
+        if (pid == tgid)
+            ev.kind = what == 2 ? AUDIT_PROC_NEW : AUDIT_PROC_EXIT;
+        break;
+    default:
+        pid = 0;
+        break;
+    }
+    if (pid > INT32_MAX)
+        return -EBADMSG;
+    ev.pid = (pid_t) pid;
+    *ret = ev;
+    return 0;
+}

@@ -384,6 +384,20 @@ static int logind_send_message(struct session_provider *p, uint32_t id, const st
     return session_message_local(p, AT_FDCWD, id, m, ret);
 }
 
+/* Its own connection: a subscriber's signals never wait behind another thread's call. */
+static int logind_subscribe(struct session_provider *p, struct session_subscription **ret) {
+    sd_bus *bus = NULL;
+    int r;
+
+    (void) p;
+    r = open_system_bus(&bus);
+    if (r < 0)
+        return r;
+    r = logind_subscribe_shared(bus, NULL, true, ret);
+    sd_bus_unref(bus);
+    return r;
+}
+
 const struct session_provider_ops logind_provider_ops = {
     .name = "logind",
     .open = logind_open,
@@ -398,4 +412,5 @@ const struct session_provider_ops logind_provider_ops = {
     .idle_time = session_idle_local,
     .send_message = logind_send_message,
     .console_session = logind_console_session,
+    .subscribe = logind_subscribe,
 };

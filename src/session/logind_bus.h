@@ -7,6 +7,7 @@
 #ifndef WTSNET_SESSION_LOGIND_BUS_H
 #define WTSNET_SESSION_LOGIND_BUS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include <systemd/sd-bus.h>
@@ -74,4 +75,12 @@ int logind_call_manager(sd_bus *bus, const char *method, const char *types, ...)
  */
 int logind_bus_logoff(sd_bus *bus, const char *key, bool wait, const struct logoff_policy *policy);
 
+struct session_subscription;
+/*
+ * A subscription to logind's session signals on bus (logind_events.c). It
+ * takes its own reference on bus; with own_bus it closes the connection when
+ * it is closed. bus_lock: the lock every use of a shared connection takes
+ * (NULL: the connection is the subscription's alone).
+ */
+int logind_subscribe_shared(sd_bus *bus, pthread_mutex_t *bus_lock, bool own_bus, struct session_subscription **ret);
 #endif

@@ -188,6 +188,12 @@ int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret) {
     return proc_parse_stat(buf, (size_t) n, ret);
 }
 
+/* Only the initial PID namespace shows kthreadd as pid 2: there, and only
+ * there, the kernel's global pids (the proc connector's) are ours. */
+bool proc_pids_are_global(void) {
+    return proc_comm_is(AT_FDCWD, 2, "kthreadd");
+}
+
 bool proc_comm_is(int proc_fd, pid_t pid, const char *comm) {
     char buf[32];
 

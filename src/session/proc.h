@@ -49,6 +49,8 @@ int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret);
 
 /* Whether the process's comm is exactly comm. */
 bool proc_comm_is(int proc_fd, pid_t pid, const char *comm);
+/* Whether this process sees the initial PID namespace's pids (those the proc connector reports). */
+bool proc_pids_are_global(void);
 /* The owner of /proc/<pid> (the process's effective uid). */
 int proc_owner_uid(int proc_fd, pid_t pid, uid_t *ret);
 

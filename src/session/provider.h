@@ -138,6 +138,7 @@ void session_process_list_free(struct session_process_list *l);
 int session_process_list_add(struct session_process_list *l, const struct session_process *pr);
 
 struct session_provider;
+struct session_subscription; /* session_events.h */
 
 /* The processes op over this host's /proc: every process whose session (the
  * provider's pid_session op) is session, or any (SESSION_ID_ANY). A process
@@ -228,6 +229,9 @@ struct session_provider_ops {
      * with m->wait, waits (at most m->timeout_sec, when not 0) for an answer. */
     int (*send_message)(struct session_provider *p, uint32_t id, const struct session_message *m,
                         struct session_message_result *ret);
+    /* Optional (NULL: -EOPNOTSUPP). A stream of session changes, driven by
+     * the component's own signals (session_events.h). */
+    int (*subscribe)(struct session_provider *p, struct session_subscription **ret);
 };
 
 struct session_provider {

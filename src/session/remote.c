@@ -211,6 +211,19 @@ out:
     return r;
 }
 
+/*
+ * Ends a call: a call reads whatever the connection brings, so logind's
+ * signals for a subscription sharing it may now wait in sd-bus's queue,
+ * where no poll sees them. They are dispatched here, into the subscriptions'
+ * own queues, whose descriptors then wake their readers (logind_events.c).
+ */
+static void remote_unlock(struct remote_provider *rp) {
+    if (rp->bus && rp->subscribed)
+        while (sd_bus_process(rp->bus, NULL) > 0)
+            ;
+    pthread_mutex_unlock(&rp->lock);
+}
+
 static int remote_list(struct session_provider *p, struct session_list *ret) {
     struct remote_provider *rp = to_remote(p);
     struct session_list list = {0};
@@ -288,7 +301,7 @@ out:
         free(keys[i]);
     free(keys);
     session_list_free(&list);
-    pthread_mutex_unlock(&rp->lock);
+    remote_unlock(rp);
     return r;
 }
 
@@ -329,7 +342,7 @@ out:
     /* Under the lock: a message holds a reference on the bus, and sd-bus
      * counts references without atomics. */
     sd_bus_message_unref(reply);
-    pthread_mutex_unlock(&rp->lock);
+    remote_unlock(rp);
     session_record_done(&rec);
     sd_bus_error_free(&error);
     free(path);
@@ -370,7 +383,7 @@ static int remote_current(struct session_provider *p, uint32_t *ret) {
     r = session_id_from_logind(key, ret) < 0 ? -E_NO_SESSION : 0;
 out:
     sd_bus_message_unref(reply); /* under the lock: it holds a reference on the bus */
-    pthread_mutex_unlock(&rp->lock);
+    remote_unlock(rp);
     free(key);
     sd_bus_error_free(&error);
     return r;
@@ -394,6 +407,28 @@ static int remote_logoff(struct session_provider *p, uint32_t id, bool wait, con
         if (logind_bus_connection_lost(r) && r != -ETIMEDOUT)
             r = remote_connection_failed(rp, r);
     }
+    remote_unlock(rp);
+    return r;
+}
+
+/* logind's signals through the provider's own connection (the same ssh). */
+static int remote_subscribe(struct session_provider *p, struct session_subscription **ret) {
+    struct remote_provider *rp = to_remote(p);
+    sd_bus *bus = NULL;
+    int r;
+
+    pthread_mutex_lock(&rp->lock);
+    r = remote_connect(rp);
+    if (r >= 0) {
+        bus = sd_bus_ref(rp->bus);
+        rp->subscribed = true;
+    }
+    pthread_mutex_unlock(&rp->lock);
+    if (r < 0)
+        return r;
+    r = logind_subscribe_shared(bus, &rp->lock, false, ret);
+    pthread_mutex_lock(&rp->lock);
+    sd_bus_unref(bus); /* under the lock: sd-bus counts references without atomics */
     pthread_mutex_unlock(&rp->lock);
     return r;
 }
@@ -407,4 +442,5 @@ const struct session_provider_ops remote_provider_ops = {
     .current = remote_current,
     .logoff = remote_logoff,
     .processes = remote_processes,
+    .subscribe = remote_subscribe,
 };

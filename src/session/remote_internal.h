@@ -31,6 +31,7 @@ struct remote_provider {
     sd_bus *bus;
     struct remote_ssh ssh;
     bool no_list_ex;       /* this logind predates ListSessionsEx */
+    bool subscribed;       /* a subscription shares bus (logind_events.c): calls dispatch its signals */
 };
 
 /* ---- remote_spawn.c ---- */

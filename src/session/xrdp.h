@@ -94,4 +94,8 @@ bool xrdp_is_display_socket(const char *path, long display);
  * attached (no /proc reads, no privilege needed). */
 int xrdp_display_client_state(long display, bool with_server, struct xrdp_client *ret);
 
+/* Session changes (xrdp_events.c): inner's, plus RDP clients' REMOTE_CONNECT/REMOTE_DISCONNECT. */
+struct session_subscription;
+int xrdp_subscribe(struct session_provider *inner, struct session_subscription **ret);
+
 #endif

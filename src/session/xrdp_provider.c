@@ -191,6 +191,11 @@ static int xrdp_send_message(struct session_provider *p, uint32_t id, const stru
     return inner->ops->send_message ? inner->ops->send_message(inner, id, m, ret) : -EOPNOTSUPP;
 }
 
+/* The inner provider's changes, and RDP clients' connects and disconnects (xrdp_events.c). */
+static int xrdp_subscribe_op(struct session_provider *p, struct session_subscription **ret) {
+    return xrdp_subscribe(inner_of(p), ret);
+}
+
 static const struct session_provider_ops xrdp_provider_ops = {
     .name = "xrdp",
     .open = xrdp_open,
@@ -208,4 +213,5 @@ static const struct session_provider_ops xrdp_provider_ops = {
     .console_session = xrdp_console_session,
     .idle_time = xrdp_idle_time,
     .send_message = xrdp_send_message,
+    .subscribe = xrdp_subscribe_op,
 };

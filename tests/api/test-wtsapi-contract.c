@@ -333,12 +333,24 @@ static void disconnect_of_session_0_is_not_supported(void) {
     CHECK_EQ_U(GetLastError(), expected);
 }
 
-static void wait_system_event_is_not_implemented_yet(void) {
-    DWORD flags = POISON_COUNT;
-
+static void wait_system_event_rejects_null_flags(void) {
     SetLastError(0xdeadbeef);
-    CHECK(!WTSWaitSystemEvent(WTS_CURRENT_SERVER_HANDLE, WTS_EVENT_ALL, &flags));
-    CHECK_EQ_U(GetLastError(), ERROR_CALL_NOT_IMPLEMENTED);
+    CHECK(!WTSWaitSystemEvent(WTS_CURRENT_SERVER_HANDLE, WTS_EVENT_ALL, NULL));
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_PARAMETER);
+}
+
+/* FLUSH never waits: it returns at once, with nothing, and wakes the waits. */
+static void wait_system_event_flush_returns_none_at_once(void) {
+    DWORD flags = POISON_COUNT;
+    HANDLE h = WTSOpenServerA(NULL);
+
+    CHECK(WTSWaitSystemEvent(h, WTS_EVENT_FLUSH, &flags));
+    CHECK_EQ_U(flags, WTS_EVENT_NONE);
+    WTSCloseServer(h);
+    flags = POISON_COUNT;
+    SetLastError(0xdeadbeef);
+    CHECK(!WTSWaitSystemEvent(h, WTS_EVENT_FLUSH, &flags)); /* a closed handle */
+    CHECK_EQ_U(GetLastError(), ERROR_INVALID_HANDLE);
     CHECK_EQ_U(flags, POISON_COUNT);
 }
 
@@ -421,5 +433,5 @@ TAP_MAIN(CASE(enumerate_rejects_nonzero_reserved_and_version_other_than_one), CA
          CASE(the_wide_and_ex_opens_fail_the_same_way), CASE(a_good_open_clears_last_error),
          CASE(failed_opens_are_safe_from_many_threads),
          CASE(a_remote_name_gives_a_handle_whose_calls_say_not_supported), CASE(disconnect_of_session_0_is_not_supported),
-         CASE(wait_system_event_is_not_implemented_yet), CASE(free_memory_ex_rejects_null_and_unknown_types),
+         CASE(wait_system_event_rejects_null_flags), CASE(wait_system_event_flush_returns_none_at_once), CASE(free_memory_ex_rejects_null_and_unknown_types),
          CASE(last_error_is_per_thread), CASE(wtsinfo_has_microsofts_layout_with_the_frame_counters))

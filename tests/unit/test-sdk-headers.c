@@ -340,6 +340,8 @@ static void load_ours(void) {
 
         if (len < 3 || strcmp(e->d_name + len - 2, ".h") != 0)
             continue;
+        if (strncmp(e->d_name, "wtsnet_", 7) == 0)
+            continue; /* wtsnet's own extensions (wtsnet_events.h): no SDK counterpart by design */
         snprintf(path, sizeof(path), "%s/%s", WTSNET_INCLUDE_DIR, e->d_name);
         CHECK(parse_file(path, &ours, true) == 0);
     }
