@@ -153,6 +153,7 @@ struct smb_session {
     struct smb2_conn *conn;
     uint32_t ipc_tid;
     struct rpc_client srvsvc;
+    struct rpc_client pipes[BINDING_PIPE_SLOTS]; /* binding_rpc(): other interfaces, one pipe each */
     uint32_t srvs_refused_levels; /* NetrSessionEnum levels this server said 124 to */
     bool fresh;
 };
@@ -177,6 +178,8 @@ static void session_free(struct smb_session *s) {
         return;
     if (s->conn && !smb2_conn_is_broken(s->conn)) {
         rpc_client_close(&s->srvsvc);
+        for (size_t i = 0; i < BINDING_PIPE_SLOTS; i++)
+            rpc_client_close(&s->pipes[i]);
         if (s->ipc_tid)
             (void) smb2_tree_disconnect(s->conn, s->ipc_tid);
         (void) smb2_logoff(s->conn);
@@ -214,6 +217,7 @@ static void session_disconnect(struct smb_session *s) {
     s->conn = NULL;
     s->ipc_tid = 0;
     memset(&s->srvsvc, 0, sizeof(s->srvsvc));
+    memset(s->pipes, 0, sizeof(s->pipes));
     s->srvs_refused_levels = 0; /* per connection: a new one may be another server */
 }
 
@@ -355,6 +359,23 @@ int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
                 np_close(&s->srvsvc.pipe);
             return r;
         }
+    }
+    return 0;
+}
+
+int binding_rpc(struct smb_session *s, unsigned slot, const char *pipe, const struct rpc_syntax *iface,
+                struct rpc_client **ret) {
+    struct rpc_client *rc;
+    int r;
+
+    if (slot >= BINDING_PIPE_SLOTS)
+        return -EINVAL;
+    rc = &s->pipes[slot];
+    *ret = rc; /* also on failure: a refused bind leaves its status there */
+    if (!rc->bound && (r = rpc_bind_np(rc, s->conn, &s->ipc_tid, pipe, iface)) < 0) {
+        if (rc->pipe.open)
+            np_close(&rc->pipe);
+        return r;
     }
     return 0;
 }

@@ -52,6 +52,13 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *id,
 /* The srvsvc client on that connection (bound on first use). *ret is set even
  * on failure, so that a refused bind's status (->fault) can be read. */
 int binding_srvsvc(struct smb_session *s, struct rpc_client **ret);
+/* Another interface on that connection, on a pipe of its own, bound on
+ * first use and kept while the connection lives (a warm connection costs no
+ * bind). slot < BINDING_PIPE_SLOTS names it; each user owns its slots
+ * (rpc/tsts_client.c: TSTS_SLOT_*). *ret is set even on failure. */
+#define BINDING_PIPE_SLOTS 4
+int binding_rpc(struct smb_session *s, unsigned slot, const char *pipe, const struct rpc_syntax *iface,
+                struct rpc_client **ret);
 /* Hands it back; a connection whose transport failed leaves the pool at once
  * and is freed when the last thread holding it has released it. */
 void binding_release(struct smb_session *s);
