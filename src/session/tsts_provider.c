@@ -37,6 +37,26 @@ static struct tsts_provider *to_tsts(struct session_provider *p) {
     return (struct tsts_provider *) p;
 }
 
+/* What a Windows caller sees when the host cannot be reached (MS-TSTS over
+ * SMB): RPC_S_SERVER_UNAVAILABLE, whatever the transport said — no SMB server
+ * answering, a connection lost, no TSTS pipe. Logon failures (1326), access
+ * denied (5) and unknown sessions (7022) pass unchanged. */
+static int unreachable(int r) {
+    switch (r) {
+    case -ENETUNREACH:
+    case -ECONNREFUSED:
+    case -EHOSTUNREACH:
+    case -ECONNRESET:
+    case -ENOTCONN:
+    case -EPIPE:
+    case -ENOENT: /* no such pipe: not an RD Session Host */
+    case -ENXIO:  /* no IPC$ */
+        return -E_UNREACHABLE;
+    default:
+        return r;
+    }
+}
+
 static int tsts_open(const char *target, struct session_provider **ret) {
     struct tsts_provider *tp;
     int r;
@@ -122,7 +142,7 @@ static int tsts_list(struct session_provider *p, struct session_list *ret) {
     r = tsts_client_sessions(&to_tsts(p)->addr, &l, &st);
     deadline_scope_end();
     if (r < 0)
-        return r;
+        return unreachable(r);
     if (l.n && !(out.items = calloc(l.n, sizeof(*out.items)))) {
         tsts_session_list_free(&l);
         return -ENOMEM;
@@ -192,7 +212,7 @@ static int tsts_get(struct session_provider *p, uint32_t id, bool with_times, st
     deadline_scope_begin();
     r = get_on(to_tsts(p), id, ret);
     deadline_scope_end();
-    return r;
+    return unreachable(r);
 }
 
 /* WTS_CURRENT_SESSION names the caller's session: never one on another host. */
@@ -247,7 +267,7 @@ static int act(struct session_provider *p, uint32_t id, bool wait, const struct 
     if (r >= 0 && wait)
         r = wait_for(tp, id, disconnect, policy); /* confirm what bWait promised */
     deadline_scope_end();
-    return r;
+    return unreachable(r);
 }
 
 static int tsts_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
@@ -296,7 +316,7 @@ static int tsts_client_display(struct session_provider *p, const struct session_
     k = tsts_client_client_data(&to_tsts(p)->addr, r->id, &client, &st);
     deadline_scope_end();
     if (k < 0)
-        return k;
+        return unreachable(k);
     ret->width = client.hres;
     ret->height = client.vres;
     ret->bpp = bpp_of(client.color_depth);
