@@ -8,7 +8,8 @@
  *
  * Only syntax and settings decide: nothing is looked up and nothing is
  * connected here (a name that could be an option or a path is refused
- * before anything sees it).
+ * before anything sees it) — except server_target_probe(), which the
+ * handle's first call runs for a plain WTS name (SERVER_DEST_AUTO).
  */
 #ifndef WTSNET_API_TARGET_H
 #define WTSNET_API_TARGET_H
