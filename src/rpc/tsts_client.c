@@ -16,10 +16,14 @@ static const struct {
     [TSTS_SLOT_LEGACY] = {TSTS_PIPE_LEGACY, &tsts_syntax_legacy},
 };
 
-static _Thread_local unsigned last_round_trips;
+static _Thread_local unsigned last_round_trips, all_round_trips;
 
 unsigned tsts_client_last_round_trips(void) {
     return last_round_trips;
+}
+
+unsigned tsts_client_round_trips(void) {
+    return all_round_trips;
 }
 
 /* One step of a call on a held connection: decode is given the reply stub. */
@@ -49,6 +53,7 @@ static int with_pipe(const struct server_addr *a, unsigned slot, bool retry, tst
         if (r == -EREMOTEIO && !st->result)
             st->fault = rc->fault;
         last_round_trips = smb2_conn_round_trips(binding_conn(s)) - before;
+        all_round_trips += last_round_trips;
         binding_release(s);
         if (attempt == 0 && retry && !fresh && (r == -ECONNRESET || r == -ENOTCONN || r == -EPIPE))
             continue;

@@ -40,5 +40,7 @@ int tsts_client_terminate(const struct server_addr *a, uint32_t pid, uint32_t ex
 
 /* SMB round trips the calling thread's latest call took (benchmarks, tests). */
 unsigned tsts_client_last_round_trips(void);
+/* …and every call's of the calling thread so far (a benchmark takes differences). */
+unsigned tsts_client_round_trips(void);
 
 #endif

@@ -380,7 +380,51 @@ def fix_pipe_transceive():
     smbserver.Ioctls.fsctlPipeTransceive = staticmethod(transceive)
 
 
+class MessagePipeSocket(socket.socket):
+    """The socket impacket opens for each pipe instance, read the way a
+    message-mode pipe is: one READ returns one whole PDU (one message), never
+    part of one or two run together, as a byte stream would."""
+
+    def recv(self, n, *flags):
+        return recv_pdu(super())
+
+
+class _SocketModule:
+    """smbserver's view of the socket module: the same, but pipes are MessagePipeSockets."""
+
+    def __getattr__(self, name):
+        return getattr(socket, name)
+
+    socket = MessagePipeSocket
+
+
+def fix_pipe_messages():
+    smbserver.socket = _SocketModule()
+
+
 # ---- the DCE/RPC server: one connection per pipe instance, each in its own thread ----
+
+class BindAckAsWindows:
+    """impacket's bind_ack echoes the client's fragment sizes; a Windows server
+    answers what it will send and take on a named pipe (4280, as it does), so
+    the client plans its reads on the truth."""
+
+    def __init__(self, sock):
+        self.sock = sock
+
+    def send(self, b):
+        b = bytes(b)
+        if len(b) >= 20 and b[2] == 12:  # bind_ack: max_xmit_frag, max_recv_frag
+            b = b[:16] + struct.pack('<HH', 4280, 4280) + b[20:]
+        self.sock.sendall(b)
+        return len(b)
+
+    def sendall(self, b):
+        self.send(b)
+
+    def __getattr__(self, name):
+        return getattr(self.sock, name)
+
 
 class PipeConnection(rpcrt.DCERPCServer):
     """impacket's DCERPCServer serves one client at a time; a Windows host serves
@@ -393,9 +437,31 @@ class PipeConnection(rpcrt.DCERPCServer):
         self._callid = 1
         self._max_frag = None
         self._max_xmit_size = 4280
-        self._clientSock = sock
+        self._clientSock = BindAckAsWindows(sock)
         self._sock = None
         self._DCERPCServer__log = rpcrt.LOG
+
+    def send(self, data):
+        """impacket 0.10 keeps the whole response's frag_length on every
+        fragment; each fragment carries its own here (C706 12.6.3.1), and
+        alloc_hint the stub still to come (12.6.4.10), as Windows sends them."""
+        stub = data['pduData']
+        if data['type'] != rpcrt.MSRPC_RESPONSE or len(stub) <= self._max_xmit_size - 24:
+            data['frag_len'] = 24 + len(stub) if data['type'] == rpcrt.MSRPC_RESPONSE else data['frag_len']
+            data['alloc_hint'] = len(stub)
+            self._clientSock.sendall(data.get_packet())
+            return
+        step = (self._max_xmit_size - 24) & ~7
+        off = 0
+        while off < len(stub):
+            chunk = stub[off:off + step]
+            data['flags'] = (rpcrt.PFC_FIRST_FRAG if off == 0 else 0) | \
+                            (rpcrt.PFC_LAST_FRAG if off + len(chunk) == len(stub) else 0)
+            data['alloc_hint'] = len(stub) - off
+            data['pduData'] = chunk
+            data['frag_len'] = 24 + len(chunk)
+            self._clientSock.sendall(data.get_packet())
+            off += len(chunk)
 
     def serve(self):
         try:
@@ -445,6 +511,7 @@ def main():
     HOST.all()  # a table that does not load fails now, not at the first call
     fix_compound_signatures()
     fix_pipe_transceive()
+    fix_pipe_messages()
 
     server = smbserver.SimpleSMBServer(listenAddress=a.address, listenPort=a.port)
     server.setSMB2Support(True)
