@@ -44,7 +44,7 @@ static const struct {
     {E_BAD_NETPATH, ERROR_BAD_NETPATH},
     {E_INVALID_COMPUTER, NERR_InvalidComputer},
     {E_LOGON_FAILURE, ERROR_LOGON_FAILURE},
-    {E_TAMPERED, ERROR_ACCESS_DENIED}, /* a downgrade caught; docs/netapi.md says why this code */
+    {E_TAMPERED, ERROR_ACCESS_DENIED}, /* a downgrade, or a DCE/RPC reply failing its signature, caught; docs/netapi.md says why this code */
     {ENXIO, ERROR_BAD_NET_NAME},
     {ENOENT, ERROR_FILE_NOT_FOUND},
     {EPROTO, RPC_S_PROTOCOL_ERROR},

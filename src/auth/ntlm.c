@@ -160,18 +160,25 @@ struct ntlm_client {
     bool anonymous;
     struct auth_identity id; /* domain and password never NULL unless anonymous */
     struct ntlm_client_inputs in;
+    uint32_t drop_flags; /* what we do not ask for (ntlm_client_connect_only) */
     char workstation[64];
     struct buf negotiate; /* kept for the MIC */
     uint32_t flags;
     uint8_t session_key[16];
     bool have_key;
-    uint8_t sign_key[16];
+    /* MS-NLMP 3.4: one key pair, RC4 handle and sequence number per direction. */
+    uint8_t sign_key[16], seal_key[16];
     struct crypto_rc4 seal;
     uint32_t seq;
+    uint8_t recv_sign_key[16], recv_seal_key[16];
+    struct crypto_rc4 recv_seal;
+    uint32_t recv_seq;
+    bool broken; /* a message failed its check: the streams are out of step */
 };
 
 #define CLIENT_FLAGS                                                                                         \
-    (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_NTLM |  \
+    (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL |  \
+     NTLMSSP_NEGOTIATE_NTLM |                                                                               \
      NTLMSSP_NEGOTIATE_ALWAYS_SIGN | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |                           \
      NTLMSSP_NEGOTIATE_TARGET_INFO | NTLMSSP_NEGOTIATE_VERSION | NTLMSSP_NEGOTIATE_128 |                    \
      NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_56)
@@ -230,6 +237,12 @@ static int ntlm_start(const struct auth_identity *id, const char *target_host, v
     return 0;
 }
 
+void ntlm_client_connect_only(void *state) {
+    struct ntlm_client *n = state;
+
+    n->drop_flags = NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL;
+}
+
 void ntlm_client_set_inputs(void *state, const struct ntlm_client_inputs *in) {
     struct ntlm_client *n = state;
 
@@ -241,10 +254,11 @@ void ntlm_client_set_inputs(void *state, const struct ntlm_client_inputs *in) {
 /* MS-NLMP 2.2.1.1 NEGOTIATE_MESSAGE: no domain or workstation supplied. */
 static int build_negotiate(struct ntlm_client *n, struct buf *out) {
     struct buf *m = &n->negotiate;
-    uint32_t flags = CLIENT_FLAGS;
+    uint32_t flags = CLIENT_FLAGS & ~n->drop_flags;
 
     if (n->anonymous)
-        flags = (flags | NTLMSSP_ANONYMOUS) & ~(NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_SIGN);
+        flags = (flags | NTLMSSP_ANONYMOUS) &
+                ~(NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL);
     buf_free(m);
     buf_put_bytes(m, ntlmssp_sig, 8);
     buf_put_u32(m, 1);
@@ -267,6 +281,8 @@ static void put_field(struct buf *m, size_t desc, const void *p, size_t n) {
 
 static const char sign_magic[] = "session key to client-to-server signing key magic constant";
 static const char seal_magic[] = "session key to client-to-server sealing key magic constant";
+static const char srv_sign_magic[] = "session key to server-to-client signing key magic constant";
+static const char srv_seal_magic[] = "session key to server-to-client sealing key magic constant";
 
 /* MS-NLMP 2.2.1.3 AUTHENTICATE_MESSAGE and 3.1.5.1.2. */
 static int build_authenticate(struct ntlm_client *n, const uint8_t *chal_msg, size_t chal_len, struct buf *out) {
@@ -280,11 +296,12 @@ static int build_authenticate(struct ntlm_client *n, const uint8_t *chal_msg, si
     buf_init(&m), buf_init(&nt), buf_init(&ti), buf_init(&s);
     if ((r = ntlm_parse_challenge(chal_msg, chal_len, &ch)) < 0)
         return r;
-    flags = ch.flags & (CLIENT_FLAGS | NTLMSSP_ANONYMOUS);
+    flags = ch.flags & (CLIENT_FLAGS | NTLMSSP_ANONYMOUS) & ~n->drop_flags;
     if (!(flags & NTLMSSP_NEGOTIATE_UNICODE))
         return -EPROTO; /* OEM strings: never, they lose characters */
     if (n->anonymous)
-        flags = (flags | NTLMSSP_ANONYMOUS) & ~(NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_SIGN);
+        flags = (flags | NTLMSSP_ANONYMOUS) &
+                ~(NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL);
     with_mic = !n->anonymous && ch.has_timestamp;
 
     buf_put_bytes(&m, ntlmssp_sig, 8);
@@ -352,11 +369,10 @@ static int build_authenticate(struct ntlm_client *n, const uint8_t *chal_msg, si
     }
     n->flags = flags;
     if (n->have_key && (flags & NTLMSSP_NEGOTIATE_SIGN)) {
-        uint8_t seal_key[16];
-
-        ntlm_client_keys(n->session_key, n->sign_key, seal_key);
-        crypto_rc4_init(&n->seal, seal_key, 16);
-        explicit_bzero(seal_key, sizeof(seal_key));
+        ntlm_client_keys(n->session_key, n->sign_key, n->seal_key);
+        ntlm_server_keys(n->session_key, n->recv_sign_key, n->recv_seal_key);
+        crypto_rc4_init(&n->seal, n->seal_key, 16);
+        crypto_rc4_init(&n->recv_seal, n->recv_seal_key, 16);
     }
     buf_put_bytes(out, m.data, m.len);
     r = buf_error(out);
@@ -440,7 +456,20 @@ void ntlm_mac(const uint8_t sign_key[16], struct crypto_rc4 *seal, uint32_t seq_
     put_le32(ret + 12, seq_num);
 }
 
-/* GSS_GetMIC (MS-NLMP 3.4.4.2): what SPNEGO's mechListMIC carries. */
+/* The same keys for the server-to-client direction (what we receive). */
+void ntlm_server_keys(const uint8_t session_key[16], uint8_t ret_sign_key[16], uint8_t ret_seal_key[16]) {
+    struct iov_piece v[2] = {{session_key, 16}, {srv_sign_magic, sizeof(srv_sign_magic)}};
+
+    crypto_md5(v, 2, ret_sign_key);
+    v[1] = (struct iov_piece){srv_seal_magic, sizeof(srv_seal_magic)};
+    crypto_md5(v, 2, ret_seal_key);
+}
+
+/* GSS_GetMIC (MS-NLMP 3.4.4.2): what SPNEGO's mechListMIC carries. MS-SPNG
+ * 3.3.5.1: the RC4 handle signs the mechListMIC and is then reset, so the
+ * first application message sees the key stream from its start again; the
+ * sequence number is not reset. The server does the same with its own
+ * mechListMIC, which used its sequence number 0: ours to receive starts at 1. */
 static int ntlm_get_mic(void *p, const uint8_t *msg, size_t len, struct buf *out) {
     struct ntlm_client *n = p;
     uint8_t sig[16];
@@ -450,7 +479,108 @@ static int ntlm_get_mic(void *p, const uint8_t *msg, size_t len, struct buf *out
     ntlm_mac(n->sign_key, (n->flags & NTLMSSP_NEGOTIATE_KEY_EXCH) ? &n->seal : NULL, n->seq, msg, len, sig);
     buf_put_bytes(out, sig, 16);
     n->seq++;
+    crypto_rc4_init(&n->seal, n->seal_key, 16);
+    n->recv_seq = 1;
     return buf_error(out);
+}
+
+/* ---- per-message protection (MS-NLMP 3.4.3 SEAL, 3.4.4 SIGN), as GSS iov calls ---- */
+
+static size_t ntlm_sig_len(void *p) {
+    (void) p;
+    return 16; /* NTLMSSP_MESSAGE_SIGNATURE, 2.2.2.9.1 */
+}
+
+static int ntlm_ready(const struct ntlm_client *n, bool seal) {
+    if (n->broken)
+        return -EBADMSG;
+    if (n->state != NTLM_DONE || !n->have_key || !(n->flags & NTLMSSP_NEGOTIATE_SIGN))
+        return -ENOKEY;
+    if (seal && !(n->flags & NTLMSSP_NEGOTIATE_SEAL))
+        return -EOPNOTSUPP; /* the server did not agree to seal */
+    return 0;
+}
+
+/* HMAC_MD5(SigningKey, SeqNum || every iov)[0..8], the checksum of 3.4.4.2. */
+static void iov_checksum(const uint8_t key[16], uint32_t seq, const struct auth_iov *iov, size_t n, uint8_t ret[16]) {
+    struct iov_piece v[9];
+    uint8_t s[4];
+    size_t k = 0;
+
+    put_le32(s, seq);
+    v[k++] = (struct iov_piece){s, 4};
+    for (size_t i = 0; i < n && k < 9; i++) /* callers allow 8 pieces */
+        v[k++] = (struct iov_piece){iov[i].data, iov[i].len};
+    crypto_hmac_md5(key, 16, v, k, ret);
+}
+
+/* 3.4.4.2 with extended session security: Version 1, the checksum (RC4-sealed
+ * by the direction's handle when keys were exchanged), SeqNum. */
+static void make_sig(const struct ntlm_client *n, const uint8_t key[16], struct crypto_rc4 *rc4, uint32_t seq,
+                     const struct auth_iov *iov, size_t cnt, uint8_t ret[16]) {
+    uint8_t mac[16];
+
+    iov_checksum(key, seq, iov, cnt, mac);
+    if (n->flags & NTLMSSP_NEGOTIATE_KEY_EXCH)
+        crypto_rc4(rc4, mac, 8);
+    put_le32(ret, 1);
+    memcpy(ret + 4, mac, 8);
+    put_le32(ret + 12, seq);
+    explicit_bzero(mac, sizeof(mac));
+}
+
+static int ntlm_protect(void *p, bool seal, struct auth_iov *iov, size_t cnt, uint8_t *sig) {
+    struct ntlm_client *n = p;
+    uint8_t mac[16];
+    int r;
+
+    if ((r = ntlm_ready(n, seal)) < 0)
+        return r;
+    if (cnt > 8)
+        return -E2BIG;
+    /* 3.4.3: the signature is over the plaintext; the data is sealed first and
+     * the checksum after it, by the same RC4 handle (4.2.4.4 shows the order). */
+    iov_checksum(n->sign_key, n->seq, iov, cnt, mac);
+    if (seal)
+        for (size_t i = 0; i < cnt; i++)
+            if (!iov[i].sign_only)
+                crypto_rc4(&n->seal, iov[i].data, iov[i].len);
+    if (n->flags & NTLMSSP_NEGOTIATE_KEY_EXCH)
+        crypto_rc4(&n->seal, mac, 8);
+    put_le32(sig, 1);
+    memcpy(sig + 4, mac, 8);
+    put_le32(sig + 12, n->seq);
+    n->seq++;
+    explicit_bzero(mac, sizeof(mac));
+    return 0;
+}
+
+static int ntlm_unprotect(void *p, bool sealed, struct auth_iov *iov, size_t cnt, const uint8_t *sig, size_t sig_len) {
+    struct ntlm_client *n = p;
+    uint8_t want[16];
+    int r;
+
+    if ((r = ntlm_ready(n, sealed)) < 0)
+        return r;
+    if (cnt > 8)
+        return -E2BIG;
+    if (sig_len != 16) {
+        n->broken = true;
+        return -EBADMSG;
+    }
+    if (sealed)
+        for (size_t i = 0; i < cnt; i++)
+            if (!iov[i].sign_only)
+                crypto_rc4(&n->recv_seal, iov[i].data, iov[i].len);
+    /* The expected signature carries the sequence number we expect: a
+     * replayed, dropped or reordered message fails like an altered one. */
+    make_sig(n, n->recv_sign_key, &n->recv_seal, n->recv_seq, iov, cnt, want);
+    if (!crypto_equal(want, sig, 16)) {
+        n->broken = true;
+        return -EBADMSG;
+    }
+    n->recv_seq++;
+    return 0;
 }
 
 /* 1.3.6.1.4.1.311.2.2.10 */
@@ -465,4 +595,7 @@ const struct auth_mech_ops auth_mech_ntlmssp = {
     .session_key = ntlm_session_key,
     .get_mic = ntlm_get_mic,
     .free = ntlm_free,
+    .sig_len = ntlm_sig_len,
+    .protect = ntlm_protect,
+    .unprotect = ntlm_unprotect,
 };

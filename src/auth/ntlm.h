@@ -67,6 +67,8 @@ void ntlm_auth_mic(const uint8_t session_key[16], const uint8_t *neg, size_t neg
 /* MS-NLMP 3.4.5.2/3.4.5.3: the client's signing key and RC4 sealing key
  * from the exported session key (128-bit, extended session security). */
 void ntlm_client_keys(const uint8_t session_key[16], uint8_t ret_sign_key[16], uint8_t ret_seal_key[16]);
+/* The server-to-client pair (what a client checks and unseals with). */
+void ntlm_server_keys(const uint8_t session_key[16], uint8_t ret_sign_key[16], uint8_t ret_seal_key[16]);
 
 /* MS-NLMP 3.4.4.2: the 16-byte signature of msg under seq_num; seal is the
  * RC4 handle (advanced by 8 bytes) when keys were exchanged, else NULL. */
@@ -81,6 +83,11 @@ struct ntlm_client_inputs {
     uint64_t now; /* FILETIME, used when the server sends no MsvAvTimestamp */
     const char *workstation;
 };
+
+/* Before the first step: ask for neither signing nor sealing (a DCE/RPC bind
+ * at RPC_C_AUTHN_LEVEL_CONNECT, where a server that sees SIGN negotiated
+ * would owe verifiers the level does not carry: Samba then faults). */
+void ntlm_client_connect_only(void *state);
 
 /* Test hook: replaces the random inputs of an auth_mech_ntlmssp state with fixed ones. */
 void ntlm_client_set_inputs(void *state, const struct ntlm_client_inputs *in);

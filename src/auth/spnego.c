@@ -307,3 +307,26 @@ void auth_spnego_free(struct auth_ctx *a) {
     buf_free(&a->mech_types);
     free(a);
 }
+
+/* Per-message protection belongs to the mechanism SPNEGO chose (RFC 4178
+ * adds none of its own): forwarded as is. */
+size_t auth_spnego_sig_len(struct auth_ctx *a) {
+    return a->mech->sig_len && a->mech_done ? a->mech->sig_len(a->state) : 0;
+}
+
+int auth_spnego_protect(struct auth_ctx *a, bool seal, struct auth_iov *iov, size_t n, uint8_t *sig) {
+    if (!a->mech->protect)
+        return -EOPNOTSUPP;
+    if (!a->mech_done)
+        return -ENOKEY;
+    return a->mech->protect(a->state, seal, iov, n, sig);
+}
+
+int auth_spnego_unprotect(struct auth_ctx *a, bool sealed, struct auth_iov *iov, size_t n, const uint8_t *sig,
+                          size_t sig_len) {
+    if (!a->mech->unprotect)
+        return -EOPNOTSUPP;
+    if (!a->mech_done)
+        return -ENOKEY;
+    return a->mech->unprotect(a->state, sealed, iov, n, sig, sig_len);
+}

@@ -23,6 +23,8 @@ static const struct setting_info table[SETTING_COUNT_] = {
     [SETTING_REMOTE] = {"WTSNET_REMOTE", SETTING_WORD, 0, 0, 0, 0},
     [SETTING_SSH_CONFIG] = {"WTSNET_SSH_CONFIG", SETTING_PATH, 0, 0, 0, 0},
     [SETTING_REMOTE_TIMEOUT] = {"WTSNET_REMOTE_TIMEOUT_MS", SETTING_DURATION, 1, 10000, 1, HOUR_MS},
+    [SETTING_RPC_PROTECTION] = {"WTSNET_RPC_PROTECTION", SETTING_WORD, 0, 0, 0, 0},
+    [SETTING_RPC_AUTH] = {"WTSNET_RPC_AUTH", SETTING_WORD, 0, 0, 0, 0},
 };
 
 const struct setting_info *setting_info(enum setting s) {

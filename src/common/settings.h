@@ -37,6 +37,8 @@ enum setting {
     SETTING_REMOTE,              /* WTSNET_REMOTE: auto | ssh | rdsh | none */
     SETTING_SSH_CONFIG,          /* WTSNET_SSH_CONFIG */
     SETTING_REMOTE_TIMEOUT,      /* WTSNET_REMOTE_TIMEOUT_MS */
+    SETTING_RPC_PROTECTION,      /* WTSNET_RPC_PROTECTION: none | connect | sign | seal */
+    SETTING_RPC_AUTH,            /* WTSNET_RPC_AUTH: spnego | ntlmssp */
     SETTING_COUNT_,
 };
 

@@ -349,12 +349,52 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
     return 0;
 }
 
+int rpc_protection_setting(uint8_t *ret_type, uint8_t *ret_level) {
+    static const struct {
+        const char *word;
+        uint8_t level;
+    } levels[] = {{"none", RPC_C_AUTHN_LEVEL_NONE},
+                  {"connect", RPC_C_AUTHN_LEVEL_CONNECT},
+                  {"sign", RPC_C_AUTHN_LEVEL_PKT_INTEGRITY},
+                  {"seal", RPC_C_AUTHN_LEVEL_PKT_PRIVACY}};
+    const char *p = setting_text(SETTING_RPC_PROTECTION), *a = setting_text(SETTING_RPC_AUTH);
+    uint8_t type, level = 0;
+
+    if (!p || !*p)
+        p = "none";
+    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+        if (strcmp(p, levels[i].word) == 0)
+            level = levels[i].level;
+    if (!a || !*a || strcmp(a, "spnego") == 0)
+        type = RPC_C_AUTHN_GSS_NEGOTIATE;
+    else if (strcmp(a, "ntlmssp") == 0)
+        type = RPC_C_AUTHN_WINNT;
+    else
+        return -EINVAL; /* a word we do not know must not weaken protection silently */
+    if (level == 0)
+        return -EINVAL;
+    *ret_type = level == RPC_C_AUTHN_LEVEL_NONE ? RPC_C_AUTHN_NONE : type;
+    *ret_level = level;
+    return 0;
+}
+
 int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
+    uint8_t type, level;
     int r;
 
     *ret = &s->srvsvc; /* also on failure: a refused bind leaves its status there */
+    if ((r = rpc_protection_setting(&type, &level)) < 0)
+        return r;
+    /* A pooled binding made under another setting is not the one asked for. */
+    if (s->srvsvc.bound && (s->srvsvc.auth_type != type || (type && s->srvsvc.auth_level != level)))
+        rpc_client_close(&s->srvsvc);
     if (!s->srvsvc.bound) {
-        if ((r = rpc_bind_np(&s->srvsvc, s->conn, &s->ipc_tid, "srvsvc", &srvsvc_syntax)) < 0) {
+        struct rpc_auth_opts o = {.type = type, .level = level, .id = &s->id, .target_host = s->addr.host};
+
+        /* An anonymous session has no key to sign or seal with. */
+        if (type != RPC_C_AUTHN_NONE && auth_identity_is_anonymous(&s->id))
+            return -EACCES;
+        if ((r = rpc_bind_np_auth(&s->srvsvc, s->conn, &s->ipc_tid, "srvsvc", &srvsvc_syntax, &o)) < 0) {
             if (s->srvsvc.pipe.open)
                 np_close(&s->srvsvc.pipe);
             return r;

@@ -59,6 +59,10 @@ int binding_srvsvc(struct smb_session *s, struct rpc_client **ret);
 #define BINDING_PIPE_SLOTS 4
 int binding_rpc(struct smb_session *s, unsigned slot, const char *pipe, const struct rpc_syntax *iface,
                 struct rpc_client **ret);
+/* WTSNET_RPC_PROTECTION and WTSNET_RPC_AUTH (docs/settings.md) as a DCE/RPC
+ * security provider and level (RPC_C_AUTHN_NONE with LEVEL_NONE for "none");
+ * -EINVAL for a word neither knows. */
+int rpc_protection_setting(uint8_t *ret_type, uint8_t *ret_level);
 /* Hands it back; a connection whose transport failed leaves the pool at once
  * and is freed when the last thread holding it has released it. */
 void binding_release(struct smb_session *s);

@@ -1,6 +1,7 @@
 /* NTLMv2 against MS-NLMP 4.2.4 (the published example: User/Domain/Password,
  * ServerChallenge 0123456789abcdef, ClientChallenge aa…, Time 0,
  * RandomSessionKey 55…), plus hostile CHALLENGE_MESSAGEs and SPNEGO. */
+#include <errno.h>
 #include <string.h>
 
 #include "auth/auth.h"
@@ -308,10 +309,201 @@ static void spnego_length_beyond_input_is_rejected(void) {
     CHECK(spnego_parse_resp(t, sizeof(t), &state, &tok, &tok_len) < 0);
 }
 
+/* The example's mechanism, run to completion with its fixed inputs
+ * (RandomSessionKey 55…55 = ExportedSessionKey, KEY_EXCH, SIGN and SEAL). */
+static void *example_mech(void) {
+    uint8_t chal[200];
+    size_t chal_len = unhex(challenge_hex, chal);
+    struct ntlm_client_inputs in = {.now = 0, .workstation = "COMPUTER"};
+    struct auth_identity id = {.user = "User", .domain = "Domain", .password = "Password"};
+    struct buf out;
+    void *st = NULL;
+
+    memcpy(in.client_challenge, client_chal, 8);
+    memset(in.exported_session_key, 0x55, 16);
+    buf_init(&out);
+    if (auth_mech_ntlmssp.start(&id, "Server", &st) < 0)
+        return NULL;
+    ntlm_client_set_inputs(st, &in);
+    if (auth_mech_ntlmssp.step(st, NULL, 0, &out) != 1 || (buf_free(&out), 0) ||
+        auth_mech_ntlmssp.step(st, chal, chal_len, &out) != 0) {
+        buf_free(&out);
+        auth_mech_ntlmssp.free(st);
+        return NULL;
+    }
+    buf_free(&out);
+    return st;
+}
+
+/* MS-NLMP 4.2.4.4 through the mechanism's protect op (what DCE/RPC calls):
+ * "Plaintext" sealed in place and its signature, byte for byte; then the
+ * same message signed only, under sequence number 1, which must differ. */
+static void protect_op_matches_msnlmp_4_2_4_4(void) {
+    uint8_t msg[18], sig[16], want[18];
+    struct auth_iov iov = {msg, 18, false};
+    void *st = example_mech();
+
+    REQUIRE(st);
+    CHECK(auth_mech_ntlmssp.sig_len(st) == 16);
+    REQUIRE(unhex("50006c00610069006e007400650078007400", msg) == 18);
+    REQUIRE(auth_mech_ntlmssp.protect(st, true, &iov, 1, sig) == 0);
+    unhex("54e50165bf1936dc996020c1811b0f06fb5f", want);
+    CHECK(memcmp(msg, want, 18) == 0);
+    unhex("010000007fb38ec5c55d497600000000", want);
+    CHECK(memcmp(sig, want, 16) == 0);
+    /* a sign_only piece is covered but never encrypted */
+    unhex("50006c00610069006e007400650078007400", msg);
+    iov.sign_only = true;
+    REQUIRE(auth_mech_ntlmssp.protect(st, true, &iov, 1, sig) == 0);
+    unhex("50006c00610069006e007400650078007400", want);
+    CHECK(memcmp(msg, want, 18) == 0);
+    CHECK(get_le32(sig) == 1 && get_le32(sig + 12) == 1); /* Version, SeqNum 1 */
+    auth_mech_ntlmssp.free(st);
+}
+
+/* What the server would send: sealed with the server-to-client keys
+ * (MS-NLMP 3.4.5.2/3.4.5.3 with the "server-to-client" constants), by
+ * the published primitives, split across three pieces. */
+static void server_message(struct crypto_rc4 *rc4, const uint8_t sign[16], uint32_t seq, uint8_t *hdr,
+                           uint8_t *body, size_t body_len, uint8_t sig[16]) {
+    uint8_t whole[64];
+
+    memcpy(whole, hdr, 8);
+    memcpy(whole + 8, body, body_len);
+    crypto_rc4(rc4, body, body_len);
+    ntlm_mac(sign, rc4, seq, whole, 8 + body_len, sig);
+}
+
+static void unprotect_op_checks_signature_sequence_and_length(void) {
+    uint8_t esk[16], sign[16], seal[16], hdr[8] = "HEADER!", body[18], sig[16], plain[18];
+    struct crypto_rc4 rc4;
+    struct auth_iov iov[2] = {{hdr, 8, true}, {body, 18, false}};
+    void *st = example_mech();
+
+    REQUIRE(st);
+    memset(esk, 0x55, 16);
+    ntlm_server_keys(esk, sign, seal);
+    crypto_rc4_init(&rc4, seal, 16);
+    REQUIRE(unhex("50006c00610069006e007400650078007400", plain) == 18);
+
+    /* sequence 0, intact: opened, in place */
+    memcpy(body, plain, 18);
+    server_message(&rc4, sign, 0, hdr, body, 18, sig);
+    CHECK(memcmp(body, plain, 18) != 0);
+    REQUIRE(auth_mech_ntlmssp.unprotect(st, true, iov, 2, sig, 16) == 0);
+    CHECK(memcmp(body, plain, 18) == 0);
+    /* sequence 1, intact */
+    memcpy(body, plain, 18);
+    server_message(&rc4, sign, 1, hdr, body, 18, sig);
+    REQUIRE(auth_mech_ntlmssp.unprotect(st, true, iov, 2, sig, 16) == 0);
+    CHECK(memcmp(body, plain, 18) == 0);
+    /* a truncated signature is refused */
+    memcpy(body, plain, 18);
+    server_message(&rc4, sign, 2, hdr, body, 18, sig);
+    CHECK(auth_mech_ntlmssp.unprotect(st, true, iov, 2, sig, 15) == -EBADMSG);
+    /* and after a failure nothing more is accepted, even a good message */
+    CHECK(auth_mech_ntlmssp.unprotect(st, true, iov, 2, sig, 16) == -EBADMSG);
+    auth_mech_ntlmssp.free(st);
+
+    /* one altered header byte (sign_only, never encrypted) fails the check */
+    st = example_mech();
+    REQUIRE(st);
+    crypto_rc4_init(&rc4, seal, 16);
+    memcpy(body, plain, 18);
+    server_message(&rc4, sign, 0, hdr, body, 18, sig);
+    hdr[0] ^= 1;
+    CHECK(auth_mech_ntlmssp.unprotect(st, true, iov, 2, sig, 16) == -EBADMSG);
+    hdr[0] ^= 1;
+    auth_mech_ntlmssp.free(st);
+
+    /* a message under the wrong sequence number (a replay of 0 as 1) fails */
+    st = example_mech();
+    REQUIRE(st);
+    crypto_rc4_init(&rc4, seal, 16);
+    memcpy(body, plain, 18);
+    server_message(&rc4, sign, 1, hdr, body, 18, sig);
+    CHECK(auth_mech_ntlmssp.unprotect(st, true, iov, 2, sig, 16) == -EBADMSG);
+    auth_mech_ntlmssp.free(st);
+
+    /* signing only: the body travels as is, and a flipped body bit is caught */
+    st = example_mech();
+    REQUIRE(st);
+    crypto_rc4_init(&rc4, seal, 16);
+    memcpy(body, plain, 18);
+    {
+        uint8_t whole[26];
+
+        memcpy(whole, hdr, 8);
+        memcpy(whole + 8, body, 18);
+        ntlm_mac(sign, &rc4, 0, whole, 26, sig);
+    }
+    body[17] ^= 0x80;
+    CHECK(auth_mech_ntlmssp.unprotect(st, false, iov, 2, sig, 16) == -EBADMSG);
+    auth_mech_ntlmssp.free(st);
+}
+
+/* Before the exchange is complete there is no key to protect with. */
+static void protect_before_completion_is_refused(void) {
+    struct auth_identity id = {.user = "User", .domain = "Domain", .password = "Password"};
+    uint8_t data[4] = {0}, sig[16];
+    struct auth_iov iov = {data, 4, false};
+    void *st = NULL;
+
+    REQUIRE(auth_mech_ntlmssp.start(&id, "Server", &st) == 0);
+    CHECK(auth_mech_ntlmssp.protect(st, false, &iov, 1, sig) == -ENOKEY);
+    CHECK(auth_mech_ntlmssp.unprotect(st, false, &iov, 1, sig, 16) == -ENOKEY);
+    auth_mech_ntlmssp.free(st);
+}
+
+/* The server-to-client keys from the published ExportedSessionKey are not
+ * the client-to-server ones (the constants differ): a reflected message of
+ * our own must not pass as the server's. */
+static void reflected_client_message_is_refused(void) {
+    uint8_t msg[18], sig[16];
+    struct auth_iov iov = {msg, 18, false};
+    void *st = example_mech();
+
+    REQUIRE(st);
+    REQUIRE(unhex("50006c00610069006e007400650078007400", msg) == 18);
+    REQUIRE(auth_mech_ntlmssp.protect(st, true, &iov, 1, sig) == 0);
+    CHECK(auth_mech_ntlmssp.unprotect(st, true, &iov, 1, sig, 16) == -EBADMSG);
+    auth_mech_ntlmssp.free(st);
+}
+
+/* A connect-level DCE/RPC bind asks for neither signing nor sealing, and
+ * cannot protect messages afterwards; the exchange itself is unchanged. */
+static void connect_only_asks_for_no_signing(void) {
+    uint8_t chal[200];
+    size_t chal_len = unhex(challenge_hex, chal);
+    struct auth_identity id = {.user = "User", .domain = "Domain", .password = "Password"};
+    uint8_t data[4] = {0}, sig[16];
+    struct auth_iov iov = {data, 4, false};
+    struct buf out;
+    void *st = NULL;
+
+    buf_init(&out);
+    REQUIRE(auth_mech_ntlmssp.start(&id, "Server", &st) == 0);
+    ntlm_client_connect_only(st);
+    REQUIRE(auth_mech_ntlmssp.step(st, NULL, 0, &out) == 1);
+    REQUIRE(out.len >= 16);
+    CHECK((get_le32(out.data + 12) & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)) == 0);
+    CHECK(get_le32(out.data + 12) & NTLMSSP_NEGOTIATE_KEY_EXCH);
+    buf_free(&out);
+    REQUIRE(auth_mech_ntlmssp.step(st, chal, chal_len, &out) == 0);
+    REQUIRE(out.len >= 64);
+    CHECK((get_le32(out.data + 60) & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)) == 0);
+    CHECK(auth_mech_ntlmssp.protect(st, false, &iov, 1, sig) == -ENOKEY);
+    buf_free(&out);
+    auth_mech_ntlmssp.free(st);
+}
+
 TAP_MAIN(CASE(ntowfv2_matches_msnlmp_4_2_4_1_1), CASE(ntowfv2_upper_cases_the_user_only),
          CASE(v2_response_matches_msnlmp_4_2_4_2), CASE(authenticate_message_matches_msnlmp_4_2_4_3),
          CASE(mic_is_sent_when_the_server_gives_a_timestamp), CASE(challenge_truncated_anywhere_is_rejected),
          CASE(challenge_target_info_outside_message_is_rejected),
          CASE(challenge_av_pair_overrunning_its_list_is_rejected), CASE(challenge_of_wrong_type_is_rejected),
          CASE(spnego_resp_yields_state_and_token), CASE(spnego_length_beyond_input_is_rejected),
-         CASE(signing_and_sealing_match_msnlmp_4_2_4_4), CASE(mic_and_mech_list_mic_match_a_published_windows_exchange))
+         CASE(signing_and_sealing_match_msnlmp_4_2_4_4), CASE(mic_and_mech_list_mic_match_a_published_windows_exchange),
+         CASE(protect_op_matches_msnlmp_4_2_4_4), CASE(unprotect_op_checks_signature_sequence_and_length),
+         CASE(protect_before_completion_is_refused), CASE(reflected_client_message_is_refused),
+         CASE(connect_only_asks_for_no_signing))
