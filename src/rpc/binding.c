@@ -404,7 +404,7 @@ int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
 }
 
 int binding_rpc(struct smb_session *s, unsigned slot, const char *pipe, const struct rpc_syntax *iface,
-                struct rpc_client **ret) {
+                uint8_t auth_type, uint8_t auth_level, struct rpc_client **ret) {
     struct rpc_client *rc;
     int r;
 
@@ -412,10 +412,19 @@ int binding_rpc(struct smb_session *s, unsigned slot, const char *pipe, const st
         return -EINVAL;
     rc = &s->pipes[slot];
     *ret = rc; /* also on failure: a refused bind leaves its status there */
-    if (!rc->bound && (r = rpc_bind_np(rc, s->conn, &s->ipc_tid, pipe, iface)) < 0) {
-        if (rc->pipe.open)
-            np_close(&rc->pipe);
-        return r;
+    /* A pooled binding made at another protection is not the one asked for. */
+    if (rc->bound && (rc->auth_type != auth_type || (auth_type && rc->auth_level != auth_level)))
+        rpc_client_close(rc);
+    if (!rc->bound) {
+        struct rpc_auth_opts o = {.type = auth_type, .level = auth_level, .id = &s->id, .target_host = s->addr.host};
+
+        if (auth_type != RPC_C_AUTHN_NONE && auth_identity_is_anonymous(&s->id))
+            return -EACCES; /* an anonymous session has no key to sign or seal with */
+        if ((r = rpc_bind_np_auth(rc, s->conn, &s->ipc_tid, pipe, iface, &o)) < 0) {
+            if (rc->pipe.open)
+                np_close(&rc->pipe);
+            return r;
+        }
     }
     return 0;
 }

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/settings.h"
+
 /* Our slots of binding_rpc(): one pipe per interface. */
 enum { TSTS_SLOT_ENUM, TSTS_SLOT_SESSION, TSTS_SLOT_RCM, TSTS_SLOT_LEGACY };
 
@@ -26,6 +28,27 @@ unsigned tsts_client_round_trips(void) {
     return all_round_trips;
 }
 
+/*
+ * The protection of the TSTS binds: packet privacy, as Windows clients bind
+ * these interfaces (ms-tsts.md), with WTSNET_RPC_AUTH's provider (SPNEGO by
+ * default). WTSNET_RPC_PROTECTION, when set, overrides it (as for srvsvc;
+ * the test double, which takes no authenticated bind, needs "none").
+ */
+static int tsts_protection(uint8_t *ret_type, uint8_t *ret_level) {
+    const char *p = setting_text(SETTING_RPC_PROTECTION), *a = setting_text(SETTING_RPC_AUTH);
+
+    if (p && *p)
+        return rpc_protection_setting(ret_type, ret_level);
+    if (!a || !*a || strcmp(a, "spnego") == 0)
+        *ret_type = RPC_C_AUTHN_GSS_NEGOTIATE;
+    else if (strcmp(a, "ntlmssp") == 0)
+        *ret_type = RPC_C_AUTHN_WINNT;
+    else
+        return -EINVAL; /* a word we do not know must not weaken protection silently */
+    *ret_level = RPC_C_AUTHN_LEVEL_PKT_PRIVACY;
+    return 0;
+}
+
 /* One step of a call on a held connection: decode is given the reply stub. */
 typedef int (*tsts_step_fn)(struct rpc_client *rc, void *ctx, struct tsts_status *st);
 
@@ -39,18 +62,21 @@ static int with_pipe(const struct server_addr *a, unsigned slot, bool retry, tst
     memset(st, 0, sizeof(*st));
     for (int attempt = 0;; attempt++) {
         struct smb_session *s;
-        struct rpc_client *rc;
+        struct rpc_client *rc = NULL;
+        uint8_t auth_type, auth_level;
         unsigned before;
         bool fresh;
         int r;
 
+        if ((r = tsts_protection(&auth_type, &auth_level)) < 0)
+            return r;
         if ((r = binding_acquire(a, NULL, &s, &st->logon)) < 0)
             return r;
         fresh = binding_is_fresh(s);
         before = fresh ? 0 : smb2_conn_round_trips(binding_conn(s));
-        if ((r = binding_rpc(s, slot, slots[slot].pipe, slots[slot].iface, &rc)) >= 0)
+        if ((r = binding_rpc(s, slot, slots[slot].pipe, slots[slot].iface, auth_type, auth_level, &rc)) >= 0)
             r = step(rc, ctx, st);
-        if (r == -EREMOTEIO && !st->result)
+        if (r == -EREMOTEIO && !st->result && rc)
             st->fault = rc->fault;
         last_round_trips = smb2_conn_round_trips(binding_conn(s)) - before;
         all_round_trips += last_round_trips;
