@@ -30,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         break;
     case 4:
         (void) tsts_decode_ws_result(data + 1, size - 1, &st);
+        (void) tsts_decode_ws_send_message(data + 1, size - 1, &st, &st);
         break;
     case 5:
         (void) tsts_decode_handle_hresult(data + 1, size - 1, &h, &st);

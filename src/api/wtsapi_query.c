@@ -196,15 +196,14 @@ static int query_value(struct wts_server *s, struct session_provider *p, const s
         client_address(r->remote ? r->remote_host : "", &v.address), size = sizeof(v.address);
         break;
     case WTSClientBuildNumber:
-        if (r->client_known) {
+    case WTSClientProductId:
+        if (r->client_known && cls == WTSClientBuildNumber) { /* the server's answer (a Windows host) */
             v.ul = r->client_build, size = sizeof(ULONG);
             break;
         }
-        /* fall through */
-    case WTSClientProductId:
         /* A session without an RDP client has no client build or product: 0, as
          * Windows answers for its console. An RDP client's are not known (xrdp keeps them). */
-        if (r->kind == SESSION_KIND_RDP)
+        if (r->kind == SESSION_KIND_RDP && !r->client_known)
             return -EOPNOTSUPP;
         if (cls == WTSClientProductId)
             v.us = 0, size = sizeof(USHORT);

@@ -40,6 +40,7 @@ extern const struct rpc_syntax tsts_syntax_legacy;      /* LegacyApi */
 #define TSTS_OP_WS_OPEN_SERVER 0         /* LegacyApi */
 #define TSTS_OP_WS_CLOSE_SERVER 1
 #define TSTS_OP_WS_DISCONNECT 13
+#define TSTS_OP_WS_SEND_MESSAGE 7
 #define TSTS_OP_WS_RESET 14
 #define TSTS_OP_WS_TERMINATE_PROCESS 37
 #define TSTS_OP_WS_GET_ALL_PROCESSES 43
@@ -97,6 +98,19 @@ int tsts_req_handle(struct buf *b, const struct tsts_handle *h); /* Close/Logoff
 int tsts_req_ws_session(struct buf *b, const struct tsts_handle *server, uint32_t id, bool wait);
 /* RpcWinStationTerminateProcess: (hServer, ProcessId, ExitCode). */
 int tsts_req_ws_terminate(struct buf *b, const struct tsts_handle *server, uint32_t pid, uint32_t exit_code);
+
+/*
+ * RpcWinStationSendMessage(hServer, LogonId, [in, size_is(TitleLength)] PWCHAR
+ * pTitle, [in, range(0,1024)] ULONG TitleLength, [in, size_is(MessageLength)]
+ * PWCHAR pMessage, ULONG MessageLength, DWORD Style, DWORD Timeout, [out]
+ * DWORD* pResponse, [in] BOOLEAN DoNotWait). The texts are [ref] conformant
+ * WCHAR arrays (no referent, no terminator) whose lengths count WCHARs, as
+ * size_is says. -EINVAL beyond the IDL's range of 1024.
+ */
+int tsts_req_ws_send_message(struct buf *b, const struct tsts_handle *server, uint32_t id, const char *title,
+                             const char *message, uint32_t style, uint32_t timeout_sec, bool do_not_wait);
+/* Its reply: pResult, pResponse (IDOK … IDASYNC 32001, IDTIMEOUT 32000), BOOLEAN. */
+int tsts_decode_ws_send_message(const uint8_t *p, size_t len, uint32_t *ret_response, uint32_t *ret_status);
 
 /* ---- replies: 0 with the call's HRESULT/NTSTATUS in *ret_status, or -EBADMSG ---- */
 int tsts_decode_get_all_sessions(const uint8_t *p, size_t len, struct tsts_session_list *ret, uint32_t *ret_status);

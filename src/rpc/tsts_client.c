@@ -195,6 +195,8 @@ struct ws_ctx {
     uint16_t opnum;
     uint32_t id, arg;
     bool wait;
+    const char *title, *message; /* RpcWinStationSendMessage */
+    uint32_t timeout, response;
 };
 
 static int ws_simple(struct rpc_client *rc, uint16_t opnum, struct buf *q, uint32_t *status) {
@@ -222,9 +224,16 @@ static int step_ws(struct rpc_client *rc, void *ctx, struct tsts_status *st) {
     buf_free(&q);
     if (x->opnum == TSTS_OP_WS_TERMINATE_PROCESS)
         tsts_req_ws_terminate(&q, &server, x->id, x->arg);
+    else if (x->opnum == TSTS_OP_WS_SEND_MESSAGE)
+        r = tsts_req_ws_send_message(&q, &server, x->id, x->title, x->message, x->arg, x->timeout, !x->wait);
     else
         tsts_req_ws_session(&q, &server, x->id, x->wait);
-    r = ws_simple(rc, x->opnum, &q, &status);
+    if (r >= 0 && x->opnum == TSTS_OP_WS_SEND_MESSAGE) {
+        buf_free(&a);
+        if ((r = call(rc, x->opnum, &q, &a)) >= 0)
+            r = tsts_decode_ws_send_message(a.data, a.len, &x->response, &status);
+    } else if (r >= 0)
+        r = ws_simple(rc, x->opnum, &q, &status);
     buf_free(&q);
     tsts_req_handle(&q, &server);
     if (r >= 0 || r == -EREMOTEIO)
@@ -250,4 +259,16 @@ int tsts_client_terminate(const struct server_addr *a, uint32_t pid, uint32_t ex
     struct ws_ctx x = {.opnum = TSTS_OP_WS_TERMINATE_PROCESS, .id = pid, .arg = exit_code};
 
     return with_pipe(a, TSTS_SLOT_LEGACY, false, step_ws, &x, st);
+}
+
+int tsts_client_send_message(const struct server_addr *a, uint32_t id, const char *title, const char *message,
+                             uint32_t style, uint32_t timeout_sec, bool do_not_wait, uint32_t *ret_response,
+                             struct tsts_status *st) {
+    struct ws_ctx x = {.opnum = TSTS_OP_WS_SEND_MESSAGE, .id = id, .arg = style, .wait = !do_not_wait,
+                       .title = title, .message = message, .timeout = timeout_sec};
+    int r = with_pipe(a, TSTS_SLOT_LEGACY, false, step_ws, &x, st);
+
+    if (r >= 0)
+        *ret_response = x.response;
+    return r;
 }

@@ -38,6 +38,12 @@ int tsts_client_disconnect(const struct server_addr *a, uint32_t id, bool wait, 
 /* LegacyApi RpcWinStationTerminateProcess(hServer, pid, exit_code). */
 int tsts_client_terminate(const struct server_addr *a, uint32_t pid, uint32_t exit_code, struct tsts_status *st);
 
+/* LegacyApi RpcWinStationSendMessage: a message box in session id; *ret_response
+ * is the button (IDOK …), IDASYNC 32001 when do_not_wait, IDTIMEOUT 32000. */
+int tsts_client_send_message(const struct server_addr *a, uint32_t id, const char *title, const char *message,
+                             uint32_t style, uint32_t timeout_sec, bool do_not_wait, uint32_t *ret_response,
+                             struct tsts_status *st);
+
 /* SMB round trips the calling thread's latest call took (benchmarks, tests). */
 unsigned tsts_client_last_round_trips(void);
 /* …and every call's of the calling thread so far (a benchmark takes differences). */

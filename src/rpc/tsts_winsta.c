@@ -9,6 +9,7 @@
 
 #include <errno.h>
 
+#include "common/utf16.h"
 #include "rpc/ndr.h"
 
 #define STATUS_UNSUCCESSFUL 0xC0000001u
@@ -70,4 +71,56 @@ int tsts_decode_ws_result(const uint8_t *p, size_t len, uint32_t *ret_status) {
     if ((r = ndr_pull_u32(&c, &result)) < 0)
         return r;
     return ws_outcome(&c, result, ret_status);
+}
+
+/* A [ref, size_is(n)] WCHAR array: its count, the units (no terminator).
+ * n is what the IDL says: a count of WCHARs, which is also what the one
+ * public client sends as TitleLength/MessageLength (though WTSSendMessage's
+ * own lengths are bytes: the API converts before it gets here). */
+static int put_wchar_array(struct buf *b, const char *s, uint32_t *ret_units) {
+    size_t at, units;
+    int r;
+
+    ndr_push_u32(b, 0);
+    at = b->len - 4;
+    if ((r = utf16_put_utf8(b, s, &units)) < 0)
+        return r;
+    if (units > 1024)
+        return -EINVAL; /* [range(0, 1024)] */
+    buf_set_u32(b, at, (uint32_t) units);
+    *ret_units = (uint32_t) units;
+    return buf_error(b);
+}
+
+int tsts_req_ws_send_message(struct buf *b, const struct tsts_handle *server, uint32_t id, const char *title,
+                             const char *message, uint32_t style, uint32_t timeout_sec, bool do_not_wait) {
+    uint32_t n;
+    int r;
+
+    tsts_req_handle(b, server);
+    ndr_push_u32(b, id);
+    if ((r = put_wchar_array(b, title, &n)) < 0)
+        return r;
+    ndr_push_u32(b, n); /* TitleLength */
+    if ((r = put_wchar_array(b, message, &n)) < 0)
+        return r;
+    ndr_push_u32(b, n); /* MessageLength */
+    ndr_push_u32(b, style);
+    ndr_push_u32(b, timeout_sec);
+    buf_put_u8(b, do_not_wait ? 1 : 0);
+    return buf_error(b);
+}
+
+int tsts_decode_ws_send_message(const uint8_t *p, size_t len, uint32_t *ret_response, uint32_t *ret_status) {
+    uint32_t result, response, st;
+    struct cursor c;
+    int r;
+
+    cur_init(&c, p, len);
+    if ((r = ndr_pull_u32(&c, &result)) < 0 || (r = ndr_pull_u32(&c, &response)) < 0 ||
+        (r = ws_outcome(&c, result, &st)) < 0)
+        return r;
+    *ret_response = response;
+    *ret_status = st;
+    return 0;
 }

@@ -74,6 +74,9 @@ url="rdsh://127.0.0.1:$port"
 # The WTS API (tests/integration/test-tsts.c).
 TSTS_URL=$url TSTS_DEAD_URL="rdsh://127.0.0.9:$port" TSTS_RECORD="$dir/record.jsonl" TSTS_BAD_CREDS="$dir/bad-creds" \
     bash tests/lib/tap-count.sh "$VARIANT/tsts-api" "$BUILD/tests/integration/test-tsts"
+# The TSTS calls issue 15's process and message API will use (tests/integration/test-tsts-rpc.c).
+TSTS_ADDR="127.0.0.1:$port" TSTS_RECORD="$dir/record.jsonl" \
+    bash tests/lib/tap-count.sh "$VARIANT/tsts-rpc" "$BUILD/tests/integration/test-tsts-rpc"
 
 # The CLI, on a fresh table.
 write_table "$dir/table.json"

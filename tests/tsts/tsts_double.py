@@ -300,6 +300,36 @@ def ws_session_call(stub, op):
     return legacy_reply(0)
 
 
+def rpc_ws_send_message(stub):
+    """RpcWinStationSendMessage([in] SERVER_HANDLE hServer, [out] DWORD* pResult, [in] DWORD LogonId,
+    [in, size_is(TitleLength)] PWCHAR pTitle, [in, range(0, 1024)] ULONG TitleLength,
+    [in, size_is(MessageLength)] PWCHAR pMessage, [in, range(0, 1024)] ULONG MessageLength,
+    [in] DWORD Style, [in] DWORD Timeout, [out] DWORD* pResponse, [in] BOOLEAN DoNotWait)."""
+    off = 20
+    sid, = struct.unpack_from('<L', stub, off)
+    off += 4
+    texts = []
+    for _ in range(2):
+        count, = struct.unpack_from('<L', stub, off)
+        off += 4
+        texts.append(stub[off:off + 2 * count].decode('utf-16-le'))
+        off += 2 * count
+        off = (off + 3) & ~3
+        off += 4  # TitleLength / MessageLength
+    style, timeout = struct.unpack_from('<LL', stub, off)
+    no_wait = stub[off + 8]
+    s = HOST.get(sid)
+    n = Ndr()
+    status = 0 if s and not s.get('deny') else STATUS_ACCESS_DENIED if s else STATUS_CTX_WINSTATION_NOT_FOUND
+    if status == 0:
+        HOST.record(op='message', id=sid, title=texts[0], message=texts[1], style=style, timeout=timeout,
+                    wait=not no_wait)
+    n.u32(status)
+    n.u32(32001 if no_wait else 1)  # IDASYNC, or IDOK: the double's user always answers OK
+    n.u8(1 if status == 0 else 0)
+    return bytes(n.b)
+
+
 def rpc_ws_terminate_process(stub):
     """RpcWinStationTerminateProcess([in] SERVER_HANDLE hServer, [out] DWORD* pResult,
     [in] DWORD ProcessId, [in] DWORD ExitCode)."""
@@ -524,7 +554,7 @@ def main():
     }))
     server.registerNamedPipe('TermSrv_API_service', rpc_listener({RCMPUBLIC: {0: rpc_get_client_data}}))
     server.registerNamedPipe('Ctx_WinStation_API_service', rpc_listener({LEGACY: {
-        0: rpc_ws_open_server, 1: rpc_ws_close_server,
+        0: rpc_ws_open_server, 1: rpc_ws_close_server, 7: rpc_ws_send_message,
         13: lambda stub: ws_session_call(stub, 'disconnect'),
         14: lambda stub: ws_session_call(stub, 'logoff'),
         37: rpc_ws_terminate_process,

@@ -276,6 +276,36 @@ static void results_map_as_windows_callers_see_them(void) {
     CHECK_EQ_I(tsts_status_errno(1), -EREMOTEIO);          /* RpcConnect's 1 is not read as success here */
 }
 
+static void send_message_request_and_reply(void) {
+    struct buf b;
+    uint8_t rep[9] = {0};
+    uint32_t response = 0, st = 99;
+
+    buf_init(&b);
+    /* hServer (20), LogonId 2, pTitle: max_count 2 + "Hi" (4 bytes), TitleLength 2,
+     * pMessage: max_count 3 + "Bye" (6) + 2 pad, MessageLength 3, Style 0x40,
+     * Timeout 30, DoNotWait FALSE */
+    CHECK(tsts_req_ws_send_message(&b, &handle, 2, "Hi", "Bye", 0x40, 30, false) == 0 &&
+          bytes_are(&b, "00000000112233445566778899aabbccddeeff01" "02000000" "02000000" "48006900" "02000000"
+                        "03000000" "420079006500" "0000" "03000000" "40000000" "1e000000" "00"));
+    buf_free(&b);
+    {
+        char big[1100];
+
+        memset(big, 'x', 1025);
+        big[1025] = '\0';
+        buf_init(&b);
+        CHECK(tsts_req_ws_send_message(&b, &handle, 2, "t", big, 0, 0, true) == -EINVAL); /* [range(0, 1024)] */
+        buf_free(&b);
+    }
+    /* pResult, pResponse (IDASYNC 32001), BOOLEAN */
+    put_le32(rep + 4, 32001);
+    rep[8] = 1;
+    REQUIRE(tsts_decode_ws_send_message(rep, sizeof(rep), &response, &st) == 0);
+    CHECK(st == 0 && response == 32001);
+    CHECK(tsts_decode_ws_send_message(rep, 8, &response, &st) < 0);
+}
+
 static void bare_hresult_and_close(void) {
     uint8_t p[24] = {0};
     uint32_t st = 99;
@@ -295,4 +325,5 @@ static void bare_hresult_and_close(void) {
 TAP_MAIN(CASE(requests_are_the_idl_fields_only), CASE(get_all_sessions_reads_level_2),
          CASE(get_all_sessions_hostile_answers_fail), CASE(session_information_ex_reads_level_1),
          CASE(client_data_reads_winstationclient), CASE(legacy_api_answers_boolean_and_presult),
-         CASE(results_map_as_windows_callers_see_them), CASE(bare_hresult_and_close))
+         CASE(results_map_as_windows_callers_see_them), CASE(bare_hresult_and_close),
+         CASE(send_message_request_and_reply))
