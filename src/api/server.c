@@ -17,8 +17,9 @@ struct wts_server {
     bool closed;
     bool local;
     int open_error; /* a failed open: what every call on it fails with (negative errno) */
-    pthread_mutex_t lock; /* guards provider and hub */
+    pthread_mutex_t lock; /* guards provider, target and hub */
     struct session_provider *provider;
+    struct server_target target; /* SERVER_DEST_AUTO until the first call probes it */
     struct event_hub *hub; /* WTSWaitSystemEvent's, from the first wait on */
     char host[256];
 };
@@ -54,6 +55,24 @@ struct wts_server *server_failed(int error) {
     return s;
 }
 
+/* The provider of a remote destination (none for this host, "off" and a
+ * destination still to be probed). */
+static int open_remote_provider(const struct server_target *t, struct session_provider **ret) {
+    char spec[300];
+
+    if (t->dest == SERVER_DEST_SSH)
+        return t->ssh[0] ? remote_provider_ops.open(t->ssh, ret) : -EHOSTDOWN;
+    if (t->dest == SERVER_DEST_RDSH) {
+        /* The SMB address again in the name grammar of rpc/binding.h. */
+        if (strchr(t->smb.host, ':'))
+            snprintf(spec, sizeof(spec), "[%s]:%u", t->smb.host, (unsigned) t->smb.port);
+        else
+            snprintf(spec, sizeof(spec), "%s:%u", t->smb.host, (unsigned) t->smb.port);
+        return tsts_provider_ops.open(spec, ret);
+    }
+    return 0;
+}
+
 static int server_try_open(const char *name, struct wts_server **ret) {
     struct server_target t;
     struct wts_server *s;
@@ -69,10 +88,11 @@ static int server_try_open(const char *name, struct wts_server **ret) {
     snprintf(s->host, sizeof(s->host), "%s", t.host);
     /* Opened now, without connecting: its settings (WTSNET_SSH_CONFIG,
      * WTSNET_REMOTE_TIMEOUT_MS) are those in force at WTSOpenServer. */
-    if (t.dest == SERVER_DEST_SSH && (r = remote_provider_ops.open(t.ssh, &s->provider)) < 0) {
+    if ((r = open_remote_provider(&t, &s->provider)) < 0) {
         free(s);
         return r;
     }
+    s->target = t;
     pthread_mutex_init(&s->lock, NULL);
     registry_add(s);
     *ret = s;
@@ -174,11 +194,22 @@ void server_release(struct wts_server *s) {
 int server_provider(struct wts_server *s, struct session_provider **ret) {
     int r = 0;
 
+    pthread_mutex_lock(&s->lock);
+    /* A plain name: the first call asks whether it is an RD Session Host
+     * (api/target.h); the answer stays with the handle. */
+    if (!s->local && !s->provider && s->target.dest == SERVER_DEST_AUTO) {
+        server_target_probe(&s->target);
+        if ((r = open_remote_provider(&s->target, &s->provider)) < 0) {
+            pthread_mutex_unlock(&s->lock);
+            return r;
+        }
+    }
     /* Not this host and no remote provider: remote access turned off
      * (WTSNET_REMOTE=none, SERVER_DEST_OFF). A remote one's is fixed at open. */
-    if (!s->local && !s->provider)
+    if (!s->local && !s->provider) {
+        pthread_mutex_unlock(&s->lock);
         return -EOPNOTSUPP;
-    pthread_mutex_lock(&s->lock);
+    }
     /* Not cached on failure: logind may come up after the handle was opened.
      * (A remote handle has its provider from server_open on.) */
     if (!s->provider)

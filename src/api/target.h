@@ -8,7 +8,8 @@
  *
  * Only syntax and settings decide: nothing is looked up and nothing is
  * connected here (a name that could be an option or a path is refused
- * before anything sees it).
+ * before anything sees it) — except server_target_probe(), which the
+ * handle's first call runs for a plain WTS name (SERVER_DEST_AUTO).
  */
 #ifndef WTSNET_API_TARGET_H
 #define WTSNET_API_TARGET_H
@@ -38,16 +39,22 @@ enum server_dest {
     /* NetAPI: an SMB server, srvsvc over \PIPE\srvsvc (smb holds the
      * address; NULL/"" is this host's server over loopback). */
     SERVER_DEST_SMB,
-    /* To come: a Windows RD Session Host, WTS over MS-TSTS RPC on SMB
-     * (ms-tsts.md). It will be a WTS destination chosen by a scheme or a
-     * setting, as ssh is, so no name that resolves today changes meaning. */
+    /* WTS: a Windows RD Session Host, the WTS calls over MS-TSTS on SMB
+     * (session/tsts_provider.c): "rdsh://host[:port]" (port: SMB, 445 by
+     * default), or a plain name with WTSNET_REMOTE=rdsh. smb holds the address. */
+    SERVER_DEST_RDSH,
+    /* WTS: a plain name with WTSNET_REMOTE=auto (the default): decided at
+     * the first call by server_target_probe() — an RD Session Host when that
+     * name answers SMB on 445 with the TSTS pipes, else ssh. Both smb and ssh
+     * are filled (ssh[0] is '\0' when the name cannot be an ssh host). */
+    SERVER_DEST_AUTO,
 };
 
 struct server_target {
     enum server_dest dest;
     char host[256];          /* the name results report as the server */
     char ssh[320];           /* SERVER_DEST_SSH */
-    struct server_addr smb;  /* SERVER_DEST_SMB */
+    struct server_addr smb;  /* SERVER_DEST_SMB, _RDSH, _AUTO */
 };
 
 /*
@@ -65,6 +72,20 @@ int server_resolve(enum server_api api, const char *name, struct server_target *
  * server part; "\\\IPC$"-like names with no server are refused.
  */
 int server_resolve_ipc(const char *unc, struct server_target *ret);
+
+/*
+ * SERVER_DEST_AUTO → SERVER_DEST_RDSH or SERVER_DEST_SSH, the one place a
+ * name's meaning depends on the network (the rest of this file is syntax):
+ * binds TermSrvEnumeration on \pipe\LSM_API_service over the name's SMB
+ * server (with the NetAPI credentials). Bound → RDSH; no SMB server there, no
+ * IPC$ or no such pipe → SSH. Those answers are remembered for the process
+ * (per lower-case host:port); any other outcome (a refused logon, a timeout)
+ * leads to ssh this time and is asked again next time. Never this host.
+ * Other destinations are left as they are.
+ */
+void server_target_probe(struct server_target *t);
+/* Forgets the remembered answers (tests). */
+void server_target_probe_forget(void);
 
 /* True when name designates this host (NULL, "", ".", "localhost", our hostname). */
 int server_name_is_local(const char *name);

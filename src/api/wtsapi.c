@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,10 @@ void wts_domain_name(struct wts_server *s, const struct session_record *r, char 
         buf[0] = '\0';
         return;
     }
+    if (r->domain[0]) { /* the server's own answer (a Windows host) */
+        snprintf(buf, size, "%s", r->domain);
+        return;
+    }
     if (len >= size)
         len = size - 1;
     memcpy(buf, host, len);
@@ -77,6 +82,10 @@ void wts_domain_name(struct wts_server *s, const struct session_record *r, char 
 }
 
 void wts_winstation_name(const struct session_record *r, char buf[WINSTATIONNAME_LENGTH + 1]) {
+    if (r->winstation[0]) { /* the server's own name (a Windows host) */
+        snprintf(buf, WINSTATIONNAME_LENGTH + 1, "%s", r->winstation);
+        return;
+    }
     if (session_winstation_name(r, buf, WINSTATIONNAME_LENGTH + 1) < 0)
         buf[0] = '\0';
 }

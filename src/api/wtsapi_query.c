@@ -64,7 +64,8 @@ static void fill_wtsinfo(struct wts_server *s, struct session_provider *p, const
     wcs_copy_truncated_from_utf8(info->WinStationName, WINSTATIONNAME_LENGTH, station);
     wcs_copy_truncated_from_utf8(info->Domain, DOMAIN_LENGTH, domain);
     wcs_copy_truncated_from_utf8(info->UserName, USERNAME_LENGTH + 1, r->user);
-    info->ConnectTime.QuadPart = filetime_from_unix_usec(r->logon_usec);
+    info->ConnectTime.QuadPart = filetime_from_unix_usec(r->connect_usec ? r->connect_usec : r->logon_usec);
+    info->DisconnectTime.QuadPart = filetime_from_unix_usec(r->disconnect_usec);
     info->LogonTime.QuadPart = filetime_from_unix_usec(r->logon_usec);
     info->LastInputTime.QuadPart = last_input_filetime(p, r, now);
     info->CurrentTime.QuadPart = filetime_from_unix_usec(now);
@@ -89,7 +90,8 @@ static void fill_wtsinfoex(struct wts_server *s, struct session_provider *p, con
     wcs_copy_truncated_from_utf8(l1->UserName, USERNAME_LENGTH + 1, r->user);
     wcs_copy_truncated_from_utf8(l1->DomainName, DOMAIN_LENGTH + 1, domain);
     l1->LogonTime.QuadPart = filetime_from_unix_usec(r->logon_usec);
-    l1->ConnectTime.QuadPart = l1->LogonTime.QuadPart;
+    l1->ConnectTime.QuadPart = r->connect_usec ? filetime_from_unix_usec(r->connect_usec) : l1->LogonTime.QuadPart;
+    l1->DisconnectTime.QuadPart = filetime_from_unix_usec(r->disconnect_usec);
     l1->LastInputTime.QuadPart = last_input_filetime(p, r, now);
     l1->CurrentTime.QuadPart = filetime_from_unix_usec(now);
 }
@@ -194,6 +196,8 @@ static int query_value(struct wts_server *s, struct session_provider *p, const s
         v.dw = (DWORD) wts_connect_state(r->state), size = sizeof(DWORD);
         break;
     case WTSClientName:
+        if (r->client_known) /* the server's answer (a Windows host) */
+            return wide_block(r->client_name, ret, ret_bytes);
         /* The client's name as the session records it; console sessions have none.
          * The computer name an RDP client sends reaches only xrdp's log. */
         if (r->kind == SESSION_KIND_RDP)
@@ -212,9 +216,13 @@ static int query_value(struct wts_server *s, struct session_provider *p, const s
         break;
     case WTSClientBuildNumber:
     case WTSClientProductId:
+        if (r->client_known && cls == WTSClientBuildNumber) { /* the server's answer (a Windows host) */
+            v.ul = r->client_build, size = sizeof(ULONG);
+            break;
+        }
         /* A session without an RDP client has no client build or product: 0, as
          * Windows answers for its console. An RDP client's are not known (xrdp keeps them). */
-        if (r->kind == SESSION_KIND_RDP)
+        if (r->kind == SESSION_KIND_RDP && !r->client_known)
             return -EOPNOTSUPP;
         if (cls == WTSClientProductId)
             v.us = 0, size = sizeof(USHORT);
@@ -235,6 +243,10 @@ static int query_value(struct wts_server *s, struct session_provider *p, const s
         size = sizeof(v.display);
         break;
     case WTSClientProtocolType:
+        if (r->client_known) {
+            v.us = r->client_protocol, size = sizeof(USHORT);
+            break;
+        }
         v.us = r->kind == SESSION_KIND_RDP || r->kind == SESSION_KIND_LISTENER ? WTS_PROTOCOL_TYPE_RDP
                                                                                : WTS_PROTOCOL_TYPE_CONSOLE,
         size = sizeof(USHORT);

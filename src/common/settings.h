@@ -34,7 +34,7 @@ enum setting {
     SETTING_AUDIT_UTMP,          /* WTSNET_AUDIT_UTMP: set and empty = no utmp */
     SETTING_LOGOFF_GRACE,        /* WTSNET_LOGOFF_GRACE_MS */
     SETTING_LOGOFF_TIMEOUT,      /* WTSNET_LOGOFF_TIMEOUT_MS */
-    SETTING_REMOTE,              /* WTSNET_REMOTE: ssh | none */
+    SETTING_REMOTE,              /* WTSNET_REMOTE: auto | ssh | rdsh | none */
     SETTING_SSH_CONFIG,          /* WTSNET_SSH_CONFIG */
     SETTING_REMOTE_TIMEOUT,      /* WTSNET_REMOTE_TIMEOUT_MS */
     SETTING_AUTH,                /* WTSNET_AUTH: auto | kerberos | ntlm */

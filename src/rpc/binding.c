@@ -157,6 +157,7 @@ struct smb_session {
     uint32_t ipc_tid;
     struct rpc_client srvsvc;
     struct rpc_client wkssvc; /* \PIPE\wkssvc, bound on first use as srvsvc is */
+    struct rpc_client pipes[BINDING_PIPE_SLOTS]; /* binding_rpc(): other interfaces, one pipe each */
     uint32_t srvs_refused_levels; /* NetrSessionEnum levels this server said 124 to */
     bool fresh;
 };
@@ -182,6 +183,8 @@ static void session_free(struct smb_session *s) {
     if (s->conn && !smb2_conn_is_broken(s->conn)) {
         rpc_client_close(&s->srvsvc);
         rpc_client_close(&s->wkssvc);
+        for (size_t i = 0; i < BINDING_PIPE_SLOTS; i++)
+            rpc_client_close(&s->pipes[i]);
         if (s->ipc_tid)
             (void) smb2_tree_disconnect(s->conn, s->ipc_tid);
         (void) smb2_logoff(s->conn);
@@ -221,6 +224,7 @@ static void session_disconnect(struct smb_session *s) {
     s->ipc_tid = 0;
     memset(&s->srvsvc, 0, sizeof(s->srvsvc));
     memset(&s->wkssvc, 0, sizeof(s->wkssvc));
+    memset(s->pipes, 0, sizeof(s->pipes));
     s->srvs_refused_levels = 0; /* per connection: a new one may be another server */
 }
 
@@ -390,17 +394,11 @@ int rpc_protection_setting(uint8_t *ret_type, uint8_t *ret_level) {
     return 0;
 }
 
-/* The client of one pipe on that connection, bound on first use under the
- * protection WTSNET_RPC_PROTECTION asks for; *ret is set even on failure, so
- * that a refused bind's status (->fault) can be read. */
-static int bind_pipe(struct smb_session *s, struct rpc_client *rc, const char *pipe, const struct rpc_syntax *iface,
-                     struct rpc_client **ret) {
-    uint8_t type, level;
+/* Binds rc on first use, at the given protection (type RPC_C_AUTHN_NONE: none). */
+static int bind_at(struct smb_session *s, struct rpc_client *rc, const char *pipe, const struct rpc_syntax *iface,
+                   uint8_t type, uint8_t level) {
     int r;
 
-    *ret = rc;
-    if ((r = rpc_protection_setting(&type, &level)) < 0)
-        return r;
     /* A pooled binding made under another setting is not the one asked for. */
     if (rc->bound && (rc->auth_type != type || (type && rc->auth_level != level)))
         rpc_client_close(rc);
@@ -431,12 +429,34 @@ static int bind_pipe(struct smb_session *s, struct rpc_client *rc, const char *p
     return 0;
 }
 
+/* The client of one pipe on that connection, bound on first use under the
+ * protection WTSNET_RPC_PROTECTION asks for; *ret is set even on failure, so
+ * that a refused bind's status (->fault) can be read. */
+static int bind_pipe(struct smb_session *s, struct rpc_client *rc, const char *pipe, const struct rpc_syntax *iface,
+                     struct rpc_client **ret) {
+    uint8_t type, level;
+    int r;
+
+    *ret = rc;
+    if ((r = rpc_protection_setting(&type, &level)) < 0)
+        return r;
+    return bind_at(s, rc, pipe, iface, type, level);
+}
+
 int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
     return bind_pipe(s, &s->srvsvc, "srvsvc", &srvsvc_syntax, ret);
 }
 
 int binding_wkssvc(struct smb_session *s, struct rpc_client **ret) {
     return bind_pipe(s, &s->wkssvc, "wkssvc", &wkssvc_syntax, ret);
+}
+
+int binding_rpc(struct smb_session *s, unsigned slot, const char *pipe, const struct rpc_syntax *iface,
+                uint8_t auth_type, uint8_t auth_level, struct rpc_client **ret) {
+    if (slot >= BINDING_PIPE_SLOTS)
+        return -EINVAL;
+    *ret = &s->pipes[slot]; /* also on failure: a refused bind leaves its status there */
+    return bind_at(s, *ret, pipe, iface, auth_type, auth_level);
 }
 
 uint32_t *binding_refused_levels(struct smb_session *s) {

@@ -54,6 +54,15 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *id,
 int binding_srvsvc(struct smb_session *s, struct rpc_client **ret);
 /* The same for \PIPE\wkssvc (MS-WKST). */
 int binding_wkssvc(struct smb_session *s, struct rpc_client **ret);
+/* Another interface on that connection, on a pipe of its own, bound on
+ * first use at the given DCE/RPC protection (RPC_C_AUTHN_*, _LEVEL_*; type
+ * RPC_C_AUTHN_NONE: none) and kept while the connection lives (a warm
+ * connection costs no bind; a binding at another protection is made again).
+ * slot < BINDING_PIPE_SLOTS names it; each user owns its slots
+ * (rpc/tsts_client.c: TSTS_SLOT_*). *ret is set even on failure. */
+#define BINDING_PIPE_SLOTS 4
+int binding_rpc(struct smb_session *s, unsigned slot, const char *pipe, const struct rpc_syntax *iface,
+                uint8_t auth_type, uint8_t auth_level, struct rpc_client **ret);
 /* WTSNET_RPC_PROTECTION and WTSNET_RPC_AUTH (docs/settings.md) as a DCE/RPC
  * security provider and level (RPC_C_AUTHN_NONE with LEVEL_NONE for "none");
  * -EINVAL for a word neither knows. */

@@ -55,7 +55,10 @@ enum session_lock {
     X(tty)                                                                        \
     X(display)                                                                    \
     X(remote_host) /* the client's address or name, as the provider has it */   \
-    X(remote_user)
+    X(remote_user)                                                                \
+    X(winstation)  /* the server's own WinStation name (Windows hosts); "" = naming rules */ \
+    X(domain)      /* the user's domain as the server has it; "" = this host's name */       \
+    X(client_name) /* the client computer's name, when client_known */
 
 #define SESSION_RECORD_STRING_FIELD(name) char *name;
 
@@ -77,6 +80,11 @@ struct session_record {
     bool idle;
     enum session_lock lock;
     bool has_times; /* logon/idle/lock were read (they cost a bus call on logind) */
+    /* What a Windows RD Session Host tells (tsts_provider.c); 0/false elsewhere. */
+    uint64_t connect_usec, disconnect_usec;
+    bool client_known; /* client_name, client_build and client_protocol are the server's */
+    uint32_t client_build;
+    uint16_t client_protocol; /* WTS_PROTOCOL_TYPE_*: 0 console, 2 RDP */
 };
 
 struct session_list {
@@ -241,6 +249,9 @@ struct session_provider {
 extern const struct session_provider_ops logind_provider_ops;
 extern const struct session_provider_ops remote_provider_ops; /* session/remote.h */
 extern const struct session_provider_ops audit_provider_ops; /* kernel audit sessions (audit.c) */
+/* A Windows RD Session Host over MS-TSTS (tsts_provider.c); target: an SMB
+ * server name as rpc/binding.h parses it ("host", "host:port", "[v6]:port"). */
+extern const struct session_provider_ops tsts_provider_ops;
 
 /* The provider for this host: WTSNET_PROVIDER=logind|audit forces one;
  * otherwise logind where it runs, else audit (docs/providers.md). Either is

@@ -26,11 +26,11 @@ static void wts_names_lead_where_the_docs_say(void) {
         {".", 0, SERVER_DEST_THIS_HOST, NULL, NULL},
         {"", 0, SERVER_DEST_THIS_HOST, NULL, NULL},
         {"\\\\localhost", 0, SERVER_DEST_THIS_HOST, NULL, NULL},
-        {"fileserver", 0, SERVER_DEST_SSH, "ssh://fileserver", "fileserver"},
-        {"\\\\fileserver", 0, SERVER_DEST_SSH, "ssh://fileserver", "fileserver"},
-        {"192.0.2.7", 0, SERVER_DEST_SSH, "ssh://192.0.2.7", "192.0.2.7"},
-        {"fe80::1", 0, SERVER_DEST_SSH, "ssh://[fe80::1]", "fe80::1"},
-        {"[::1]", 0, SERVER_DEST_SSH, "ssh://[::1]", "::1"},
+        {"fileserver", 0, SERVER_DEST_AUTO, "ssh://fileserver", "fileserver"},
+        {"\\\\fileserver", 0, SERVER_DEST_AUTO, "ssh://fileserver", "fileserver"},
+        {"192.0.2.7", 0, SERVER_DEST_AUTO, "ssh://192.0.2.7", "192.0.2.7"},
+        {"fe80::1", 0, SERVER_DEST_AUTO, "ssh://[fe80::1]", "fe80::1"},
+        {"[::1]", 0, SERVER_DEST_AUTO, "ssh://[::1]", "::1"},
         {"ssh://admin@node7:2401", 0, SERVER_DEST_SSH, "ssh://admin@node7:2401", "node7"},
         {"SSH://localhost", 0, SERVER_DEST_SSH, "ssh://localhost", "localhost"}, /* ssh:// is never this host */
         {"\\\\", -EINVAL, 0, NULL, NULL},
@@ -40,6 +40,17 @@ static void wts_names_lead_where_the_docs_say(void) {
         {"ssh://-x", -EINVAL, 0, NULL, NULL},
         {"ssh://host:0", -EINVAL, 0, NULL, NULL},
         {"ssh://a b", -EINVAL, 0, NULL, NULL},
+        /* rdsh://: a Windows RD Session Host, the SMB name grammar (port: SMB's) */
+        {"rdsh://winhost", 0, SERVER_DEST_RDSH, NULL, "winhost"},
+        {"RDSH://127.0.0.1:14540", 0, SERVER_DEST_RDSH, NULL, "127.0.0.1"},
+        {"rdsh://localhost", 0, SERVER_DEST_RDSH, NULL, "localhost"}, /* never this host */
+        {"rdsh://[::1]:445", 0, SERVER_DEST_RDSH, NULL, "::1"},
+        {"rdsh://", -EINVAL, 0, NULL, NULL},
+        {"rdsh://user@winhost", -EINVAL, 0, NULL, NULL},
+        {"rdsh://win host", -EINVAL, 0, NULL, NULL},
+        {"rdsh://-oX", -EINVAL, 0, NULL, NULL},
+        {"rdsh://winhost:0", -EINVAL, 0, NULL, NULL},
+        {"rdsh://\\\\winhost", -EINVAL, 0, NULL, NULL},
     };
     char long_name[300];
 
@@ -95,9 +106,35 @@ static void remote_off_turns_plain_names_off_not_local(void) {
     CHECK(t.dest == SERVER_DEST_SSH); /* an explicit ssh:// still is */
     REQUIRE(server_resolve(SERVER_FOR_WTS, "localhost", &t) == 0);
     CHECK(t.dest == SERVER_DEST_THIS_HOST);
+    REQUIRE(server_resolve(SERVER_FOR_WTS, "rdsh://fileserver", &t) == 0);
+    CHECK(t.dest == SERVER_DEST_RDSH); /* so is an explicit rdsh:// */
     setenv("WTSNET_REMOTE", "ssh", 1);
     REQUIRE(server_resolve(SERVER_FOR_WTS, "fileserver", &t) == 0);
     CHECK(t.dest == SERVER_DEST_SSH);
+    unsetenv("WTSNET_REMOTE");
+}
+
+/* WTSNET_REMOTE: auto (the default) probes at the first call; ssh and rdsh force one. */
+static void remote_setting_chooses_for_plain_names(void) {
+    struct server_target t;
+
+    unsetenv("WTSNET_REMOTE");
+    REQUIRE(server_resolve(SERVER_FOR_WTS, "\\\\winhost", &t) == 0);
+    CHECK(t.dest == SERVER_DEST_AUTO);
+    CHECK_STREQ(t.ssh, "ssh://winhost"); /* the fallback, decided now */
+    CHECK_STREQ(t.smb.host, "winhost");
+    CHECK_EQ_U(t.smb.port, 445);
+    setenv("WTSNET_REMOTE", "auto", 1);
+    REQUIRE(server_resolve(SERVER_FOR_WTS, "winhost", &t) == 0);
+    CHECK(t.dest == SERVER_DEST_AUTO);
+    setenv("WTSNET_REMOTE", "rdsh", 1);
+    REQUIRE(server_resolve(SERVER_FOR_WTS, "winhost", &t) == 0);
+    CHECK(t.dest == SERVER_DEST_RDSH);
+    CHECK_STREQ(t.smb.host, "winhost");
+    REQUIRE(server_resolve(SERVER_FOR_WTS, "ssh://winhost", &t) == 0);
+    CHECK(t.dest == SERVER_DEST_SSH); /* explicit forms win over the setting */
+    REQUIRE(server_resolve(SERVER_FOR_WTS, ".", &t) == 0);
+    CHECK(t.dest == SERVER_DEST_THIS_HOST);
     unsetenv("WTSNET_REMOTE");
 }
 
@@ -185,5 +222,5 @@ static void one_port_reader(void) {
 }
 
 TAP_MAIN(CASE(wts_names_lead_where_the_docs_say), CASE(this_host_is_named_as_this_host),
-         CASE(remote_off_turns_plain_names_off_not_local), CASE(netapi_names_lead_to_smb_servers),
+         CASE(remote_off_turns_plain_names_off_not_local), CASE(remote_setting_chooses_for_plain_names), CASE(netapi_names_lead_to_smb_servers),
          CASE(wnet_takes_ipc_shares_only), CASE(one_host_name_validator), CASE(one_port_reader))

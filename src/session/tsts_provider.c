@@ -1,0 +1,337 @@
+/*
+ * The Windows RD Session Host provider: the WTS calls over MS-TSTS
+ * (rpc/tsts_client.h) on the pooled, authenticated SMB connection of
+ * rpc/binding.h — the same connection and credentials as the NetAPI calls
+ * (WNetAddConnection2W on \\name\IPC$, the credentials file). The layers
+ * still flow one way: api → session (here) → rpc → smb2.
+ *
+ *   list        RpcGetAllSessions level 2: id, state, WinStation, user, domain — one call
+ *   get         RpcGetSessionInformationEx level 1 (state, lock, names, times)
+ *               + RpcGetClientData (client name, address, display, build, protocol)
+ *   logoff      LegacyApi RpcWinStationReset(hServer, id, bWait): with bWait
+ *               the server returns when the session is gone; we then confirm
+ *               it, and without the server's wait we wait for it ourselves,
+ *               both within the call's deadline (never a fixed sleep)
+ *   disconnect  LegacyApi RpcWinStationDisconnect(hServer, id, bWait)
+ *
+ * Each op is one public network call: it opens a deadline scope
+ * (common/deadline.h, WTSNET_TIMEOUT) every RPC below it shares.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/deadline.h"
+#include "common/errors.h"
+#include "rpc/tsts_client.h"
+#include "session/provider.h"
+
+struct tsts_provider {
+    struct session_provider base;
+    struct server_addr addr;
+};
+
+static struct tsts_provider *to_tsts(struct session_provider *p) {
+    return (struct tsts_provider *) p;
+}
+
+/* What a Windows caller sees when the host cannot be reached (MS-TSTS over
+ * SMB): RPC_S_SERVER_UNAVAILABLE, whatever the transport said — no SMB server
+ * answering, a connection lost, no TSTS pipe. Logon failures (1326), access
+ * denied (5) and unknown sessions (7022) pass unchanged. */
+static int unreachable(int r) {
+    switch (r) {
+    case -ENETUNREACH:
+    case -ECONNREFUSED:
+    case -EHOSTUNREACH:
+    case -ECONNRESET:
+    case -ENOTCONN:
+    case -EPIPE:
+    case -ENOENT: /* no such pipe: not an RD Session Host */
+    case -ENXIO:  /* no IPC$ */
+        return -E_UNREACHABLE;
+    default:
+        return r;
+    }
+}
+
+static int tsts_open(const char *target, struct session_provider **ret) {
+    struct tsts_provider *tp;
+    int r;
+
+    if (!target || !*target)
+        return -EINVAL; /* never this host */
+    tp = calloc(1, sizeof(*tp));
+    if (!tp)
+        return -ENOMEM;
+    if ((r = server_addr_parse(target, &tp->addr)) < 0) {
+        free(tp);
+        return r;
+    }
+    tp->base.ops = &tsts_provider_ops;
+    *ret = &tp->base;
+    return 0;
+}
+
+static void tsts_close(struct session_provider *p) {
+    free(p);
+}
+
+/* WINSTATIONSTATECLASS (the order of WTS_CONNECTSTATE_CLASS) → the neutral state. */
+static enum session_state state_of(uint32_t s) {
+    switch (s) {
+    case 0: /* Active */
+    case 3: /* Shadow */
+        return SESSION_STATE_ACTIVE;
+    case 1: /* Connected */
+    case 5: /* Idle */
+        return SESSION_STATE_ONLINE;
+    case 4: /* Disconnected */
+        return SESSION_STATE_DISCONNECTED;
+    case 6: /* Listen */
+        return SESSION_STATE_LISTENING;
+    case 7: /* Reset */
+    case 8: /* Down */
+        return SESSION_STATE_CLOSING;
+    case 2: /* ConnectQuery */
+    case 9: /* Init */
+    default:
+        return SESSION_STATE_OPENING;
+    }
+}
+
+/* Fills what every record of this provider has: id, names, kind. */
+static int fill_base(uint32_t id, uint32_t state, const char *winstation, const char *user, const char *domain,
+                     struct session_record *r) {
+    memset(r, 0, sizeof(*r));
+    r->id = id;
+    snprintf(r->key, sizeof(r->key), "%u", id);
+    r->state = id == 0 ? SESSION_STATE_SERVICES : state_of(state);
+    r->lock = SESSION_LOCK_UNKNOWN;
+    r->kind = id == 0                                  ? SESSION_KIND_SERVICES
+              : strncmp(winstation, "RDP-Tcp#", 8) == 0 ? SESSION_KIND_RDP
+              : strcmp(winstation, "Console") == 0      ? SESSION_KIND_CONSOLE
+                                                        : SESSION_KIND_OTHER;
+    r->remote = r->kind == SESSION_KIND_RDP;
+    r->service = strdup(r->kind == SESSION_KIND_RDP ? "rdp" : "");
+    r->winstation = strdup(winstation);
+    r->user = strdup(user);
+    r->domain = strdup(domain);
+    if (!r->service || !r->winstation || !r->user || !r->domain || session_record_fill_strings(r) < 0) {
+        session_record_done(r);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+static int cmp_id(const void *a, const void *b) {
+    uint32_t x = ((const struct session_record *) a)->id, y = ((const struct session_record *) b)->id;
+
+    return x < y ? -1 : x > y;
+}
+
+static int tsts_list(struct session_provider *p, struct session_list *ret) {
+    struct tsts_session_list l = {0};
+    struct session_list out = {0};
+    struct tsts_status st;
+    int r;
+
+    deadline_scope_begin();
+    r = tsts_client_sessions(&to_tsts(p)->addr, &l, &st);
+    deadline_scope_end();
+    if (r < 0)
+        return unreachable(r);
+    if (l.n && !(out.items = calloc(l.n, sizeof(*out.items)))) {
+        tsts_session_list_free(&l);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        if ((r = fill_base(l.v[i].id, l.v[i].state, l.v[i].name, l.v[i].user, l.v[i].domain, &out.items[i])) < 0) {
+            session_list_free(&out);
+            tsts_session_list_free(&l);
+            return r;
+        }
+        out.count++;
+    }
+    tsts_session_list_free(&l);
+    qsort(out.items, out.count, sizeof(*out.items), cmp_id); /* session 0 first, as every provider */
+    *ret = out;
+    return 0;
+}
+
+/* The client's text address ("" when none): Windows' WINSTATIONCLIENT holds it as text. */
+static int get_on(struct tsts_provider *tp, uint32_t id, struct session_record *ret) {
+    struct tsts_session_info info;
+    struct tsts_client client;
+    struct tsts_status st;
+    struct session_record r;
+    int k;
+
+    if ((k = tsts_client_session_info(&tp->addr, id, &info, &st)) < 0)
+        return k;
+    if ((k = fill_base(id, info.state, info.name, info.user, info.domain, &r)) < 0)
+        return k;
+    r.lock = info.flags == 0 ? SESSION_LOCK_LOCKED : info.flags == 1 ? SESSION_LOCK_UNLOCKED : SESSION_LOCK_UNKNOWN;
+    r.logon_usec = tsts_filetime_to_usec(info.logon_time);
+    r.connect_usec = tsts_filetime_to_usec(info.connect_time);
+    r.disconnect_usec = tsts_filetime_to_usec(info.disconnect_time);
+    r.idle_since_usec = tsts_filetime_to_usec(info.last_input_time);
+    r.idle = r.idle_since_usec != 0;
+    r.has_times = true;
+    if (id != 0) {
+        k = tsts_client_client_data(&tp->addr, id, &client, &st);
+        if (k == -ESRCH) { /* gone between the two calls */
+            session_record_done(&r);
+            return k;
+        }
+        if (k >= 0) {
+            free(r.client_name);
+            free(r.remote_host);
+            r.client_name = strdup(client.name);
+            r.remote_host = strdup(client.address);
+            r.client_known = true;
+            r.client_build = client.build;
+            r.client_protocol = client.protocol;
+            if (!r.client_name || !r.remote_host) {
+                session_record_done(&r);
+                return -ENOMEM;
+            }
+        }
+        /* Another failure leaves the client unknown: the session itself was answered. */
+    }
+    *ret = r;
+    return 0;
+}
+
+static int tsts_get(struct session_provider *p, uint32_t id, bool with_times, struct session_record *ret) {
+    int r;
+
+    (void) with_times; /* one call answers the times with everything else */
+    deadline_scope_begin();
+    r = get_on(to_tsts(p), id, ret);
+    deadline_scope_end();
+    return unreachable(r);
+}
+
+/* WTS_CURRENT_SESSION names the caller's session: never one on another host. */
+static int tsts_current(struct session_provider *p, uint32_t *ret) {
+    (void) p, (void) ret;
+    return -EINVAL;
+}
+
+/* Gone (or going down) yet? 1 yes, 0 no, negative errno. */
+static int is_gone(struct tsts_provider *tp, uint32_t id, bool disconnected_is_enough) {
+    struct tsts_session_info info;
+    struct tsts_status st;
+    int r = tsts_client_session_info(&tp->addr, id, &info, &st);
+
+    if (r == -ESRCH)
+        return 1;
+    if (r < 0)
+        return r;
+    if (disconnected_is_enough)
+        return info.state == 4 || info.state >= 7; /* Disconnected, or past it */
+    return info.state == 7 || info.state == 8;     /* Reset, Down */
+}
+
+/* Waits (polling the server, the pause doubling from 20 ms to 500 ms) until
+ * the session reached the state, within the call's deadline and the policy's. */
+static int wait_for(struct tsts_provider *tp, uint32_t id, bool disconnected, const struct logoff_policy *policy) {
+    int64_t until = deadline_for(policy && policy->deadline_usec ? (int) (policy->deadline_usec / 1000) : 0);
+    int pause = 20;
+
+    for (;;) {
+        int r = is_gone(tp, id, disconnected);
+
+        if (r != 0)
+            return r < 0 ? r : 0;
+        if (deadline_left_ms(until) <= 0)
+            return -ETIMEDOUT;
+        (void) poll(NULL, 0, pause < deadline_left_ms(until) ? pause : deadline_left_ms(until));
+        pause = pause < 250 ? pause * 2 : 500;
+    }
+}
+
+static int act(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy,
+               bool disconnect) {
+    struct tsts_provider *tp = to_tsts(p);
+    struct tsts_status st;
+    int r;
+
+    if (id == SESSION_ID_SERVICES)
+        return -EACCES; /* session 0 cannot be logged off or disconnected, as on Windows */
+    deadline_scope_begin();
+    r = disconnect ? tsts_client_disconnect(&tp->addr, id, wait, &st) : tsts_client_reset(&tp->addr, id, wait, &st);
+    if (r >= 0 && wait)
+        r = wait_for(tp, id, disconnect, policy); /* confirm what bWait promised */
+    deadline_scope_end();
+    return unreachable(r);
+}
+
+static int tsts_logoff(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
+    return act(p, id, wait, policy, false);
+}
+
+static int tsts_disconnect(struct session_provider *p, uint32_t id, bool wait, const struct logoff_policy *policy) {
+    return act(p, id, wait, policy, true);
+}
+
+static int tsts_client_address(struct session_provider *p, const struct session_record *r, char **ret) {
+    char *s;
+
+    (void) p;
+    if (!r->client_known)
+        return -EOPNOTSUPP;
+    if (!(s = strdup(r->remote_host)))
+        return -ENOMEM;
+    *ret = s;
+    return 0;
+}
+
+/* WINSTATIONCLIENT.ColorDepth is WTS_CLIENT_DISPLAY's code: back to bits per pixel. */
+static uint32_t bpp_of(uint16_t code) {
+    switch (code) {
+    case 1:
+        return 4;
+    case 2:
+        return 8;
+    case 4:
+        return 16;
+    case 16:
+        return 15;
+    default:
+        return code; /* 24 and 32 are themselves */
+    }
+}
+
+static int tsts_client_display(struct session_provider *p, const struct session_record *r,
+                               struct session_client_display *ret) {
+    struct tsts_client client;
+    struct tsts_status st;
+    int k;
+
+    deadline_scope_begin();
+    k = tsts_client_client_data(&to_tsts(p)->addr, r->id, &client, &st);
+    deadline_scope_end();
+    if (k < 0)
+        return unreachable(k);
+    ret->width = client.hres;
+    ret->height = client.vres;
+    ret->bpp = bpp_of(client.color_depth);
+    return 0;
+}
+
+const struct session_provider_ops tsts_provider_ops = {
+    .name = "tsts",
+    .open = tsts_open,
+    .close = tsts_close,
+    .list = tsts_list,
+    .get = tsts_get,
+    .current = tsts_current,
+    .logoff = tsts_logoff,
+    .client_address = tsts_client_address,
+    .client_display = tsts_client_display,
+    .disconnect = tsts_disconnect,
+};
