@@ -453,41 +453,23 @@ static int krb5_unprotect(void *state, bool sealed, struct auth_iov *iov, size_t
     return 0;
 }
 
+/* The three differ in how the context is made (start) and whether PDUs can
+ * be protected; everything else is one Kerberos mechanism. */
+#define KRB5_MECH(label, start_fn) \
+    .name = label, .oid = krb5_oid, .oid_len = sizeof(krb5_oid), .start = start_fn, .step = krb5_step, \
+    .session_key = krb5_session_key, .get_mic = krb5_get_mic, .free = krb5_free
+#define KRB5_DCE_PROTECTION .sig_len = krb5_sig_len, .protect = krb5_protect, .unprotect = krb5_unprotect
+
 const struct auth_mech_ops auth_mech_krb5_dce_sign = {
-    .name = "Kerberos (DCE, integrity)",
-    .oid = krb5_oid,
-    .oid_len = sizeof(krb5_oid),
-    .start = krb5_dce_sign_start,
-    .step = krb5_step,
-    .session_key = krb5_session_key,
-    .get_mic = krb5_get_mic,
-    .free = krb5_free,
-    .sig_len = krb5_sig_len,
-    .protect = krb5_protect,
-    .unprotect = krb5_unprotect,
+    KRB5_MECH("Kerberos (DCE, integrity)", krb5_dce_sign_start),
+    KRB5_DCE_PROTECTION,
 };
 
 const struct auth_mech_ops auth_mech_krb5_dce_seal = {
-    .name = "Kerberos (DCE, privacy)",
-    .oid = krb5_oid,
-    .oid_len = sizeof(krb5_oid),
-    .start = krb5_dce_seal_start,
-    .step = krb5_step,
-    .session_key = krb5_session_key,
-    .get_mic = krb5_get_mic,
-    .free = krb5_free,
-    .sig_len = krb5_sig_len,
-    .protect = krb5_protect,
-    .unprotect = krb5_unprotect,
+    KRB5_MECH("Kerberos (DCE, privacy)", krb5_dce_seal_start),
+    KRB5_DCE_PROTECTION,
 };
 
 const struct auth_mech_ops auth_mech_krb5 = {
-    .name = "Kerberos",
-    .oid = krb5_oid,
-    .oid_len = sizeof(krb5_oid),
-    .start = krb5_start,
-    .step = krb5_step,
-    .session_key = krb5_session_key,
-    .get_mic = krb5_get_mic,
-    .free = krb5_free,
+    KRB5_MECH("Kerberos", krb5_start),
 };
