@@ -28,7 +28,6 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include <linux/netlink.h>
 
 #include "session/audit.h"
 #include "session/proc.h"
@@ -36,8 +35,6 @@
 
 #define EXIT_SETTLE_USEC (UINT64_C(100) * 1000)
 #define POLL_USEC (UINT64_C(2000) * 1000)
-#define NETLINK_CONNECTOR_PROTO 11 /* NETLINK_CONNECTOR */
-#define CN_IDX_PROC_GROUP 1
 
 struct audit_sub {
     struct session_subscription base;
@@ -120,27 +117,7 @@ static int arm(struct audit_sub *s, uint64_t usec, bool periodic) {
 
 /* Subscribes to the proc connector: 0, or why not (the fallback then polls). */
 static int listen_proc_connector(struct audit_sub *s) {
-    struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC_GROUP};
-    struct {
-        struct nlmsghdr nl;
-        uint32_t idx, val, seq, ack;
-        uint16_t len, flags;
-        uint32_t op;
-    } __attribute__((packed)) msg = {
-        .nl = {.nlmsg_len = sizeof(msg), .nlmsg_type = NLMSG_DONE},
-        .idx = 1, .val = 1, .len = sizeof(uint32_t), .op = 1, /* PROC_CN_MCAST_LISTEN */
-    };
-
-    s->nl_fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR_PROTO);
-    if (s->nl_fd < 0)
-        return -errno;
-    if (bind(s->nl_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || send(s->nl_fd, &msg, sizeof(msg), 0) < 0) {
-        int r = -errno;
-        close(s->nl_fd);
-        s->nl_fd = -1;
-        return r;
-    }
-    return 0;
+    return proc_connector_open(NULL, &s->nl_fd);
 }
 
 /* What the connector said since the last read. */
@@ -215,12 +192,6 @@ static const struct session_subscription_ops audit_sub_ops = {
     .close = sub_close,
 };
 
-static int watch_fd(int epoll_fd, int fd) {
-    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
-
-    return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
-}
-
 int audit_subscribe(struct session_provider *p, struct session_subscription **ret) {
     struct audit_sub *s = calloc(1, sizeof(*s));
     int r;
@@ -242,9 +213,9 @@ int audit_subscribe(struct session_provider *p, struct session_subscription **re
     if (r >= 0)
         r = rescan(s, false);
     if (r >= 0)
-        r = watch_fd(s->epoll_fd, s->timer_fd);
+        r = session_events_watch_fd(s->epoll_fd, s->timer_fd);
     if (r >= 0 && s->nl_fd >= 0)
-        r = watch_fd(s->epoll_fd, s->nl_fd);
+        r = session_events_watch_fd(s->epoll_fd, s->nl_fd);
     if (r < 0) {
         sub_close(&s->base);
         return r;

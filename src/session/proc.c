@@ -9,9 +9,13 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/filter.h>
+#include <linux/netlink.h>
 
 #include "common/cursor.h"
 #include "common/fileio.h"
@@ -390,4 +394,32 @@ bool proc_child_wait_exit(int pidfd, uint64_t usec) {
     while (waitid(P_PIDFD, (id_t) pidfd, &(siginfo_t){0}, WEXITED) < 0 && errno == EINTR)
         ;
     return true;
+}
+
+int proc_connector_open(const struct sock_fprog *filter, int *ret_fd) {
+    /* linux/connector.h and linux/cn_proc.h, written out: CN_IDX_PROC = CN_VAL_PROC = 1,
+     * PROC_CN_MCAST_LISTEN = 1, the multicast group is the index. */
+    struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
+    struct {
+        struct nlmsghdr nl;
+        uint32_t idx, val, seq, ack; /* struct cn_msg */
+        uint16_t len, flags;
+        uint32_t op;                 /* enum proc_cn_mcast_op */
+    } __attribute__((packed)) msg = {
+        .nl = {.nlmsg_len = sizeof(msg), .nlmsg_type = NLMSG_DONE},
+        .idx = 1, .val = 1, .len = sizeof(uint32_t), .op = 1,
+    };
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR);
+    int r = 0;
+
+    if (fd < 0)
+        return -errno;
+    if ((filter && setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, filter, sizeof(*filter)) < 0) ||
+        bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || send(fd, &msg, sizeof(msg), 0) < 0) {
+        r = -errno;
+        close(fd);
+        return r;
+    }
+    *ret_fd = fd;
+    return 0;
 }

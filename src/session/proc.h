@@ -98,4 +98,13 @@ int proc_spawn(const char *file, const posix_spawn_file_actions_t *actions, char
  * True once it is gone; false at the deadline or on a poll error. */
 bool proc_child_wait_exit(int pidfd, uint64_t usec);
 
+/* A socket on the kernel's proc connector (NETLINK_CONNECTOR, CN_IDX_PROC;
+ * linux/cn_proc.h), listening (PROC_CN_MCAST_LISTEN), non-blocking and
+ * close-on-exec: it reads the kernel's fork/exec/exit events. filter, when
+ * given, is attached first (a classic BPF program over the netlink message),
+ * so that a listener wakes only for what it wants. 0 and the descriptor, or
+ * a negative errno: -EPERM without CAP_NET_ADMIN (the caller then polls). */
+struct sock_fprog;
+int proc_connector_open(const struct sock_fprog *filter, int *ret_fd);
+
 #endif

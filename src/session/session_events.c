@@ -1,6 +1,9 @@
 /* The bounded record queue every subscription shares (session_events.h). */
 #include "session/session_events.h"
 
+#include <errno.h>
+#include <sys/epoll.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -75,4 +78,10 @@ bool session_event_queue_pop(struct session_event_queue *q, struct session_event
     if (ret->code == SESSION_EVENT_OVERFLOW)
         q->overflowed = false;
     return true;
+}
+
+int session_events_watch_fd(int epoll_fd, int fd) {
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+
+    return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }

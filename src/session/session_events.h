@@ -91,4 +91,7 @@ struct session_event_queue {
 void session_event_queue_push(struct session_event_queue *q, uint32_t code, uint32_t session_id, const char *key);
 bool session_event_queue_pop(struct session_event_queue *q, struct session_event *ret);
 
+/* Adds fd, for reading, to a subscription's epoll set (its pollable descriptor). */
+int session_events_watch_fd(int epoll_fd, int fd);
+
 #endif

@@ -30,7 +30,6 @@
 
 #include <arpa/inet.h>
 #include <linux/filter.h>
-#include <linux/netlink.h>
 
 #include "session/audit.h"
 #include "session/proc.h"
@@ -143,7 +142,7 @@ static int check(struct xrdp_sub *s, bool report) {
  * parent_pid 68, parent_tgid 72. BPF loads words big-endian: the constants
  * are compared as ntohl of the host-order values.
  */
-static int attach_filter(int fd, pid_t daemon) {
+static int open_filtered_connector(pid_t daemon, int *ret_fd) {
     /* Without the daemon's pid (see pids_are_global): forks and exits of anyone. */
     struct sock_filter any[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 36),                        /* 0: what */
@@ -168,7 +167,7 @@ static int attach_filter(int fd, pid_t daemon) {
     if (daemon == 0)
         prog = (struct sock_fprog){.len = sizeof(any) / sizeof(any[0]), .filter = any};
 
-    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
+    return proc_connector_open(&prog, ret_fd);
 }
 
 /*
@@ -190,32 +189,15 @@ static void close_connector(struct xrdp_sub *s) {
 
 /* Listens, filtered to the children of daemon. */
 static int listen_proc_connector(struct xrdp_sub *s, pid_t daemon) {
-    struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1 /* CN_IDX_PROC */};
-    struct {
-        struct nlmsghdr nl;
-        uint32_t idx, val, seq, ack;
-        uint16_t len, flags;
-        uint32_t op;
-    } __attribute__((packed)) msg = {
-        .nl = {.nlmsg_len = sizeof(msg), .nlmsg_type = NLMSG_DONE},
-        .idx = 1, .val = 1, .len = sizeof(uint32_t), .op = 1, /* PROC_CN_MCAST_LISTEN */
-    };
-    struct epoll_event ev = {.events = EPOLLIN};
-    int r;
+    int r = open_filtered_connector(daemon == 1 ? 0 : daemon, &s->nl_fd);
 
-    s->nl_fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 11 /* NETLINK_CONNECTOR */);
-    if (s->nl_fd < 0)
-        return -errno;
-    ev.data.fd = s->nl_fd;
-    if ((r = attach_filter(s->nl_fd, daemon == 1 ? 0 : daemon)) < 0 || bind(s->nl_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
-        send(s->nl_fd, &msg, sizeof(msg), 0) < 0 || epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, s->nl_fd, &ev) < 0) {
-        r = r < 0 ? r : -errno;
+    if (r >= 0 && (r = session_events_watch_fd(s->epoll_fd, s->nl_fd)) < 0) {
         close(s->nl_fd);
         s->nl_fd = -1;
-        return r;
     }
-    s->daemon = daemon;
-    return 0;
+    if (r >= 0)
+        s->daemon = daemon;
+    return r;
 }
 
 /*
@@ -344,12 +326,6 @@ static const struct session_subscription_ops xrdp_sub_ops = {
     .close = sub_close,
 };
 
-static int watch_fd(int epoll_fd, int fd) {
-    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
-
-    return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
-}
-
 int xrdp_subscribe(struct session_provider *inner, struct session_subscription **ret) {
     struct xrdp_sub *s;
     int r;
@@ -372,9 +348,9 @@ int xrdp_subscribe(struct session_provider *inner, struct session_subscription *
         r = check(s, false);
     }
     if (r >= 0)
-        r = watch_fd(s->epoll_fd, s->inner_sub->ops->fd(s->inner_sub));
+        r = session_events_watch_fd(s->epoll_fd, s->inner_sub->ops->fd(s->inner_sub));
     if (r >= 0)
-        r = watch_fd(s->epoll_fd, s->timer_fd);
+        r = session_events_watch_fd(s->epoll_fd, s->timer_fd);
     if (r < 0) {
         sub_close(&s->base);
         return r;
