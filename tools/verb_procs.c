@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,6 +55,15 @@ static int parse_session(const char *s, DWORD *ret) {
     return parse_dword(s, WTS_ANY_SESSION - 1, ret);
 }
 
+/* Sub-authority i of a SID: SubAuthority is declared [ANYSIZE_ARRAY] and
+ * runs on past it, so it is read by offset (as GetSidSubAuthority does). */
+static DWORD sid_sub(const SID *sid, unsigned i) {
+    DWORD v;
+
+    memcpy(&v, (const char *) sid + offsetof(SID, SubAuthority) + i * sizeof(DWORD), sizeof(v));
+    return v;
+}
+
 /* "S-1-22-1-1000" from the SID the library hands out (any SID, in fact). */
 static void format_sid(const SID *sid, char *buf, size_t size) {
     uint64_t authority = 0;
@@ -66,7 +76,7 @@ static void format_sid(const SID *sid, char *buf, size_t size) {
         authority = authority << 8 | sid->IdentifierAuthority.Value[i];
     at = (size_t) snprintf(buf, size, "S-%u-%" PRIu64, sid->Revision, authority);
     for (unsigned i = 0; i < sid->SubAuthorityCount && at < size; i++)
-        at += (size_t) snprintf(buf + at, size - at, "-%" PRIu32, sid->SubAuthority[i]);
+        at += (size_t) snprintf(buf + at, size - at, "-%" PRIu32, sid_sub(sid, i));
 }
 
 /* The account of an S-1-22-1-<uid> SID of this host ("" when not one, or unknown). */
@@ -76,12 +86,12 @@ static void sid_user_name(const SID *sid, char *buf, size_t size) {
 
     buf[0] = '\0';
     if (!sid || sid->Revision != 1 || sid->SubAuthorityCount != 2 || sid->IdentifierAuthority.Value[5] != 22 ||
-        sid->SubAuthority[0] != 1)
+        sid_sub(sid, 0) != 1)
         return;
-    if (getpwuid_r((uid_t) sid->SubAuthority[1], &pw, scratch, sizeof(scratch), &found) == 0 && found)
+    if (getpwuid_r((uid_t) sid_sub(sid, 1), &pw, scratch, sizeof(scratch), &found) == 0 && found)
         snprintf(buf, size, "%s", pw.pw_name);
     else
-        snprintf(buf, size, "%" PRIu32, sid->SubAuthority[1]);
+        snprintf(buf, size, "%" PRIu32, sid_sub(sid, 1));
 }
 
 /* "H:MM:SS" of a 100 ns count, as tasklist /v shows CPU time. */

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,13 +20,14 @@
  * it as the Unix account it is. */
 #define UNIX_USER_SID_SIZE (8 + 2 * sizeof(DWORD))
 
-static void put_unix_user_sid(SID *sid, uid_t uid) {
-    memset(sid, 0, UNIX_USER_SID_SIZE);
-    sid->Revision = 1;
-    sid->SubAuthorityCount = 2;
-    sid->IdentifierAuthority.Value[5] = 22;
-    sid->SubAuthority[0] = 1;
-    sid->SubAuthority[1] = (DWORD) uid; /* SubAuthority[1] lies inside the SID's 16 bytes */
+static void put_unix_user_sid(void *buf, uid_t uid) {
+    /* SID's SubAuthority is declared [ANYSIZE_ARRAY]: the two sub-authorities
+     * are written by offset into the block's room for them, not by index. */
+    const DWORD sub[2] = {1, (DWORD) uid};
+    SID head = {.Revision = 1, .SubAuthorityCount = 2, .IdentifierAuthority = {.Value = {0, 0, 0, 0, 0, 22}}};
+
+    memcpy(buf, &head, offsetof(SID, SubAuthority));
+    memcpy((char *) buf + offsetof(SID, SubAuthority), sub, sizeof(sub));
 }
 
 static DWORD clamp_dword(uint64_t v) {
@@ -58,7 +60,7 @@ static int pack(const struct session_process_list *l, DWORD level, void **ret) {
         w->ProcessId = (DWORD) pr->pid;
         w->pProcessName = wts_put_wide(&cursor, pr->name);
         if (pr->has_uid) {
-            put_unix_user_sid((SID *) (void *) sids, pr->uid);
+            put_unix_user_sid(sids, pr->uid);
             w->pUserSid = sids;
             sids += UNIX_USER_SID_SIZE;
         }

@@ -323,6 +323,17 @@ static int tsts_client_display(struct session_provider *p, const struct session_
     return 0;
 }
 
+/* The server tells LastInputTime itself: the idle time is the time since,
+ * and unknown (LastInputTime 0) when it did not say (not "active now"). */
+static int tsts_idle_time(struct session_provider *p, const struct session_record *r, uint64_t now_usec,
+                          uint64_t *ret) {
+    (void) p;
+    if (!r->has_times || !r->idle_since_usec)
+        return -EOPNOTSUPP;
+    *ret = now_usec > r->idle_since_usec ? now_usec - r->idle_since_usec : 0;
+    return 0;
+}
+
 const struct session_provider_ops tsts_provider_ops = {
     .name = "tsts",
     .open = tsts_open,
@@ -334,4 +345,5 @@ const struct session_provider_ops tsts_provider_ops = {
     .client_address = tsts_client_address,
     .client_display = tsts_client_display,
     .disconnect = tsts_disconnect,
+    .idle_time = tsts_idle_time,
 };

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "unix-sid.h"
 
 #define POISON ((void *) 0xdeadbeef)
 #define POISON_COUNT 0xdeadbeefu
@@ -79,16 +80,6 @@ static void enumerate_ex_rejects_levels_and_null_outputs(void) {
     CHECK(info == POISON);
     CHECK(info_a == POISON);
     CHECK_EQ_U(count, POISON_COUNT);
-}
-
-/* S-1-22-1-<uid>, checked byte by byte. */
-static bool is_unix_user_sid(PSID p, uid_t uid) {
-    const SID *sid = p;
-    static const BYTE authority[6] = {0, 0, 0, 0, 0, 22};
-
-    return sid && sid->Revision == 1 && sid->SubAuthorityCount == 2 &&
-           memcmp(sid->IdentifierAuthority.Value, authority, 6) == 0 && sid->SubAuthority[0] == 1 &&
-           sid->SubAuthority[1] == (DWORD) uid;
 }
 
 /* Our comm, as /proc has it: the name the list must give. */

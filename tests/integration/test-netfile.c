@@ -389,7 +389,6 @@ static int smbstatus_tcons(const char *share) {
 static void connections_to_a_share(void) {
     LPBYTE b = (LPBYTE) 0xdeadbeef;
     DWORD read = 7, total = 7, resume = 0;
-    int opens = 0;
 
     CHECK_EQ_U(NetConnectionEnum(server, NULL, 1, &b, MAX_PREFERRED_LENGTH, &read, &total, NULL),
                ERROR_INVALID_PARAMETER);
@@ -415,7 +414,6 @@ static void connections_to_a_share(void) {
                  utf8(c->coni1_netname));
         CHECK(wcscmp(c->coni1_username, L"dummy_user") != 0); /* Samba's placeholder is not a user */
         CHECK_EQ_U(c->coni1_type, STYPE_DISKTREE);
-        opens += (int) c->coni1_num_opens;
     }
     NetApiBufferFree(b);
     REQUIRE(NetConnectionEnum(server, L"share", 0, &b, MAX_PREFERRED_LENGTH, &read, &total, NULL) == NERR_Success);

@@ -23,6 +23,7 @@
 
 #include "live-session.h"
 #include "tap.h"
+#include "unix-sid.h"
 
 #define POISON ((void *) 0xdeadbeef)
 #define POISON_COUNT 0xdeadbeefu
@@ -91,13 +92,6 @@ static bool proc_truth(pid_t pid, struct truth *t) {
     return true;
 }
 
-static bool is_uid_sid(PSID p, uid_t uid) {
-    const SID *s = p;
-
-    return s && s->Revision == 1 && s->SubAuthorityCount == 2 && s->IdentifierAuthority.Value[5] == 22 &&
-           s->SubAuthority[0] == 1 && s->SubAuthority[1] == (DWORD) uid;
-}
-
 static void check_session_list_matches_its_cgroup(int which) {
     PWTS_PROCESS_INFO_EXA ex = POISON;
     DWORD level = 1, count = POISON_COUNT;
@@ -120,7 +114,7 @@ static void check_session_list_matches_its_cgroup(int which) {
                 found = true;
                 CHECK_EQ_U(ex[j].SessionId, live[which].id);
                 CHECK_STREQ(ex[j].pProcessName, t.comm);
-                CHECK(is_uid_sid(ex[j].pUserSid, t.uid));
+                CHECK(is_unix_user_sid(ex[j].pUserSid, t.uid));
                 CHECK_EQ_U(ex[j].NumberOfThreads, t.threads);
                 CHECK(ex[j].WorkingSetSize > 0);
             }
