@@ -197,6 +197,7 @@ struct ws_ctx {
     bool wait;
     const char *title, *message; /* RpcWinStationSendMessage */
     uint32_t timeout, response;
+    struct tsts_process_list procs; /* RpcWinStationGetAllProcesses */
 };
 
 static int ws_simple(struct rpc_client *rc, uint16_t opnum, struct buf *q, uint32_t *status) {
@@ -224,6 +225,8 @@ static int step_ws(struct rpc_client *rc, void *ctx, struct tsts_status *st) {
     buf_free(&q);
     if (x->opnum == TSTS_OP_WS_TERMINATE_PROCESS)
         tsts_req_ws_terminate(&q, &server, x->id, x->arg);
+    else if (x->opnum == TSTS_OP_WS_GET_ALL_PROCESSES)
+        r = tsts_req_ws_get_all_processes(&q, &server, TSTS_MAX_PROCESSES);
     else if (x->opnum == TSTS_OP_WS_SEND_MESSAGE)
         r = tsts_req_ws_send_message(&q, &server, x->id, x->title, x->message, x->arg, x->timeout, !x->wait);
     else
@@ -232,6 +235,11 @@ static int step_ws(struct rpc_client *rc, void *ctx, struct tsts_status *st) {
         buf_free(&a);
         if ((r = call(rc, x->opnum, &q, &a)) >= 0)
             r = tsts_decode_ws_send_message(a.data, a.len, &x->response, &status);
+    } else if (r >= 0 && x->opnum == TSTS_OP_WS_GET_ALL_PROCESSES) {
+        buf_free(&a);
+        tsts_process_list_free(&x->procs); /* a retried call starts afresh */
+        if ((r = call(rc, x->opnum, &q, &a)) >= 0)
+            r = tsts_decode_ws_get_all_processes(a.data, a.len, &x->procs, &status);
     } else if (r >= 0)
         r = ws_simple(rc, x->opnum, &q, &status);
     buf_free(&q);
@@ -271,4 +279,18 @@ int tsts_client_send_message(const struct server_addr *a, uint32_t id, const cha
     if (r >= 0)
         *ret_response = x.response;
     return r;
+}
+
+int tsts_client_processes(const struct server_addr *a, struct tsts_process_list *ret, struct tsts_status *st) {
+    struct ws_ctx x = {.opnum = TSTS_OP_WS_GET_ALL_PROCESSES};
+    int r;
+
+    /* Only reads: a pooled connection found dead is retried once. */
+    r = with_pipe(a, TSTS_SLOT_LEGACY, true, step_ws, &x, st);
+    if (r < 0) {
+        tsts_process_list_free(&x.procs);
+        return r;
+    }
+    *ret = x.procs;
+    return 0;
 }

@@ -38,6 +38,10 @@ int tsts_client_disconnect(const struct server_addr *a, uint32_t id, bool wait, 
 /* LegacyApi RpcWinStationTerminateProcess(hServer, pid, exit_code). */
 int tsts_client_terminate(const struct server_addr *a, uint32_t pid, uint32_t exit_code, struct tsts_status *st);
 
+/* LegacyApi RpcWinStationGetAllProcesses (level 0): every process of the
+ * sessions the caller may query, with its SID. */
+int tsts_client_processes(const struct server_addr *a, struct tsts_process_list *ret, struct tsts_status *st);
+
 /* LegacyApi RpcWinStationSendMessage: a message box in session id; *ret_response
  * is the button (IDOK …), IDASYNC 32001 when do_not_wait, IDTIMEOUT 32000. */
 int tsts_client_send_message(const struct server_addr *a, uint32_t id, const char *title, const char *message,

@@ -13,6 +13,11 @@
  *               it, and without the server's wait we wait for it ourselves,
  *               both within the call's deadline (never a fixed sleep)
  *   disconnect  LegacyApi RpcWinStationDisconnect(hServer, id, bWait)
+ *   processes   LegacyApi RpcWinStationGetAllProcesses (level 0): every
+ *               process of the sessions we may query, with its SID
+ *   terminate_process  RpcWinStationTerminateProcess(hServer, pid, exit code)
+ *   send_message       RpcWinStationSendMessage: the server shows the box and,
+ *               with bWait, answers the button (or IDTIMEOUT) itself
  *
  * Each op is one public network call: it opens a deadline scope
  * (common/deadline.h, WTSNET_TIMEOUT) every RPC below it shares.
@@ -323,6 +328,106 @@ static int tsts_client_display(struct session_provider *p, const struct session_
     return 0;
 }
 
+/* Copies UTF-8 text into size bytes, cut (if it must be) before a whole character. */
+static void copy_utf8(char *dst, size_t size, const char *src) {
+    size_t n = strlen(src);
+
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char) src[n] & 0xC0) == 0x80)
+            n--; /* src[n] is a continuation byte: the character would be cut */
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static int tsts_processes(struct session_provider *p, uint32_t session, struct session_process_list *ret) {
+    struct tsts_process_list l = {0};
+    struct session_process_list out = {0};
+    struct tsts_status st;
+    int r;
+
+    deadline_scope_begin();
+    r = tsts_client_processes(&to_tsts(p)->addr, &l, &st);
+    deadline_scope_end();
+    if (r < 0)
+        return unreachable(r);
+    for (size_t i = 0; i < l.n && r >= 0; i++) {
+        const struct tsts_process *t = &l.v[i];
+        struct session_process pr;
+
+        if (session != SESSION_ID_ANY && t->session != session)
+            continue;
+        memset(&pr, 0, sizeof(pr));
+        pr.pid = (pid_t) t->pid;
+        pr.session = t->session;
+        copy_utf8(pr.name, sizeof(pr.name), t->name);
+        memcpy(pr.sid, t->sid, t->sid_len);
+        pr.sid_len = t->sid_len;
+        pr.has_stats = true;
+        pr.threads = t->threads;
+        pr.handles = t->handles;
+        pr.vm_bytes = t->pagefile; /* WTS_PROCESS_INFO_EX's PagefileUsage is the server's own */
+        pr.vm_peak_bytes = t->pagefile_peak;
+        pr.rss_bytes = t->ws;
+        pr.rss_peak_bytes = t->ws_peak;
+        pr.user_100ns = t->user_time;
+        pr.kernel_100ns = t->kernel_time;
+        r = session_process_list_add(&out, &pr);
+    }
+    tsts_process_list_free(&l);
+    if (r < 0) {
+        session_process_list_free(&out);
+        return r;
+    }
+    *ret = out;
+    return 0;
+}
+
+static int tsts_terminate_code(struct session_provider *p, pid_t pid, uint32_t exit_code) {
+    struct tsts_status st;
+    int r;
+
+    deadline_scope_begin();
+    r = tsts_client_terminate(&to_tsts(p)->addr, (uint32_t) pid, exit_code, &st);
+    deadline_scope_end();
+    return unreachable(r); /* STATUS_INVALID_CID: -ESRCH, no such process */
+}
+
+/* Without an exit code (a caller of the plain op): what TerminateProcess callers most use. */
+static int tsts_terminate(struct session_provider *p, pid_t pid) {
+    return tsts_terminate_code(p, pid, 1);
+}
+
+/* The server's pResponse, as Windows returns it to WTSSendMessage's caller. */
+#define TSTS_IDTIMEOUT 32000u
+#define TSTS_IDASYNC 32001u
+
+static int tsts_send_message(struct session_provider *p, uint32_t id, const struct session_message *m,
+                             struct session_message_result *ret) {
+    struct tsts_status st;
+    uint32_t response = 0;
+    int r;
+
+    deadline_scope_begin();
+    r = tsts_client_send_message(&to_tsts(p)->addr, id, m->title, m->text, m->style, m->timeout_sec, !m->wait,
+                                 &response, &st);
+    deadline_scope_end();
+    if (r < 0)
+        return unreachable(r);
+    memset(ret, 0, sizeof(*ret));
+    ret->notifications = 1; /* one message box, on the session's desktop */
+    if (response == TSTS_IDTIMEOUT)
+        ret->answer = SESSION_ANSWER_TIMEOUT;
+    else if (response == TSTS_IDASYNC)
+        ret->answer = SESSION_ANSWER_NONE;
+    else {
+        ret->answer = SESSION_ANSWER_BUTTON; /* IDOK … IDNO, whatever the user chose */
+        ret->button = response;
+    }
+    return 0;
+}
+
 const struct session_provider_ops tsts_provider_ops = {
     .name = "tsts",
     .open = tsts_open,
@@ -334,4 +439,8 @@ const struct session_provider_ops tsts_provider_ops = {
     .client_address = tsts_client_address,
     .client_display = tsts_client_display,
     .disconnect = tsts_disconnect,
+    .processes = tsts_processes,
+    .terminate_process = tsts_terminate,
+    .send_message = tsts_send_message,
+    .terminate_process_code = tsts_terminate_code,
 };

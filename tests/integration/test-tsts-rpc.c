@@ -1,7 +1,8 @@
 /*
- * The MS-TSTS calls the WTS API does not reach yet (issue 15's process and
- * message API will): RpcWinStationTerminateProcess and
- * RpcWinStationSendMessage over rpc/tsts_client.h, against the MS-TSTS TEST
+ * The LegacyApi process and message calls under the WTS API
+ * (RpcWinStationTerminateProcess, RpcWinStationSendMessage,
+ * RpcWinStationGetAllProcesses) over rpc/tsts_client.h, with the server's
+ * status as data, against the MS-TSTS TEST
  * DOUBLE (tests/tsts/tsts_double.py). tests/suites/65-tsts.sh passes
  * TSTS_ADDR (host:port) and TSTS_RECORD, the double's record.
  */
@@ -37,7 +38,7 @@ static void a_message_reaches_the_session_and_is_answered(void) {
     CHECK_EQ_I(tsts_client_send_message(&addr, 2, "Maintenance", "Log off by 18:00, please", 0x40, 30, false,
                                         &response, &st),
                0);
-    CHECK_EQ_U(response, 1); /* IDOK: the double's user answers */
+    CHECK_EQ_U(response, 6); /* IDYES: what the table says its user chooses */
     CHECK(recorded("{\"op\": \"message\", \"id\": 2, \"title\": \"Maintenance\", \"message\": \"Log off by 18:00, please\", "
                    "\"style\": 64, \"timeout\": 30, \"wait\": true}"));
     CHECK_EQ_I(tsts_client_send_message(&addr, 2, "t", "m", 0, 0, true, &response, &st), 0);
@@ -53,6 +54,29 @@ static void a_process_is_terminated(void) {
     deadline_scope_begin();
     CHECK_EQ_I(tsts_client_terminate(&addr, 4242, 1, &st), 0);
     CHECK(recorded("{\"op\": \"kill\", \"pid\": 4242, \"exit_code\": 1}"));
+    CHECK_EQ_I(tsts_client_terminate(&addr, 4242, 1, &st), -ESRCH); /* gone now */
+    CHECK_EQ_U(st.result, 0xC000000B);                                /* STATUS_INVALID_CID */
+    CHECK_EQ_I(tsts_client_terminate(&addr, 4300, 3, &st), -EACCES);
+    CHECK_EQ_U(st.result, 0xC0000022);
+    deadline_scope_end();
+}
+
+static void processes_come_with_their_sessions_and_sids(void) {
+    struct tsts_process_list l = {0};
+    struct tsts_status st;
+    bool notepad = false, secret = false;
+
+    deadline_scope_begin();
+    REQUIRE(tsts_client_processes(&addr, &l, &st) == 0);
+    for (size_t i = 0; i < l.n; i++) {
+        if (l.v[i].pid == 4242) /* the table's, before a_process_is_terminated runs */
+            notepad = l.v[i].session == 2 && strcmp(l.v[i].name, "notepad.exe") == 0 && l.v[i].sid_len == 28 &&
+                      l.v[i].threads == 3 && l.v[i].handles == 77;
+        secret |= l.v[i].session == 6; /* a session the caller may not query */
+    }
+    CHECK(notepad);
+    CHECK(!secret);
+    tsts_process_list_free(&l);
     deadline_scope_end();
 }
 
@@ -66,6 +90,7 @@ int main(void) {
     }
     {
         static const struct tap_case cases[] = {CASE(a_message_reaches_the_session_and_is_answered),
+                                                CASE(processes_come_with_their_sessions_and_sids),
                                                 CASE(a_process_is_terminated)};
         return tap_run(cases, sizeof(cases) / sizeof(cases[0]));
     }

@@ -41,13 +41,21 @@ write_table() {
 {"sessions": [
  {"id": 0, "state": 4, "name": "Services"},
  {"id": 1, "state": 0, "name": "Console", "user": "Administrator", "domain": "CORP", "protocol": 0, "flags": 1},
- {"id": 2, "state": 0, "name": "RDP-Tcp#3", "user": "alice", "domain": "CORP", "client": "LAPTOP7",
+ {"id": 2, "state": 0, "name": "RDP-Tcp#3", "user": "alice", "domain": "CORP", "client": "LAPTOP7", "answer": 6,
   "address": "192.0.2.44", "hres": 1920, "vres": 1080, "depth": 24, "build": 22621, "protocol": 2, "flags": 0,
   "logon": 133000000000000000, "connect": 133000000100000000, "last_input": 18000000000000000000},
  {"id": 3, "state": 4, "name": "", "user": "bob", "domain": "CORP", "logoff_ms": 800},
  {"id": 4, "state": 0, "name": "RDP-Tcp#5", "user": "carol", "domain": "CORP", "logoff_ms": 5000},
  {"id": 5, "state": 0, "name": "RDP-Tcp#6", "user": "dave", "domain": "CORP"},
- {"id": 6, "state": 0, "name": "RDP-Tcp#7", "user": "eve", "domain": "CORP", "deny": true}
+ {"id": 6, "state": 0, "name": "RDP-Tcp#7", "user": "eve", "domain": "CORP", "deny": true, "answer": 7}
+],
+"processes": [
+ {"pid": 4, "session": 0, "name": "System", "threads": 150},
+ {"pid": 4242, "session": 2, "name": "notepad.exe", "sid": "S-1-5-21-1004336348-1177238915-682003330-1001",
+  "threads": 3, "handles": 77, "ws": 6291456},
+ {"pid": 4300, "session": 2, "name": "explorer.exe", "sid": "S-1-5-21-1004336348-1177238915-682003330-1001",
+  "deny": true},
+ {"pid": 5000, "session": 6, "name": "secret.exe", "sid": "S-1-5-21-1004336348-1177238915-682003330-1006"}
 ]}
 JSON
     mv "$1.tmp" "$1"
@@ -98,13 +106,37 @@ tap_check "$label" "wtsnet -s rdsh://… disconnect 5 leaves dave disconnected" 
     bash -c "'$w' -s '$url' disconnect 5 && grep -qx '{\"op\": \"disconnect\", \"id\": 5, \"wait\": true}' '$dir/record.jsonl' &&
              '$w' -s '$url' list | grep -Eq '^RDP-Tcp#6 +dave +5 +Disc'"
 tap_check "$label" "an unknown session is error 7022, a refused one 5" \
-    bash -c "! '$w' -s '$url' show 77 2>'$dir/e1'; grep -q 'error 7022' '$dir/e1' &&
-             ! '$w' -s '$url' logoff 6 2>'$dir/e2'; grep -q 'error 5)' '$dir/e2' && ! grep -q '\"id\": 6' '$dir/record.jsonl'"
+    bash -c "! '$w' -s '$url' show 77 2>'$dir/e1' && grep -q 'error 7022' '$dir/e1' &&
+             ! '$w' -s '$url' logoff 6 2>'$dir/e2' && grep -q 'error 5)' '$dir/e2' && ! grep -q '\"id\": 6' '$dir/record.jsonl'"
 tap_check "$label" "a wrong password is error 1326, a host with no server 1722" \
-    bash -c "! WTSNET_CREDENTIALS_FILE='$dir/bad-creds' '$w' -s '$url' list 2>'$dir/e3'; grep -q 'error 1326' '$dir/e3' &&
-             ! '$w' -s 'rdsh://127.0.0.9:$port' list 2>'$dir/e4'; grep -q 'error 1722' '$dir/e4'"
+    bash -c "! WTSNET_CREDENTIALS_FILE='$dir/bad-creds' '$w' -s '$url' list 2>'$dir/e3' && grep -q 'error 1326' '$dir/e3' &&
+             ! '$w' -s 'rdsh://127.0.0.9:$port' list 2>'$dir/e4' && grep -q 'error 1722' '$dir/e4'"
 tap_check "$label" "by default (packet privacy) a server that ignores the authenticated bind is refused (1728), not used in the clear" \
-    bash -c "! env -u WTSNET_RPC_PROTECTION '$w' -s '$url' list >'$dir/o5' 2>'$dir/e5'; grep -q 'error 1728' '$dir/e5' && ! grep -q alice '$dir/o5'"
+    bash -c "! env -u WTSNET_RPC_PROTECTION '$w' -s '$url' list >'$dir/o5' 2>'$dir/e5' && grep -q 'error 1728' '$dir/e5' && ! grep -q alice '$dir/o5'"
+# Processes and messages (LegacyApi RpcWinStationGetAllProcesses, TerminateProcess, SendMessage).
+sid=S-1-5-21-1004336348-1177238915-682003330-1001
+tap_check "$label" "wtsnet -s rdsh://… ps lists the host's processes with their SIDs; a refused session's are left out" \
+    bash -c "out=\$('$w' -s '$url' ps) && echo \"\$out\" && echo \"\$out\" | grep -Eq '^ +2 +4242 +$sid +notepad\.exe +3 +6144 K ' &&
+             echo \"\$out\" | grep -Eq '^ +0 +4 +System +150 ' && ! echo \"\$out\" | grep -q secret"
+tap_check "$label" "ps SESSION lists that session's only; a refused session is error 5, an unknown one 7022" \
+    bash -c "out=\$('$w' -s '$url' ps 2) && echo \"\$out\" && echo \"\$out\" | grep -q notepad && ! echo \"\$out\" | grep -q System &&
+             ! '$w' -s '$url' ps 6 2>'$dir/e6' && grep -q 'error 5)' '$dir/e6' &&
+             ! '$w' -s '$url' ps 77 2>'$dir/e7' && grep -q 'error 7022' '$dir/e7'"
+tap_check "$label" "wtsnet -s rdsh://… kill ends the process there (the double records it); unknown is error 87, protected 5" \
+    bash -c "'$w' -s '$url' kill 4242 | grep -q 'Process 4242 ended' &&
+             grep -qx '{\"op\": \"kill\", \"pid\": 4242, \"exit_code\": 1}' '$dir/record.jsonl' &&
+             ! '$w' -s '$url' ps | grep -q notepad &&
+             ! '$w' -s '$url' kill 4242 2>'$dir/e8' && grep -q 'error 87' '$dir/e8' &&
+             ! '$w' -s '$url' kill 4300 2>'$dir/e9' && grep -q 'error 5)' '$dir/e9' && ! grep -q '\"pid\": 4300' '$dir/record.jsonl'"
+tap_check "$label" "wtsnet -s rdsh://… msg shows the text there; with --wait the answer is the button its user chose" \
+    bash -c "'$w' -s '$url' msg 2 'Back in 5' | grep -q 'Message sent to session 2\.\$' &&
+             grep -q '\"op\": \"message\", \"id\": 2, .*\"message\": \"Back in 5\", \"style\": 0, \"timeout\": 0, \"wait\": false' '$dir/record.jsonl' &&
+             '$w' --wait 9 -s '$url' msg 2 'Reboot?' | grep -q 'answer: yes' &&
+             grep -q '\"message\": \"Reboot?\", \"style\": 0, \"timeout\": 9, \"wait\": true' '$dir/record.jsonl'"
+tap_check "$label" "msg to a refused session is error 5, to an unknown one 7022, and nothing is shown" \
+    bash -c "! '$w' -s '$url' msg 6 hi 2>'$dir/e10' && grep -q 'error 5)' '$dir/e10' &&
+             ! '$w' -s '$url' msg 77 hi 2>'$dir/e11' && grep -q 'error 7022' '$dir/e11' &&
+             ! grep -q '\"id\": 6\|\"id\": 77' '$dir/record.jsonl'"
 kill "$double_pid" 2>/dev/null
 wait "$double_pid" 2>/dev/null
 double_pid=
