@@ -28,6 +28,12 @@ int np_read_pdu(struct np_pipe *p, struct buf *out);
 /* Reads the next n (≤ 8) PDUs in one round trip (pipelined READs):
  * only for PDUs known to be coming, or the extra READ would wait. */
 int np_read_pdus(struct np_pipe *p, size_t n, struct buf *out);
+/* nw messages written, then nr PDUs read, all in one round trip (pipelined
+ * WRITEs and READs, nw + nr ≤ SMB2_MAX_PIPELINE and within the credits the
+ * server granted): for calls on a connection that multiplexes them, when at
+ * least nr PDUs are sure to come. out[0..nr) get the PDUs in the order the
+ * server sent them. */
+int np_write_read(struct np_pipe *p, const struct buf *in, size_t nw, size_t nr, struct buf *out);
 void np_close(struct np_pipe *p);
 
 #endif

@@ -1,6 +1,7 @@
 #include "rpc/tsts_client.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/settings.h"
@@ -187,6 +188,73 @@ int tsts_client_client_data(const struct server_addr *a, uint32_t id, struct tst
     if (r >= 0)
         *ret = x.client;
     return r;
+}
+
+/* ---- batches: one call per session, all at once (rpc_call_many) ---- */
+
+struct batch_ctx {
+    const uint32_t *ids;
+    size_t n;
+    struct tsts_session_info *infos; /* RpcGetSessionInformationEx, or … */
+    struct tsts_client *clients;     /* … RpcGetClientData */
+    int *results;
+};
+
+static int step_batch(struct rpc_client *rc, void *ctx, struct tsts_status *st) {
+    struct batch_ctx *x = ctx;
+    struct rpc_batch_call *calls = calloc(x->n, sizeof(*calls));
+    struct buf *q = calloc(x->n, sizeof(*q));
+    int r = 0;
+
+    (void) st;
+    if (!calls || !q) {
+        free(calls), free(q);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < x->n; i++) {
+        buf_init(&q[i]);
+        buf_init(&calls[i].out);
+        if (x->infos)
+            tsts_req_get_session_information_ex(&q[i], x->ids[i], 1);
+        else
+            tsts_req_session_id(&q[i], x->ids[i]);
+        if (r >= 0)
+            r = buf_error(&q[i]);
+        calls[i].opnum = x->infos ? TSTS_OP_GET_SESSION_INFORMATION_EX : TSTS_OP_GET_CLIENT_DATA;
+        calls[i].stub = q[i].data;
+        calls[i].stub_len = q[i].len;
+    }
+    if (r >= 0 && (r = rpc_call_many(rc, calls, x->n)) >= 0)
+        for (size_t i = 0; i < x->n; i++) {
+            uint32_t status = 0;
+            int k = calls[i].result;
+
+            if (k >= 0)
+                k = x->infos ? tsts_decode_session_information_ex(calls[i].out.data, calls[i].out.len, &x->infos[i],
+                                                                  &status)
+                             : tsts_decode_client_data(calls[i].out.data, calls[i].out.len, &x->clients[i], &status);
+            x->results[i] = k < 0 ? k : tsts_status_errno(status);
+        }
+    for (size_t i = 0; i < x->n; i++)
+        buf_free(&q[i]), buf_free(&calls[i].out);
+    free(calls), free(q);
+    return r;
+}
+
+int tsts_client_session_infos(const struct server_addr *a, const uint32_t *ids, size_t n,
+                              struct tsts_session_info *ret, int *ret_results, struct tsts_status *st) {
+    struct batch_ctx x = {.ids = ids, .n = n, .infos = ret, .results = ret_results};
+
+    memset(st, 0, sizeof(*st));
+    return n == 0 ? 0 : with_pipe(a, TSTS_SLOT_SESSION, true, step_batch, &x, st);
+}
+
+int tsts_client_clients(const struct server_addr *a, const uint32_t *ids, size_t n, struct tsts_client *ret,
+                        int *ret_results, struct tsts_status *st) {
+    struct batch_ctx x = {.ids = ids, .n = n, .clients = ret, .results = ret_results};
+
+    memset(st, 0, sizeof(*st));
+    return n == 0 ? 0 : with_pipe(a, TSTS_SLOT_RCM, true, step_batch, &x, st);
 }
 
 /* ---- LegacyApi: open the server handle, act, close it ---- */

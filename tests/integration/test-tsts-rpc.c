@@ -6,6 +6,9 @@
  * DOUBLE (tests/tsts/tsts_double.py). tests/suites/65-tsts.sh passes
  * TSTS_ADDR (host:port) and TSTS_RECORD, the double's record.
  */
+#include <wtsapi32.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 
 static struct server_addr addr;
 static const char *record;
+static char url[300];
 
 static bool recorded(const char *line) {
     char buf[512];
@@ -80,6 +84,60 @@ static void processes_come_with_their_sessions_and_sids(void) {
     deadline_scope_end();
 }
 
+/* WTSEnumerateSessionsEx, then each session's client address (as `wtsnet
+ * list` and quser ask): the round trips it took; *ret_ok when session 2's
+ * client is the table's and session 6's query was refused as a query alone
+ * would be. */
+static unsigned list_with_clients(HANDLE h, DWORD *ret_count, bool *ret_ok) {
+    PWTS_SESSION_INFO_1A s = NULL;
+    DWORD level = 1, count = 0;
+    unsigned before = tsts_client_round_trips();
+    bool ok = false, refused = false;
+
+    if (!WTSEnumerateSessionsExA(h, &level, 0, &s, &count))
+        return 0;
+    for (DWORD i = 0; i < count; i++) {
+        WTS_CLIENT_ADDRESS *a = NULL;
+        DWORD n;
+
+        if (WTSQuerySessionInformationA(h, s[i].SessionId, WTSClientAddress, (LPSTR *) &a, &n)) {
+            if (s[i].SessionId == 2)
+                ok = a->AddressFamily == WTS_AF_INET && a->Address[2] == 192 && a->Address[5] == 44;
+            WTSFreeMemory(a);
+        } else if (s[i].SessionId == 6)
+            refused = GetLastError() == ERROR_ACCESS_DENIED;
+    }
+    WTSFreeMemoryExA(WTSTypeSessionInfoLevel1, s, count);
+    *ret_count = count;
+    *ret_ok = ok && refused;
+    return tsts_client_round_trips() - before;
+}
+
+/* Issue 13 item 6: on a warm connection, the sessions with user, state and
+ * client take at most 4 round trips, whatever their number (the per-session
+ * questions go in two batches, rpc_call_many); without the batch
+ * (WTSNET_TSTS_CACHE_MS=0) it is 2 + 2 per session, which this would catch. */
+static void listing_sessions_with_clients_is_four_round_trips(void) {
+    HANDLE h = WTSOpenServerA(url);
+    DWORD count = 0;
+    bool ok = false;
+    unsigned rt;
+
+    (void) list_with_clients(h, &count, &ok); /* cold: connects and binds every pipe */
+    rt = list_with_clients(h, &count, &ok);
+    REQUIRE(count >= 7);
+    CHECK(ok);
+    if (rt < 2 || rt > 4)
+        TAP_FAIL("the list with %lu clients took %u round trips (2 to 4 expected)", (unsigned long) count, rt);
+    setenv("WTSNET_TSTS_CACHE_MS", "0", 1);
+    rt = list_with_clients(h, &count, &ok);
+    unsetenv("WTSNET_TSTS_CACHE_MS");
+    CHECK(ok);
+    if (rt < 2 + count)
+        TAP_FAIL("one question per session took %u round trips for %lu sessions", rt, (unsigned long) count);
+    WTSCloseServer(h);
+}
+
 int main(void) {
     const char *a = getenv("TSTS_ADDR");
 
@@ -88,9 +146,11 @@ int main(void) {
         printf("1..0 # SKIP run by tests/suites/65-tsts.sh (TSTS_ADDR, TSTS_RECORD)\n");
         return 0;
     }
+    snprintf(url, sizeof(url), "rdsh://%s", a);
     {
         static const struct tap_case cases[] = {CASE(a_message_reaches_the_session_and_is_answered),
                                                 CASE(processes_come_with_their_sessions_and_sids),
+                                                CASE(listing_sessions_with_clients_is_four_round_trips),
                                                 CASE(a_process_is_terminated)};
         return tap_run(cases, sizeof(cases) / sizeof(cases[0]));
     }

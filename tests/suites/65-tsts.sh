@@ -137,6 +137,21 @@ tap_check "$label" "msg to a refused session is error 5, to an unknown one 7022,
     bash -c "! '$w' -s '$url' msg 6 hi 2>'$dir/e10' && grep -q 'error 5)' '$dir/e10' &&
              ! '$w' -s '$url' msg 77 hi 2>'$dir/e11' && grep -q 'error 7022' '$dir/e11' &&
              ! grep -q '\"id\": 6\|\"id\": 77' '$dir/record.jsonl'"
+# The batched per-session questions of a list (rpc_call_many on a multiplexed
+# bind) are matched to their sessions by call_id: with the table's "reorder"
+# the double answers every pipelined call last first, and each of 20
+# sessions must still show its own client.
+"$py" - >"$dir/table.json.tmp" <<'PY'
+import json
+s = [{"id": 0, "state": 4, "name": "Services"}]
+s += [{"id": i, "state": 0, "name": "RDP-Tcp#%d" % i, "user": "user%d" % i, "domain": "CORP",
+       "client": "PC%d" % i, "address": "192.0.2.%d" % (i + 10)} for i in range(1, 21)]
+print(json.dumps({"sessions": s, "reorder": True}))
+PY
+mv "$dir/table.json.tmp" "$dir/table.json"
+tap_check "$label" "answers to the batched questions of a list, sent back in reverse, reach their own sessions" \
+    bash -c "'$w' --json -s '$url' list >'$dir/o12' && grep -q '\"op\": \"reordered\"' '$dir/record.jsonl' &&
+             '$py' -c 'import json,sys; rows=json.load(open(sys.argv[1])); bad=[r for r in rows if r[\"id\"] and r[\"client\"] != \"192.0.2.%d\" % (r[\"id\"] + 10)]; sys.exit(1 if bad or len(rows) != 21 else 0)' '$dir/o12'"
 kill "$double_pid" 2>/dev/null
 wait "$double_pid" 2>/dev/null
 double_pid=

@@ -25,7 +25,8 @@ changes) and reads what was done in a JSON-lines record:
           "answer" (the button its user chooses for a message: 1 IDOK by default,
           32000 IDTIMEOUT for none)}],
           "processes": [{"pid", "session", "name", "sid" ("S-1-5-…"), "threads",
-          "handles", "deny" (may not be ended)}]}
+          "handles", "deny" (may not be ended)}],
+          "reorder": answer pipelined calls last first}
   record: {"op": "logoff"|"disconnect"|"kill"|"message", ...}
 
 usage: tsts_double.py --port P --user U --password PW --table F --record F [--ready F]
@@ -35,6 +36,7 @@ import hashlib
 import hmac
 import json
 import os
+import select
 import socket
 import struct
 import sys
@@ -60,6 +62,7 @@ STATUS_CTX_WINSTATION_NOT_FOUND = 0xC00A0015
 STATUS_INVALID_CID = 0xC000000B      # no such process
 STATUS_INVALID_PARAMETER = 0xC000000D
 STATE_DISCONNECTED, STATE_DOWN = 4, 8
+PFC_CONC_MPX = 0x10                  # C706 12.6.3.1: concurrent multiplexing
 
 
 class Ndr:
@@ -106,6 +109,7 @@ class Host:
         self.stamp = None
         self.sessions = {}
         self.processes = {}
+        self.reorder_flag = False
         self.handles = 0
 
     def reload(self):
@@ -116,6 +120,7 @@ class Host:
                 data = json.load(f)
             self.sessions = {int(s['id']): dict(s) for s in data['sessions']}
             self.processes = {int(p['pid']): dict(p) for p in data.get('processes', [])}
+            self.reorder_flag = data.get('reorder', False)
             self.stamp = stamp
 
     def get(self, sid):
@@ -128,6 +133,11 @@ class Host:
         with self.lock:
             self.reload()
             return [dict(self.sessions[k]) for k in sorted(self.sessions)]
+
+    def reorder(self):
+        with self.lock:
+            self.reload()
+            return bool(self.reorder_flag)
 
     def all_processes(self):
         with self.lock:
@@ -550,11 +560,14 @@ class BindAckAsWindows:
 
     def __init__(self, sock):
         self.sock = sock
+        self.multiplex = False  # the client's bind asked for PFC_CONC_MPX
 
     def send(self, b):
         b = bytes(b)
         if len(b) >= 20 and b[2] == 12:  # bind_ack: max_xmit_frag, max_recv_frag
             b = b[:16] + struct.pack('<HH', 4280, 4280) + b[20:]
+            if self.multiplex:  # C706 12.6.3.1: granted as asked; this server queues such requests
+                b = b[:3] + bytes([b[3] | PFC_CONC_MPX]) + b[4:]
         self.sock.sendall(b)
         return len(b)
 
@@ -603,14 +616,30 @@ class PipeConnection(rpcrt.DCERPCServer):
             off += len(chunk)
 
     def serve(self):
+        """Answers each request in turn; with the table's "reorder", every
+        request already waiting (a multiplexing client's pipelined calls) is
+        read first and the answers go out in reverse order, as a server that
+        serves calls concurrently may send them."""
         try:
             while True:
                 data = self.recv()
                 if data is None:
                     break
-                answer = self.processRequest(data)
-                if answer is not None:
-                    self.send(answer)
+                batch = [data]
+                if data[2] == 11:  # bind: what the client asks for
+                    self._clientSock.multiplex = bool(data[3] & PFC_CONC_MPX)
+                elif self._clientSock.multiplex and HOST.reorder():
+                    while select.select([self._clientSock.sock], [], [], 0.2)[0]:
+                        more = self.recv()
+                        if more is None:
+                            break
+                        batch.append(more)
+                answers = [self.processRequest(d) for d in batch]
+                if len(answers) > 1:
+                    HOST.record(op='reordered', calls=len(answers))
+                for answer in reversed(answers):
+                    if answer is not None:
+                        self.send(answer)
         except Exception as e:  # a broken client: drop it, keep serving the others
             print('tsts_double: connection ended: %r' % (e,), file=sys.stderr)
             import traceback; traceback.print_exc()
