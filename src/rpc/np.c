@@ -141,33 +141,6 @@ int np_read_pdu(struct np_pipe *p, struct buf *out) {
     }
 }
 
-int np_read_pdus(struct np_pipe *p, size_t n, struct buf *out) {
-    struct smb2_req q[8];
-    struct smb2_msg m[8];
-    int r = 0;
-
-    if (n == 0 || n > 8)
-        return -EINVAL;
-    for (size_t i = 0; i < n; i++) {
-        smb2_req_init(&q[i], SMB2_READ, p->tree_id);
-        smb2_read_encode(&q[i], &p->fid, NP_MAX_OUT);
-        if (r >= 0)
-            r = buf_error(&q[i].body);
-    }
-    if (r >= 0 && (r = smb2_pipeline(p->conn, q, n, m)) >= 0) {
-        for (size_t i = 0; i < n; i++) {
-            bool more = false;
-
-            if (r >= 0 && (r = smb2_read_decode(&m[i], &out[i], &more)) >= 0 && more)
-                r = -EMSGSIZE; /* a fragment larger than one read: never with 64 KiB reads */
-            smb2_msg_clear(&m[i]);
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        smb2_req_clear(&q[i]);
-    return r;
-}
-
 int np_write_read(struct np_pipe *p, const struct buf *in, size_t nw, size_t nr, struct buf *out) {
     struct smb2_req *q;
     struct smb2_msg *m;
