@@ -187,3 +187,29 @@ exit \$ok
 EOS
 tap_check "$label" "plain names probe for the TSTS pipes; ssh otherwise; WTSNET_REMOTE forces either" \
     unshare --net --fork --kill-child bash "$dir/names.sh"
+
+# The probe's answer is remembered for the process (tests/integration/test-tsts-names.c):
+# it probes 127.0.0.1 while nothing listens on 445 (ssh), then this script
+# starts the double there, and a second open of the same name still goes to
+# ssh; once the memory is forgotten the name reaches the double.
+ns2="$dir/ns2"
+mkdir -p "$ns2"
+cat >"$dir/names2.sh" <<EOS
+set -u
+ip link set lo up
+$(declare -f write_table start_double)
+py=$py double=$double user=$user pass='$pass'
+export WTSNET_CREDENTIALS_FILE='$dir/creds' WTSNET_RPC_PROTECTION=none
+TSTS_STEP1='$ns2/step1' TSTS_GO='$ns2/go' "\$1" 127.0.0.1 >'$ns2/tap' 2>&1 &
+t=\$!
+for _ in \$(seq 300); do [ -e '$ns2/step1' ] && break; sleep 0.1; done
+start_double 127.0.0.1 445 '$ns2' || { echo "# double did not start"; sed 's/^/# /' '$ns2/double.log'; }
+touch '$ns2/go'
+wait \$t
+rc=\$?
+kill \$double_pid 2>/dev/null
+cat '$ns2/tap'
+exit \$rc
+EOS
+bash tests/lib/tap-count.sh "$label" unshare --net --fork --kill-child bash "$dir/names2.sh" \
+    "$BUILD/tests/integration/test-tsts-names"
