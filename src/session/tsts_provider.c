@@ -607,6 +607,18 @@ static int tsts_send_message(struct session_provider *p, uint32_t id, const stru
     return 0;
 }
 
+/* The server's LastInputTime is the idle time's start; 0 (none, or out of
+ * range on the wire) is unknown, not "idle for no time" (an idle hint's
+ * meaning, which a Windows host does not send). */
+static int tsts_idle_time(struct session_provider *p, const struct session_record *r, uint64_t now_usec,
+                          uint64_t *ret) {
+    (void) p;
+    if (!r->idle_since_usec)
+        return -EOPNOTSUPP;
+    *ret = now_usec > r->idle_since_usec ? now_usec - r->idle_since_usec : 0;
+    return 0;
+}
+
 const struct session_provider_ops tsts_provider_ops = {
     .name = "tsts",
     .open = tsts_open,
@@ -619,6 +631,7 @@ const struct session_provider_ops tsts_provider_ops = {
     .client_display = tsts_client_display,
     .disconnect = tsts_disconnect,
     .processes = tsts_processes,
+    .idle_time = tsts_idle_time,
     .terminate_process = tsts_terminate,
     .send_message = tsts_send_message,
     .terminate_process_code = tsts_terminate_code,

@@ -125,7 +125,7 @@ static void listing_sessions_with_clients_is_four_round_trips(void) {
 
     (void) list_with_clients(h, &count, &ok); /* cold: connects and binds every pipe */
     rt = list_with_clients(h, &count, &ok);
-    REQUIRE(count >= 7);
+    REQUIRE(count >= 5); /* 0, 1, 2, 5, 6: test-tsts logged 3 and 4 off before */
     CHECK(ok);
     if (rt < 2 || rt > 4)
         TAP_FAIL("the list with %lu clients took %u round trips (2 to 4 expected)", (unsigned long) count, rt);

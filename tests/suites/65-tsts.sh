@@ -92,7 +92,7 @@ write_table "$dir/table.json"
 w=$BUILD/tools/wtsnet
 label=$VARIANT/tsts-cli
 tap_check "$label" "wtsnet -s rdsh://… list shows the host's sessions with user, state and client" \
-    bash -c "out=\$('$w' -s '$url' list) && echo \"\$out\" && echo \"\$out\" | grep -Eq '^RDP-Tcp#3 +alice +2 +Active +rdp +192\\.0\\.2\\.44\$' &&
+    bash -c "out=\$('$w' -s '$url' list) && echo \"\$out\" && echo \"\$out\" | grep -Eq '^RDP-Tcp#3 +alice +2 +Active +rdp +192\\.0\\.2\\.44 ' &&
              echo \"\$out\" | grep -Eq '^Console +Administrator +1 +Active +local'"
 tap_check "$label" "wtsnet -s rdsh://… show 2 shows the client, display and lock state" \
     bash -c "out=\$('$w' -s '$url' show 2) && echo \"\$out\" && echo \"\$out\" | grep -Eq '^ClientName +LAPTOP7\$' &&
