@@ -10,6 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct tsts_session_info i;
     struct tsts_client c;
     struct tsts_handle h;
+    struct tsts_process_list pl;
     uint32_t st;
 
     if (size < 1)
@@ -31,6 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 4:
         (void) tsts_decode_ws_result(data + 1, size - 1, &st);
         (void) tsts_decode_ws_send_message(data + 1, size - 1, &st, &st);
+        if (tsts_decode_ws_get_all_processes(data + 1, size - 1, &pl, &st) == 0)
+            tsts_process_list_free(&pl);
         break;
     case 5:
         (void) tsts_decode_handle_hresult(data + 1, size - 1, &h, &st);

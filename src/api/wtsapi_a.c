@@ -238,28 +238,35 @@ BOOL WINAPI WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory, ULONG N
     return WTSFreeMemoryExW(WTSTypeClass, pMemory, NumberOfEntries);
 }
 
+/* A SID's length (MS-DTYP 2.4.2): the library's S-1-22-1-<uid> or a Windows host's own. */
+static size_t sid_size_of(const void *sid) {
+    return 8 + 4 * (size_t) ((const SID *) sid)->SubAuthorityCount;
+}
+
 /* Level 0 or 1 of the W process block, again as one block with UTF-8 names;
  * the SIDs are copied along (level 1 begins with level 0's fields). */
 static int processes_to_a(DWORD level, const void *w, DWORD count, void **ret) {
     size_t wstride = level == 0 ? sizeof(WTS_PROCESS_INFOW) : sizeof(WTS_PROCESS_INFO_EXW);
     size_t astride = level == 0 ? sizeof(WTS_PROCESS_INFOA) : sizeof(WTS_PROCESS_INFO_EXA);
-    const size_t sid_size = 8 + 2 * sizeof(DWORD); /* the library's SIDs: S-1-22-1-<uid> */
     size_t size = count * astride;
     char *a, *sids, *cursor;
 
     for (DWORD i = 0; i < count; i++) {
         const WTS_PROCESS_INFOW *wi = (const WTS_PROCESS_INFOW *) (const void *) ((const char *) w + i * wstride);
 
-        size += utf8_size(wi->pProcessName) + (wi->pUserSid ? sid_size : 0);
+        size += utf8_size(wi->pProcessName) + (wi->pUserSid ? sid_size_of(wi->pUserSid) : 0);
     }
     a = calloc(1, size ? size : 1);
     if (!a)
         return -ENOMEM;
     sids = a + count * astride;
     cursor = sids;
-    for (DWORD i = 0; i < count; i++)
-        if (((const WTS_PROCESS_INFOW *) (const void *) ((const char *) w + i * wstride))->pUserSid)
-            cursor += sid_size;
+    for (DWORD i = 0; i < count; i++) {
+        const WTS_PROCESS_INFOW *wi = (const WTS_PROCESS_INFOW *) (const void *) ((const char *) w + i * wstride);
+
+        if (wi->pUserSid)
+            cursor += sid_size_of(wi->pUserSid);
+    }
     for (DWORD i = 0; i < count; i++) {
         const WTS_PROCESS_INFO_EXW *we = (const WTS_PROCESS_INFO_EXW *) (const void *) ((const char *) w + i * wstride);
         WTS_PROCESS_INFO_EXA *ae = (WTS_PROCESS_INFO_EXA *) (void *) (a + i * astride);
@@ -269,9 +276,9 @@ static int processes_to_a(DWORD level, const void *w, DWORD count, void **ret) {
         ai->ProcessId = we->ProcessId;
         ai->pProcessName = put_utf8_or_null(&cursor, we->pProcessName);
         if (we->pUserSid) {
-            memcpy(sids, we->pUserSid, sid_size);
+            memcpy(sids, we->pUserSid, sid_size_of(we->pUserSid));
             ai->pUserSid = sids;
-            sids += sid_size;
+            sids += sid_size_of(we->pUserSid);
         }
         if (level == 1) {
             ae->NumberOfThreads = we->NumberOfThreads;

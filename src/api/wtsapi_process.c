@@ -37,19 +37,21 @@ static DWORD clamp_dword(uint64_t v) {
 /* One block for level 0 (WTS_PROCESS_INFOW) or 1 (WTS_PROCESS_INFO_EXW). */
 static int pack(const struct session_process_list *l, DWORD level, void **ret) {
     size_t stride = level == 0 ? sizeof(WTS_PROCESS_INFOW) : sizeof(WTS_PROCESS_INFO_EXW);
-    size_t size = l->count * stride, n_sids = 0;
+    size_t size = l->count * stride, sid_bytes = 0;
     char *block, *sids, *cursor;
 
     for (size_t i = 0; i < l->count; i++) {
         size += wts_wide_size(l->items[i].name);
-        n_sids += l->items[i].has_uid;
+        sid_bytes += l->items[i].sid_len ? (l->items[i].sid_len + 3u) & ~3u /* DWORD-aligned */
+                  : l->items[i].has_uid ? UNIX_USER_SID_SIZE
+                                        : 0;
     }
-    size += n_sids * UNIX_USER_SID_SIZE;
+    size += sid_bytes;
     block = calloc(1, size ? size : 1);
     if (!block)
         return -ENOMEM;
     sids = block + l->count * stride; /* SIDs next: DWORD-aligned after the structures */
-    cursor = sids + n_sids * UNIX_USER_SID_SIZE;
+    cursor = sids + sid_bytes;
     for (size_t i = 0; i < l->count; i++) {
         const struct session_process *pr = &l->items[i];
         /* Level 1 begins with level 0's fields, in the same order. */
@@ -59,7 +61,11 @@ static int pack(const struct session_process_list *l, DWORD level, void **ret) {
         w->SessionId = pr->session;
         w->ProcessId = (DWORD) pr->pid;
         w->pProcessName = wts_put_wide(&cursor, pr->name);
-        if (pr->has_uid) {
+        if (pr->sid_len) { /* a Windows host's own SID, as it sent it */
+            memcpy(sids, pr->sid, pr->sid_len);
+            w->pUserSid = sids;
+            sids += (pr->sid_len + 3u) & ~3u;
+        } else if (pr->has_uid) {
             put_unix_user_sid(sids, pr->uid);
             w->pUserSid = sids;
             sids += UNIX_USER_SID_SIZE;
@@ -155,14 +161,17 @@ BOOL WINAPI WTSTerminateProcess(HANDLE hServer, DWORD ProcessId, DWORD ExitCode)
     struct wts_server *s;
     int r;
 
-    (void) ExitCode; /* a killed process's status is its signal: Linux lets no one choose it */
+    /* On this host a killed process's status is its signal (Linux lets no one
+     * choose it); a provider that can set it (a Windows host) gets it. */
     r = wts_open_provider(hServer, &s, &p);
     if (r < 0)
         return fail(r);
     if (ProcessId == 0 || ProcessId > INT32_MAX)
         r = -ESRCH;
     else
-        r = p->ops->terminate_process ? p->ops->terminate_process(p, (pid_t) ProcessId) : -EOPNOTSUPP;
+        r = p->ops->terminate_process_code ? p->ops->terminate_process_code(p, (pid_t) ProcessId, ExitCode)
+            : p->ops->terminate_process    ? p->ops->terminate_process(p, (pid_t) ProcessId)
+                                           : -EOPNOTSUPP;
     server_release(s);
     if (r == -ESRCH)
         return fail_win32(ERROR_INVALID_PARAMETER); /* no such process: what OpenProcess answers */

@@ -26,6 +26,8 @@ static const struct setting_info table[SETTING_COUNT_] = {
     [SETTING_AUTH] = {"WTSNET_AUTH", SETTING_WORD, 0, 0, 0, 0},
     [SETTING_RPC_PROTECTION] = {"WTSNET_RPC_PROTECTION", SETTING_WORD, 0, 0, 0, 0},
     [SETTING_RPC_AUTH] = {"WTSNET_RPC_AUTH", SETTING_WORD, 0, 0, 0, 0},
+    /* How long a Windows host's session details fetched after a list answer queries (0: never). */
+    [SETTING_TSTS_CACHE] = {"WTSNET_TSTS_CACHE_MS", SETTING_DURATION, 1, 5000, 0, 60000},
 };
 
 const struct setting_info *setting_info(enum setting s) {

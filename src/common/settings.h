@@ -40,6 +40,7 @@ enum setting {
     SETTING_AUTH,                /* WTSNET_AUTH: auto | kerberos | ntlm */
     SETTING_RPC_PROTECTION,      /* WTSNET_RPC_PROTECTION: none | connect | sign | seal */
     SETTING_RPC_AUTH,            /* WTSNET_RPC_AUTH: spnego | ntlmssp */
+    SETTING_TSTS_CACHE,          /* WTSNET_TSTS_CACHE_MS */
     SETTING_COUNT_,
 };
 

@@ -396,14 +396,15 @@ int rpc_protection_setting(uint8_t *ret_type, uint8_t *ret_level) {
 
 /* Binds rc on first use, at the given protection (type RPC_C_AUTHN_NONE: none). */
 static int bind_at(struct smb_session *s, struct rpc_client *rc, const char *pipe, const struct rpc_syntax *iface,
-                   uint8_t type, uint8_t level) {
+                   uint8_t type, uint8_t level, bool multiplex) {
     int r;
 
     /* A pooled binding made under another setting is not the one asked for. */
     if (rc->bound && (rc->auth_type != type || (type && rc->auth_level != level)))
         rpc_client_close(rc);
     if (!rc->bound) {
-        struct rpc_auth_opts o = {.type = type, .level = level, .id = &s->id, .target_host = s->addr.host};
+        struct rpc_auth_opts o = {
+            .type = type, .level = level, .id = &s->id, .target_host = s->addr.host, .multiplex = multiplex};
         const struct auth_mech_ops *mechs[2];
 
         /* An anonymous session has no key to sign or seal with (one with the
@@ -440,7 +441,7 @@ static int bind_pipe(struct smb_session *s, struct rpc_client *rc, const char *p
     *ret = rc;
     if ((r = rpc_protection_setting(&type, &level)) < 0)
         return r;
-    return bind_at(s, rc, pipe, iface, type, level);
+    return bind_at(s, rc, pipe, iface, type, level, false);
 }
 
 int binding_srvsvc(struct smb_session *s, struct rpc_client **ret) {
@@ -456,7 +457,8 @@ int binding_rpc(struct smb_session *s, unsigned slot, const char *pipe, const st
     if (slot >= BINDING_PIPE_SLOTS)
         return -EINVAL;
     *ret = &s->pipes[slot]; /* also on failure: a refused bind leaves its status there */
-    return bind_at(s, *ret, pipe, iface, auth_type, auth_level);
+    /* These pipes may carry batches (rpc_call_many): ask for concurrent multiplexing. */
+    return bind_at(s, *ret, pipe, iface, auth_type, auth_level, true);
 }
 
 uint32_t *binding_refused_levels(struct smb_session *s) {

@@ -59,7 +59,8 @@ int binding_wkssvc(struct smb_session *s, struct rpc_client **ret);
  * RPC_C_AUTHN_NONE: none) and kept while the connection lives (a warm
  * connection costs no bind; a binding at another protection is made again).
  * slot < BINDING_PIPE_SLOTS names it; each user owns its slots
- * (rpc/tsts_client.c: TSTS_SLOT_*). *ret is set even on failure. */
+ * (rpc/tsts_client.c: TSTS_SLOT_*). Its bind asks for concurrent
+ * multiplexing, for rpc_call_many's batches. *ret is set even on failure. */
 #define BINDING_PIPE_SLOTS 4
 int binding_rpc(struct smb_session *s, unsigned slot, const char *pipe, const struct rpc_syntax *iface,
                 uint8_t auth_type, uint8_t auth_level, struct rpc_client **ret);

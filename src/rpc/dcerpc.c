@@ -1,6 +1,7 @@
 #include "rpc/dcerpc.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/ntlm.h"
@@ -23,6 +24,9 @@ static const struct rpc_syntax ndr20 = {
 #define RPC_MAX_EMPTY_FRAGS 4
 /* We offer large fragments; the server's answer bounds both directions. */
 #define RPC_OFFER_FRAG 65280
+/* Reply fragments read ahead in one round trip (pipelined READs): 64 of
+ * Windows' 4280-byte fragments are 270 KB of answer. */
+#define RPC_READ_AHEAD 64u
 
 /* C706 12.6.3.1 common header */
 static void put_hdr(struct buf *b, uint8_t ptype, uint8_t flags, uint32_t call_id) {
@@ -73,7 +77,10 @@ static void put_context(struct buf *b, uint16_t ctx_id, const struct rpc_syntax 
 }
 
 static int build_bind(struct rpc_client *rc, uint8_t ptype, const struct rpc_syntax *iface, struct buf *b) {
-    put_hdr(b, ptype, RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG, rc->next_call_id++);
+    put_hdr(b, ptype,
+            RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG |
+                (ptype == RPC_PTYPE_BIND && rc->want_multiplex ? RPC_PFC_CONC_MPX : 0),
+            rc->next_call_id++);
     buf_put_u16(b, rc->bound ? rc->max_xmit : rc->offer_frag);
     buf_put_u16(b, rc->bound ? rc->max_recv : rc->offer_frag);
     buf_put_u32(b, rc->assoc_group);
@@ -212,6 +219,7 @@ static int build_bind_auth(struct rpc_client *rc, uint8_t ptype, uint32_t call_i
                            const struct buf *token, struct buf *b) {
     put_hdr(b, ptype,
             RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG |
+                (ptype == RPC_PTYPE_BIND && rc->want_multiplex ? RPC_PFC_CONC_MPX : 0) |
                 (rc->auth_level >= RPC_C_AUTHN_LEVEL_PKT_INTEGRITY ? RPC_PFC_SUPPORT_HEADER_SIGN : 0),
             call_id);
     buf_put_u16(b, rc->bound ? rc->max_xmit : rc->offer_frag);
@@ -347,6 +355,7 @@ int rpc_bind_np_auth(struct rpc_client *rc, struct smb2_conn *c, uint32_t *tree_
     rc->next_call_id = 1;
     rc->iface = *iface;
     rc->offer_frag = auth && auth->max_frag >= 1024 && auth->max_frag < RPC_OFFER_FRAG ? auth->max_frag : RPC_OFFER_FRAG;
+    rc->want_multiplex = auth && auth->multiplex;
     buf_init(&q), buf_init(&a), buf_init(&tok);
     if (with_auth) {
         if (auth->level != RPC_C_AUTHN_LEVEL_CONNECT && auth->level != RPC_C_AUTHN_LEVEL_PKT_INTEGRITY &&
@@ -377,6 +386,9 @@ int rpc_bind_np_auth(struct rpc_client *rc, struct smb2_conn *c, uint32_t *tree_
     rc->max_recv = xmit < rc->offer_frag ? xmit : rc->offer_frag;
     rc->assoc_group = assoc;
     rc->hdr_sign = with_auth && (a.data[3] & RPC_PFC_SUPPORT_HEADER_SIGN);
+    /* MS-RPCE 3.3.1.5.8: only a connection both sides said multiplexes may
+     * carry a request before the previous call's answer came. */
+    rc->multiplex = rc->want_multiplex && (a.data[3] & RPC_PFC_CONC_MPX);
     rc->bound = true; /* alter_context keeps the sizes the bind agreed */
     if (with_auth) {
         if (rc->auth_type == RPC_C_AUTHN_WINNT)
@@ -569,6 +581,50 @@ int rpc_parse_response_frag(const uint8_t *p, size_t len, uint32_t call_id, bool
     return buf_error(out);
 }
 
+/* The stub bytes one request fragment may carry (0: none fit). */
+static size_t request_payload(struct rpc_client *rc) {
+    size_t sig_len = protected_level(rc) ? auth_sig_len(rc) : 0;
+
+    if (protected_level(rc))
+        return rc->max_xmit < 24 + 8 + sig_len + 16 ? 0 : ((size_t) rc->max_xmit - 24 - 8 - sig_len) & ~(size_t) 15;
+    return rc->max_xmit < 24 + 8 ? 0 : ((size_t) rc->max_xmit - 24) & ~(size_t) 7;
+}
+
+/* One request fragment (12.6.4.9) into f (emptied first): stub[off, off + n)
+ * of a stub_len-byte stub, signed or sealed at a protected level. */
+static int build_request_frag(struct rpc_client *rc, uint32_t call_id, uint16_t opnum, const uint8_t *stub,
+                              size_t stub_len, size_t off, size_t n, uint8_t flags, struct buf *f) {
+    int r;
+
+    buf_free(f);
+    put_hdr(f, RPC_PTYPE_REQUEST, flags, call_id);
+    buf_put_u32(f, (uint32_t) (stub_len - off)); /* alloc_hint: what remains */
+    buf_put_u16(f, rc->context_id);
+    buf_put_u16(f, opnum);
+    buf_put_bytes(f, stub + off, n);
+    if (protected_level(rc)) {
+        /* 2.2.2.11: pad the stub to 16, trailer, then the signature over
+         * the PDU as it will travel (lengths set first) */
+        size_t sig_len = auth_sig_len(rc);
+        uint8_t pad = (uint8_t) ((16 - n % 16) % 16);
+        size_t trailer;
+        struct auth_iov iov[3];
+
+        buf_put_zero(f, pad);
+        trailer = f->len;
+        put_sec_trailer(f, rc, pad);
+        buf_put_zero(f, sig_len);
+        buf_set_u16(f, 8, (uint16_t) f->len);
+        buf_set_u16(f, 10, (uint16_t) sig_len);
+        if ((r = buf_error(f)) < 0)
+            return r;
+        if ((r = auth_protect(rc, iov, pdu_iovs(rc, f->data, 24, trailer, iov), f->data + trailer + 8)) < 0)
+            return r;
+    }
+    buf_set_u16(f, 8, (uint16_t) f->len);
+    return buf_error(f);
+}
+
 int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t stub_len, struct buf *out) {
     uint32_t call_id = rc->next_call_id++;
     bool prot = protected_level(rc);
@@ -590,45 +646,16 @@ int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t 
         /* Each fragment: header, stub (16-aligned but in the last one, so it
          * needs no padding), trailer, signature, within max_xmit. */
     }
-    if (prot) {
-        if (rc->max_xmit < 24 + 8 + sig_len + 16) {
-            r = -EMSGSIZE;
-            goto out;
-        }
-        max_payload = ((size_t) rc->max_xmit - 24 - 8 - sig_len) & ~(size_t) 15;
-    } else
-        max_payload = ((size_t) rc->max_xmit - 24) & ~(size_t) 7;
+    if ((max_payload = request_payload(rc)) == 0) {
+        r = -EMSGSIZE;
+        goto out;
+    }
     /* Request fragments (12.6.4.9): all but the last are written, the last transceived. */
     do {
         size_t n = stub_len - off < max_payload ? stub_len - off : max_payload;
         uint8_t flags = (off == 0 ? RPC_PFC_FIRST_FRAG : 0) | (off + n == stub_len ? RPC_PFC_LAST_FRAG : 0);
 
-        buf_free(&f);
-        put_hdr(&f, RPC_PTYPE_REQUEST, flags, call_id);
-        buf_put_u32(&f, (uint32_t) (stub_len - off)); /* alloc_hint: what remains */
-        buf_put_u16(&f, rc->context_id);
-        buf_put_u16(&f, opnum);
-        buf_put_bytes(&f, stub + off, n);
-        if (prot) {
-            /* 2.2.2.11: pad the stub to 16, trailer, then the signature over
-             * the PDU as it will travel (lengths set first) */
-            uint8_t pad = (uint8_t) ((16 - n % 16) % 16);
-            size_t trailer;
-            struct auth_iov iov[3];
-
-            buf_put_zero(&f, pad);
-            trailer = f.len;
-            put_sec_trailer(&f, rc, pad);
-            buf_put_zero(&f, sig_len);
-            buf_set_u16(&f, 8, (uint16_t) f.len);
-            buf_set_u16(&f, 10, (uint16_t) sig_len);
-            if ((r = buf_error(&f)) < 0)
-                goto out;
-            if ((r = auth_protect(rc, iov, pdu_iovs(rc, f.data, 24, trailer, iov), f.data + trailer + 8)) < 0)
-                goto out;
-        }
-        buf_set_u16(&f, 8, (uint16_t) f.len);
-        if ((r = buf_error(&f)) < 0)
+        if ((r = build_request_frag(rc, call_id, opnum, stub, stub_len, off, n, flags, &f)) < 0)
             goto out;
         off += n;
         if (flags & RPC_PFC_LAST_FRAG)
@@ -651,9 +678,9 @@ int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t 
         goto out;
     {
         size_t hint = a.len >= 20 ? get_le32(a.data + 16) : 0, queued = 0, next = 0, frags = 0, empty = 0;
-        struct buf more[8];
+        struct buf more[RPC_READ_AHEAD];
 
-        for (size_t i = 0; i < 8; i++)
+        for (size_t i = 0; i < RPC_READ_AHEAD; i++)
             buf_init(&more[i]);
         for (;;) {
             size_t before = out->len;
@@ -680,8 +707,12 @@ int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t 
                  * least k more follow; a server whose alloc_hint overstates
                  * would leave a READ waiting (and the call then times out). */
                 k = (left + per - 1) / per;
-                queued = k < 8 ? k : 8;
-                if ((r = np_read_pdus(&rc->pipe, queued, more)) < 0)
+                unsigned credits = smb2_conn_credits(rc->pipe.conn);
+
+                /* As many as must come, the server's credits allow and one round trip may carry. */
+                queued = k < RPC_READ_AHEAD ? k : RPC_READ_AHEAD;
+                queued = queued < credits ? queued : credits ? credits : 1;
+                if ((r = np_write_read(&rc->pipe, NULL, 0, queued, more)) < 0)
                     break;
                 next = 0;
             }
@@ -699,12 +730,158 @@ int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t 
             if ((r = rpc_check_reply(rc, &a)) < 0)
                 break;
         }
-        for (size_t i = 0; i < 8; i++)
+        for (size_t i = 0; i < RPC_READ_AHEAD; i++)
             buf_free(&more[i]);
     }
 out:
     buf_free(&f), buf_free(&a), buf_free(&full);
     return r;
+}
+
+/* ---- batches (rpc_call_many) ---- */
+
+/* The verification trailer a protected request's stub gets (put_verification_trailer). */
+#define RPC_VT_LEN 80u
+
+/* One answer PDU of a multiplexed batch: checked, then given to the call
+ * whose call_id it carries. A PDU of no call of ours, or of one already
+ * answered, means the connection is out of step: an error for the batch. */
+static int dispatch_reply(struct rpc_client *rc, struct buf *a, struct rpc_batch_call *calls, size_t n,
+                          uint32_t first_id, bool *started, size_t *n_done) {
+    struct rpc_hdr h;
+    bool last = false;
+    size_t i;
+    int r;
+
+    if (a->len > rc->max_recv)
+        return -EBADMSG;
+    if ((r = rpc_check_reply(rc, a)) < 0 || (r = rpc_parse_hdr(a->data, a->len, &h)) < 0)
+        return r;
+    i = (size_t) (h.call_id - first_id); /* unsigned: an id below first_id is far out of range */
+    if (i >= n || calls[i].result != 1)
+        return -EBADMSG;
+    r = rpc_parse_response_frag(a->data, a->len, h.call_id, !started[i], &calls[i].out, &last, &calls[i].fault);
+    started[i] = true;
+    if (r == -EREMOTEIO)
+        last = true; /* a fault ends its call, and only its call */
+    else if (r < 0)
+        return r;
+    if (last) {
+        calls[i].result = r < 0 ? r : 0;
+        ++*n_done;
+    }
+    return 0;
+}
+
+static int call_many_multiplexed(struct rpc_client *rc, struct rpc_batch_call *calls, size_t n) {
+    struct buf *pdus = calloc(n, sizeof(*pdus)), *outs = NULL;
+    bool *started = calloc(n, sizeof(*started));
+    uint32_t first_id = rc->next_call_id;
+    size_t sent = 0, n_done = 0, reads = 0;
+    int r = 0;
+
+    if (!pdus || !started) {
+        r = -ENOMEM;
+        goto out;
+    }
+    /* Every request, each one fragment (the caller checked that it fits),
+     * signed or sealed in the order it will be sent. */
+    for (size_t i = 0; i < n && r >= 0; i++) {
+        uint32_t call_id = rc->next_call_id++;
+        struct buf full;
+        const uint8_t *stub = calls[i].stub;
+        size_t len = calls[i].stub_len;
+
+        buf_init(&full);
+        buf_init(&pdus[i]);
+        calls[i].result = 1; /* pending */
+        if (protected_level(rc)) {
+            buf_put_bytes(&full, stub, len);
+            put_verification_trailer(&full, 0, rc, call_id, calls[i].opnum);
+            if ((r = buf_error(&full)) < 0)
+                break;
+            stub = full.data, len = full.len;
+        }
+        r = build_request_frag(rc, call_id, calls[i].opnum, stub, len, 0, len, RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
+                               &pdus[i]);
+        buf_free(&full);
+    }
+    /* Round trips of pipelined WRITEs (requests not yet sent) then READs (no
+     * more than the calls still unanswered, each of which owes at least one
+     * PDU: no READ ever waits for an answer that is not coming), within the
+     * server's credits. Every wait is bounded by the call's deadline. */
+    while (r >= 0 && n_done < n) {
+        unsigned credits = smb2_conn_credits(rc->pipe.conn);
+        size_t budget = credits < SMB2_MAX_PIPELINE ? credits : SMB2_MAX_PIPELINE, owed = sent - n_done, w, rd;
+
+        if (budget == 0) {
+            r = -EAGAIN; /* the server granted nothing: a broken server */
+            break;
+        }
+        w = n - sent < budget / 2 ? n - sent : budget / 2;
+        if (w == 0 && owed == 0)
+            w = 1;
+        rd = owed + w < budget - w ? owed + w : budget - w;
+        if (++reads > n + RPC_MAX_FRAGS) {
+            r = -EMSGSIZE; /* answers that never end */
+            break;
+        }
+        if (rd && !(outs = calloc(rd, sizeof(*outs)))) {
+            r = -ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < rd; i++)
+            buf_init(&outs[i]);
+        r = np_write_read(&rc->pipe, pdus + sent, w, rd, outs);
+        if (r >= 0)
+            sent += w;
+        for (size_t i = 0; i < rd && r >= 0; i++)
+            r = dispatch_reply(rc, &outs[i], calls, n, first_id, started, &n_done);
+        for (size_t i = 0; i < rd; i++)
+            buf_free(&outs[i]);
+        free(outs);
+        outs = NULL;
+    }
+out:
+    if (pdus)
+        for (size_t i = 0; i < n; i++)
+            buf_free(&pdus[i]);
+    free(pdus), free(started);
+    if (r < 0) {
+        for (size_t i = 0; i < n; i++)
+            if (calls[i].result == 1)
+                calls[i].result = r;
+        /* Answers may still be on their way: this binding is out of step. */
+        rpc_client_close(rc);
+    }
+    return r;
+}
+
+int rpc_call_many(struct rpc_client *rc, struct rpc_batch_call *calls, size_t n) {
+    size_t payload;
+    bool one_fragment_each = true;
+    int r;
+
+    if (!rc->bound)
+        return -ENOTCONN;
+    payload = request_payload(rc);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = protected_level(rc) ? ((calls[i].stub_len + 3) & ~(size_t) 3) + RPC_VT_LEN : calls[i].stub_len;
+
+        calls[i].result = 0, calls[i].fault = 0;
+        one_fragment_each &= len <= payload;
+    }
+    if (rc->multiplex && n > 1 && one_fragment_each)
+        return call_many_multiplexed(rc, calls, n);
+    /* An exclusive connection (3.3.1.5.8): one call after the other. */
+    for (size_t i = 0; i < n; i++) {
+        r = rpc_call(rc, calls[i].opnum, calls[i].stub, calls[i].stub_len, &calls[i].out);
+        calls[i].result = r;
+        calls[i].fault = r == -EREMOTEIO ? rc->fault : 0;
+        if (r < 0 && r != -EREMOTEIO)
+            return r;
+    }
+    return 0;
 }
 
 void rpc_client_close(struct rpc_client *rc) {

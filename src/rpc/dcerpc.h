@@ -34,6 +34,8 @@ struct rpc_syntax {
 #define RPC_PFC_LAST_FRAG 0x02
 /* MS-RPCE 2.2.2.3: in bind, bind_ack, alter_context(_resp) only */
 #define RPC_PFC_SUPPORT_HEADER_SIGN 0x04
+/* C706 12.6.3.1, MS-RPCE 3.3.1.5.8: concurrent multiplexing (bind, bind_ack) */
+#define RPC_PFC_CONC_MPX 0x10
 
 /* MS-RPCE 2.2.1.1.7 security providers, 2.2.1.1.8 levels */
 #define RPC_C_AUTHN_NONE 0
@@ -67,6 +69,7 @@ struct rpc_client {
     void *mech_state;
     struct auth_ctx *spnego;           /* RPC_C_AUTHN_GSS_NEGOTIATE */
     uint16_t offer_frag;               /* what the bind offered both ways */
+    bool want_multiplex, multiplex;    /* PFC_CONC_MPX asked for, and agreed (rpc_call_many) */
 };
 
 /* How to authenticate a bind. */
@@ -79,6 +82,7 @@ struct rpc_auth_opts {
     const struct auth_mech_ops *const *mechs;
     size_t n_mechs;
     uint16_t max_frag; /* the fragment size we offer; 0 = the default (tests make it small) */
+    bool multiplex;    /* ask for concurrent multiplexing (PFC_CONC_MPX) */
 };
 
 /* Opens the pipe and binds iface on it, in one round trip (see np_open_transceive
@@ -93,6 +97,30 @@ int rpc_bind_np_auth(struct rpc_client *rc, struct smb2_conn *c, uint32_t *tree_
                      const struct rpc_syntax *iface, const struct rpc_auth_opts *auth);
 /* One request; out gets the reassembled response stub. */
 int rpc_call(struct rpc_client *rc, uint16_t opnum, const uint8_t *stub, size_t stub_len, struct buf *out);
+
+/* One call of a batch: the request, and its own outcome (0, -EREMOTEIO
+ * with fault, or another errno for its reply alone). out is the caller's
+ * (initialised, freed by the caller). */
+struct rpc_batch_call {
+    uint16_t opnum;
+    const uint8_t *stub;
+    size_t stub_len;
+    struct buf out;
+    int result;
+    uint32_t fault;
+};
+/*
+ * n calls at once. On a connection whose bind agreed concurrent
+ * multiplexing (MS-RPCE 3.3.1.5.8), every request is written before any
+ * answer is read — pipelined SMB2 WRITEs and READs, as many per round trip
+ * as the server's credits allow — and the answers are matched to their calls
+ * by call_id, in whatever order the server sends them. Elsewhere (or for a
+ * request that needs more than one fragment), one call after the other.
+ * Returns < 0 when the connection failed (no call's outcome is then
+ * known); otherwise each call's result says how it went. Bounded by the
+ * calling thread's deadline, as every wait below it.
+ */
+int rpc_call_many(struct rpc_client *rc, struct rpc_batch_call *calls, size_t n);
 void rpc_client_close(struct rpc_client *rc);
 
 /* ---- parsers, shared with the fuzz targets ---- */

@@ -1,6 +1,7 @@
 #include "rpc/np.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* One credit's worth (64 KiB) per transceive or read: a bound fragment fits whole. */
@@ -140,30 +141,46 @@ int np_read_pdu(struct np_pipe *p, struct buf *out) {
     }
 }
 
-int np_read_pdus(struct np_pipe *p, size_t n, struct buf *out) {
-    struct smb2_req q[8];
-    struct smb2_msg m[8];
+int np_write_read(struct np_pipe *p, const struct buf *in, size_t nw, size_t nr, struct buf *out) {
+    struct smb2_req *q;
+    struct smb2_msg *m;
+    size_t n = nw + nr;
     int r = 0;
 
-    if (n == 0 || n > 8)
+    if (n == 0 || n > SMB2_MAX_PIPELINE)
         return -EINVAL;
+    q = calloc(n, sizeof(*q));
+    m = calloc(n, sizeof(*m));
+    if (!q || !m) {
+        free(q), free(m);
+        return -ENOMEM;
+    }
     for (size_t i = 0; i < n; i++) {
-        smb2_req_init(&q[i], SMB2_READ, p->tree_id);
-        smb2_read_encode(&q[i], &p->fid, NP_MAX_OUT);
+        smb2_req_init(&q[i], i < nw ? SMB2_WRITE : SMB2_READ, p->tree_id);
+        if (i < nw)
+            smb2_write_encode(&q[i], &p->fid, in[i].data, in[i].len);
+        else
+            smb2_read_encode(&q[i], &p->fid, NP_MAX_OUT);
         if (r >= 0)
             r = buf_error(&q[i].body);
     }
     if (r >= 0 && (r = smb2_pipeline(p->conn, q, n, m)) >= 0) {
         for (size_t i = 0; i < n; i++) {
+            uint32_t count;
             bool more = false;
 
-            if (r >= 0 && (r = smb2_read_decode(&m[i], &out[i], &more)) >= 0 && more)
+            if (r >= 0 && i < nw && m[i].status != STATUS_SUCCESS)
+                r = smb2_status_to_errno(m[i].status);
+            else if (r >= 0 && i < nw && (r = smb2_write_decode(&m[i], &count)) >= 0 && count != in[i].len)
+                r = -EPROTO; /* a message pipe takes a message whole */
+            else if (r >= 0 && i >= nw && (r = smb2_read_decode(&m[i], &out[i - nw], &more)) >= 0 && more)
                 r = -EMSGSIZE; /* a fragment larger than one read: never with 64 KiB reads */
             smb2_msg_clear(&m[i]);
         }
     }
     for (size_t i = 0; i < n; i++)
         smb2_req_clear(&q[i]);
+    free(q), free(m);
     return r;
 }
 

@@ -25,9 +25,13 @@ int np_transceive(struct np_pipe *p, const uint8_t *in, size_t in_len, struct bu
 int np_write(struct np_pipe *p, const uint8_t *in, size_t in_len);
 /* Reads one whole PDU (as announced by its frag_length) into out. */
 int np_read_pdu(struct np_pipe *p, struct buf *out);
-/* Reads the next n (≤ 8) PDUs in one round trip (pipelined READs):
- * only for PDUs known to be coming, or the extra READ would wait. */
-int np_read_pdus(struct np_pipe *p, size_t n, struct buf *out);
+/* nw messages written, then nr PDUs read, all in one round trip (pipelined
+ * WRITEs and READs, nw + nr ≤ SMB2_MAX_PIPELINE and within the credits the
+ * server granted): the fragments of an answer that must follow, or calls on
+ * a connection that multiplexes them. Only when at least nr PDUs are sure
+ * to come, or a READ would wait. out[0..nr) get the PDUs in the order the
+ * server sent them. */
+int np_write_read(struct np_pipe *p, const struct buf *in, size_t nw, size_t nr, struct buf *out);
 void np_close(struct np_pipe *p);
 
 #endif

@@ -49,6 +49,7 @@ extern const struct rpc_syntax tsts_syntax_legacy;      /* LegacyApi */
 #define TSTS_LOGOFF_OK_QUIRK 0x10000000u /* RpcLogoff's success */
 #define TSTS_HR_ACCESS_DENIED 0x80070005u
 #define TSTS_HR_NOT_FOUND 0x80070002u
+#define TSTS_STATUS_INVALID_CID 0xC000000Bu /* no such process (RpcWinStationTerminateProcess) */
 
 /* WINSTATIONSTATECLASS: the order of WTS_CONNECTSTATE_CLASS (0 Active … 9 Init). */
 #define TSTS_STATE_MAX 9u
@@ -111,6 +112,34 @@ int tsts_req_ws_send_message(struct buf *b, const struct tsts_handle *server, ui
                              const char *message, uint32_t style, uint32_t timeout_sec, bool do_not_wait);
 /* Its reply: pResult, pResponse (IDOK … IDASYNC 32001, IDTIMEOUT 32000), BOOLEAN. */
 int tsts_decode_ws_send_message(const uint8_t *p, size_t len, uint32_t *ret_response, uint32_t *ret_status);
+
+/*
+ * RpcWinStationGetAllProcesses (LegacyApi opnum 43, MS-TSTS 3.7.4.1.21):
+ * ([in] SERVER_HANDLE hServer, [out] DWORD* pResult, [in] ULONG Level (0),
+ * [in, out] BOUNDED_ULONG* pNumberOfProcesses (range 0..0x8000: how many we
+ * take), [out, size_is(,*pNumberOfProcesses)] PTS_ALL_PROCESSES_INFO*).
+ * Each TS_ALL_PROCESSES_INFO (2.2.2.15) points to a TS_SYS_PROCESS_INFORMATION
+ * (2.2.2.15.1; its SIZE_T members are __int3264: 4 octets in NDR) and to the
+ * process's SID.
+ */
+#define TSTS_MAX_PROCESSES 0x8000u
+#define TSTS_SID_MAX 68u /* revision, count, authority, 15 sub-authorities */
+struct tsts_process {
+    uint32_t pid, session, threads, handles;
+    char name[784]; /* ImageName, at most 260 WCHARs, UTF-8 */
+    uint64_t user_time, kernel_time; /* LARGE_INTEGER as sent */
+    uint32_t vm, vm_peak, ws, ws_peak, pagefile, pagefile_peak; /* SIZE_T/ULONG on the wire: 32 bits */
+    uint8_t sid[TSTS_SID_MAX];
+    uint8_t sid_len; /* 0: none sent */
+};
+struct tsts_process_list {
+    struct tsts_process *v;
+    size_t n;
+};
+void tsts_process_list_free(struct tsts_process_list *l);
+int tsts_req_ws_get_all_processes(struct buf *b, const struct tsts_handle *server, uint32_t max);
+int tsts_decode_ws_get_all_processes(const uint8_t *p, size_t len, struct tsts_process_list *ret,
+                                     uint32_t *ret_status);
 
 /* ---- replies: 0 with the call's HRESULT/NTSTATUS in *ret_status, or -EBADMSG ---- */
 int tsts_decode_get_all_sessions(const uint8_t *p, size_t len, struct tsts_session_list *ret, uint32_t *ret_status);

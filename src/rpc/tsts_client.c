@@ -1,6 +1,7 @@
 #include "rpc/tsts_client.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/settings.h"
@@ -189,6 +190,73 @@ int tsts_client_client_data(const struct server_addr *a, uint32_t id, struct tst
     return r;
 }
 
+/* ---- batches: one call per session, all at once (rpc_call_many) ---- */
+
+struct batch_ctx {
+    const uint32_t *ids;
+    size_t n;
+    struct tsts_session_info *infos; /* RpcGetSessionInformationEx, or … */
+    struct tsts_client *clients;     /* … RpcGetClientData */
+    int *results;
+};
+
+static int step_batch(struct rpc_client *rc, void *ctx, struct tsts_status *st) {
+    struct batch_ctx *x = ctx;
+    struct rpc_batch_call *calls = calloc(x->n, sizeof(*calls));
+    struct buf *q = calloc(x->n, sizeof(*q));
+    int r = 0;
+
+    (void) st;
+    if (!calls || !q) {
+        free(calls), free(q);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < x->n; i++) {
+        buf_init(&q[i]);
+        buf_init(&calls[i].out);
+        if (x->infos)
+            tsts_req_get_session_information_ex(&q[i], x->ids[i], 1);
+        else
+            tsts_req_session_id(&q[i], x->ids[i]);
+        if (r >= 0)
+            r = buf_error(&q[i]);
+        calls[i].opnum = x->infos ? TSTS_OP_GET_SESSION_INFORMATION_EX : TSTS_OP_GET_CLIENT_DATA;
+        calls[i].stub = q[i].data;
+        calls[i].stub_len = q[i].len;
+    }
+    if (r >= 0 && (r = rpc_call_many(rc, calls, x->n)) >= 0)
+        for (size_t i = 0; i < x->n; i++) {
+            uint32_t status = 0;
+            int k = calls[i].result;
+
+            if (k >= 0)
+                k = x->infos ? tsts_decode_session_information_ex(calls[i].out.data, calls[i].out.len, &x->infos[i],
+                                                                  &status)
+                             : tsts_decode_client_data(calls[i].out.data, calls[i].out.len, &x->clients[i], &status);
+            x->results[i] = k < 0 ? k : tsts_status_errno(status);
+        }
+    for (size_t i = 0; i < x->n; i++)
+        buf_free(&q[i]), buf_free(&calls[i].out);
+    free(calls), free(q);
+    return r;
+}
+
+int tsts_client_session_infos(const struct server_addr *a, const uint32_t *ids, size_t n,
+                              struct tsts_session_info *ret, int *ret_results, struct tsts_status *st) {
+    struct batch_ctx x = {.ids = ids, .n = n, .infos = ret, .results = ret_results};
+
+    memset(st, 0, sizeof(*st));
+    return n == 0 ? 0 : with_pipe(a, TSTS_SLOT_SESSION, true, step_batch, &x, st);
+}
+
+int tsts_client_clients(const struct server_addr *a, const uint32_t *ids, size_t n, struct tsts_client *ret,
+                        int *ret_results, struct tsts_status *st) {
+    struct batch_ctx x = {.ids = ids, .n = n, .clients = ret, .results = ret_results};
+
+    memset(st, 0, sizeof(*st));
+    return n == 0 ? 0 : with_pipe(a, TSTS_SLOT_RCM, true, step_batch, &x, st);
+}
+
 /* ---- LegacyApi: open the server handle, act, close it ---- */
 
 struct ws_ctx {
@@ -197,6 +265,7 @@ struct ws_ctx {
     bool wait;
     const char *title, *message; /* RpcWinStationSendMessage */
     uint32_t timeout, response;
+    struct tsts_process_list procs; /* RpcWinStationGetAllProcesses */
 };
 
 static int ws_simple(struct rpc_client *rc, uint16_t opnum, struct buf *q, uint32_t *status) {
@@ -224,6 +293,8 @@ static int step_ws(struct rpc_client *rc, void *ctx, struct tsts_status *st) {
     buf_free(&q);
     if (x->opnum == TSTS_OP_WS_TERMINATE_PROCESS)
         tsts_req_ws_terminate(&q, &server, x->id, x->arg);
+    else if (x->opnum == TSTS_OP_WS_GET_ALL_PROCESSES)
+        r = tsts_req_ws_get_all_processes(&q, &server, TSTS_MAX_PROCESSES);
     else if (x->opnum == TSTS_OP_WS_SEND_MESSAGE)
         r = tsts_req_ws_send_message(&q, &server, x->id, x->title, x->message, x->arg, x->timeout, !x->wait);
     else
@@ -232,6 +303,11 @@ static int step_ws(struct rpc_client *rc, void *ctx, struct tsts_status *st) {
         buf_free(&a);
         if ((r = call(rc, x->opnum, &q, &a)) >= 0)
             r = tsts_decode_ws_send_message(a.data, a.len, &x->response, &status);
+    } else if (r >= 0 && x->opnum == TSTS_OP_WS_GET_ALL_PROCESSES) {
+        buf_free(&a);
+        tsts_process_list_free(&x->procs); /* a retried call starts afresh */
+        if ((r = call(rc, x->opnum, &q, &a)) >= 0)
+            r = tsts_decode_ws_get_all_processes(a.data, a.len, &x->procs, &status);
     } else if (r >= 0)
         r = ws_simple(rc, x->opnum, &q, &status);
     buf_free(&q);
@@ -271,4 +347,18 @@ int tsts_client_send_message(const struct server_addr *a, uint32_t id, const cha
     if (r >= 0)
         *ret_response = x.response;
     return r;
+}
+
+int tsts_client_processes(const struct server_addr *a, struct tsts_process_list *ret, struct tsts_status *st) {
+    struct ws_ctx x = {.opnum = TSTS_OP_WS_GET_ALL_PROCESSES};
+    int r;
+
+    /* Only reads: a pooled connection found dead is retried once. */
+    r = with_pipe(a, TSTS_SLOT_LEGACY, true, step_ws, &x, st);
+    if (r < 0) {
+        tsts_process_list_free(&x.procs);
+        return r;
+    }
+    *ret = x.procs;
+    return 0;
 }

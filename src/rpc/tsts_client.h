@@ -31,12 +31,26 @@ int tsts_client_session_info(const struct server_addr *a, uint32_t id, struct ts
 /* Its client (RCMPublic RpcGetClientData). */
 int tsts_client_client_data(const struct server_addr *a, uint32_t id, struct tsts_client *ret,
                             struct tsts_status *st);
+/* The same two for many sessions at once: one call per id, all sent before
+ * any answer is read where the pipe's bind agreed multiplexing
+ * (rpc_call_many; one after the other elsewhere), so a warm connection pays
+ * one round trip for up to 128 sessions. ret[i] and ret_results[i] (0, or
+ * the errno of that session's answer: -ESRCH, -EACCES …) belong to ids[i].
+ * The return value is < 0 only when the batch as a whole failed. */
+int tsts_client_session_infos(const struct server_addr *a, const uint32_t *ids, size_t n,
+                              struct tsts_session_info *ret, int *ret_results, struct tsts_status *st);
+int tsts_client_clients(const struct server_addr *a, const uint32_t *ids, size_t n, struct tsts_client *ret,
+                        int *ret_results, struct tsts_status *st);
 /* LegacyApi RpcWinStationReset(hServer, id, bWait): the logoff; with wait the server returns when it is done. */
 int tsts_client_reset(const struct server_addr *a, uint32_t id, bool wait, struct tsts_status *st);
 /* LegacyApi RpcWinStationDisconnect(hServer, id, bWait). */
 int tsts_client_disconnect(const struct server_addr *a, uint32_t id, bool wait, struct tsts_status *st);
 /* LegacyApi RpcWinStationTerminateProcess(hServer, pid, exit_code). */
 int tsts_client_terminate(const struct server_addr *a, uint32_t pid, uint32_t exit_code, struct tsts_status *st);
+
+/* LegacyApi RpcWinStationGetAllProcesses (level 0): every process of the
+ * sessions the caller may query, with its SID. */
+int tsts_client_processes(const struct server_addr *a, struct tsts_process_list *ret, struct tsts_status *st);
 
 /* LegacyApi RpcWinStationSendMessage: a message box in session id; *ret_response
  * is the button (IDOK …), IDASYNC 32001 when do_not_wait, IDTIMEOUT 32000. */

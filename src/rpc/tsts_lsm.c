@@ -315,6 +315,7 @@ int tsts_status_errno(uint32_t status) {
     case STATUS_OBJECT_NAME_NOT_FOUND:
     case 0xC0000225u:            /* STATUS_NOT_FOUND */
     case 0xC00A0015u:            /* STATUS_CTX_WINSTATION_NOT_FOUND */
+    case TSTS_STATUS_INVALID_CID: /* no such process */
         return -ESRCH;
     case 0x80070057u:            /* E_INVALIDARG */
     case STATUS_INVALID_PARAMETER:

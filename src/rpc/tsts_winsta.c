@@ -8,6 +8,8 @@
 #include "rpc/tsts.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "common/utf16.h"
 #include "rpc/ndr.h"
@@ -123,4 +125,158 @@ int tsts_decode_ws_send_message(const uint8_t *p, size_t len, uint32_t *ret_resp
     *ret_response = response;
     *ret_status = st;
     return 0;
+}
+
+/* ---- RpcWinStationGetAllProcesses ---- */
+
+void tsts_process_list_free(struct tsts_process_list *l) {
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+int tsts_req_ws_get_all_processes(struct buf *b, const struct tsts_handle *server, uint32_t max) {
+    if (max > TSTS_MAX_PROCESSES)
+        return -EINVAL; /* BOUNDED_ULONG: [range(0, 0x8000)] */
+    tsts_req_handle(b, server);
+    ndr_push_u32(b, 0); /* Level: MUST be 0 */
+    ndr_push_u32(b, max);
+    return buf_error(b);
+}
+
+/* The fixed part of TS_ALL_PROCESSES_INFO: two referents around SizeOfSid. */
+struct all_info {
+    uint32_t info_ref, sid_size, sid_ref;
+};
+
+/*
+ * TS_UNICODE_STRING's buffer: [size_is(MaximumLength), length_is(Length)]
+ * though both lengths count bytes (ms-tsts.md), so the array's counts are
+ * taken from its NDR header (max_count, offset, actual_count in WCHARs) and
+ * the text is at most Length / 2 of those units, up to a NUL.
+ */
+static int get_image_name(struct cursor *c, uint16_t length, char *out, size_t size) {
+    uint32_t max, offset, actual;
+    const uint8_t *p;
+    size_t n = 0, units;
+    char *s;
+    int r;
+
+    if ((r = ndr_pull_u32(c, &max)) < 0 || (r = ndr_pull_u32(c, &offset)) < 0 || (r = ndr_pull_u32(c, &actual)) < 0)
+        return r;
+    if (offset > max || actual > max - offset || (r = cur_get_ptr(c, (size_t) actual * 2, &p)) < 0)
+        return -EBADMSG;
+    units = length / 2u < actual ? length / 2u : actual;
+    while (n < units && get_le16(p + 2 * n))
+        n++;
+    if (n > 260)
+        return -EBADMSG; /* longer than any image name (MAX_PATH) */
+    if ((r = utf16_to_utf8(p, n, &s)) < 0)
+        return r == -ENOMEM ? r : -EBADMSG;
+    if (strlen(s) >= size) {
+        free(s);
+        return -EBADMSG;
+    }
+    memcpy(out, s, strlen(s) + 1);
+    free(s);
+    return 0;
+}
+
+/* TS_SYS_PROCESS_INFORMATION (136 octets, 8-aligned: it holds LARGE_INTEGERs),
+ * then its deferred ImageName buffer. */
+static int get_sys_process(struct cursor *c, struct tsts_process *pr) {
+    uint16_t name_len, name_max;
+    uint32_t name_ref, skip32;
+    int r;
+
+    if ((r = cur_align(c, 8)) < 0 || (r = cur_get_u32(c, &skip32)) < 0 || /* NextEntryOffset */
+        (r = cur_get_u32(c, &pr->threads)) < 0 || (r = cur_skip(c, 4 * 8)) < 0 || /* Spare 1-3, CreateTime */
+        (r = cur_get_u64(c, &pr->user_time)) < 0 || (r = cur_get_u64(c, &pr->kernel_time)) < 0 ||
+        (r = cur_get_u16(c, &name_len)) < 0 || (r = cur_get_u16(c, &name_max)) < 0 ||
+        (r = cur_get_u32(c, &name_ref)) < 0 || (r = cur_skip(c, 4)) < 0 || /* BasePriority */
+        (r = cur_get_u32(c, &pr->pid)) < 0 || (r = cur_skip(c, 4)) < 0 || /* InheritedFrom… */
+        (r = cur_get_u32(c, &pr->handles)) < 0 || (r = cur_get_u32(c, &pr->session)) < 0 ||
+        (r = cur_skip(c, 4)) < 0 || /* SpareUl3 */
+        (r = cur_get_u32(c, &pr->vm_peak)) < 0 || (r = cur_get_u32(c, &pr->vm)) < 0 ||
+        (r = cur_skip(c, 4)) < 0 || /* PageFaultCount */
+        (r = cur_get_u32(c, &pr->ws_peak)) < 0 || (r = cur_get_u32(c, &pr->ws)) < 0 ||
+        (r = cur_skip(c, 4 * 4)) < 0 || /* the four quota counters */
+        (r = cur_get_u32(c, &pr->pagefile)) < 0 || (r = cur_get_u32(c, &pr->pagefile_peak)) < 0 ||
+        (r = cur_skip(c, 4)) < 0) /* PrivatePageCount */
+        return r;
+    (void) skip32, (void) name_max; /* NextEntryOffset means nothing on the wire; counts come from NDR */
+    pr->name[0] = '\0';
+    return name_ref ? get_image_name(c, name_len, pr->name, sizeof(pr->name)) : 0;
+}
+
+/* A SID's shape (MS-DTYP 2.4.2): revision 1, at most 15 sub-authorities, exactly its length. */
+static bool sid_shape_ok(const uint8_t *p, size_t n) {
+    return n >= 8 && n <= TSTS_SID_MAX && p[0] == 1 && p[1] <= 15 && n == 8u + 4u * p[1];
+}
+
+int tsts_decode_ws_get_all_processes(const uint8_t *p, size_t len, struct tsts_process_list *ret,
+                                     uint32_t *ret_status) {
+    struct tsts_process_list l = {0};
+    struct all_info *fixed = NULL;
+    uint32_t result, count, ref, max = 0, st;
+    struct cursor c;
+    int r;
+
+    cur_init(&c, p, len);
+    if ((r = ndr_pull_u32(&c, &result)) < 0 || (r = ndr_pull_u32(&c, &count)) < 0 ||
+        (r = ndr_pull_ptr(&c, &ref)) < 0)
+        return r;
+    if (ref) {
+        /* size_is(, *pNumberOfProcesses): the array is exactly that long. */
+        if ((r = ndr_pull_array_count(&c, 12, &max)) < 0)
+            return r;
+        if (max != count || max > TSTS_MAX_PROCESSES)
+            return -EBADMSG;
+        if (max && (!(fixed = calloc(max, sizeof(*fixed))) || !(l.v = calloc(max, sizeof(*l.v))))) {
+            r = -ENOMEM;
+            goto fail;
+        }
+        for (uint32_t i = 0; i < max; i++)
+            if ((r = ndr_pull_ptr(&c, &fixed[i].info_ref)) < 0 || (r = ndr_pull_u32(&c, &fixed[i].sid_size)) < 0 ||
+                (r = ndr_pull_ptr(&c, &fixed[i].sid_ref)) < 0)
+                goto fail;
+        /* The deferred pointees, element by element, each depth first (NDR
+         * 2.0): the process structure, its image name, then the SID. */
+        for (l.n = 0; l.n < max; l.n++) {
+            struct tsts_process *pr = &l.v[l.n];
+            const uint8_t *sid;
+            uint32_t sid_max;
+
+            r = -EBADMSG;
+            if (!fixed[l.n].info_ref)
+                goto fail; /* an entry with no process */
+            if ((r = get_sys_process(&c, pr)) < 0)
+                goto fail;
+            if (!fixed[l.n].sid_ref)
+                continue;
+            if ((r = ndr_pull_array_count(&c, 1, &sid_max)) < 0)
+                goto fail;
+            r = -EBADMSG;
+            if (sid_max != fixed[l.n].sid_size || cur_get_ptr(&c, sid_max, &sid) < 0)
+                goto fail;
+            if (sid_shape_ok(sid, sid_max)) { /* otherwise: no SID we could hand out */
+                memcpy(pr->sid, sid, sid_max);
+                pr->sid_len = (uint8_t) sid_max;
+            }
+        }
+    } else if (count != 0 && result == 0) {
+        return -EBADMSG; /* processes announced, none sent */
+    }
+    if ((r = ws_outcome(&c, result, &st)) < 0)
+        goto fail;
+    free(fixed);
+    if (st != 0)
+        tsts_process_list_free(&l);
+    *ret = l;
+    *ret_status = st;
+    return 0;
+fail:
+    free(fixed);
+    tsts_process_list_free(&l);
+    return r;
 }

@@ -131,6 +131,8 @@ struct session_process {
     uint64_t vm_bytes, vm_peak_bytes;   /* virtual size: PagefileUsage, PeakPagefileUsage */
     uint64_t rss_bytes, rss_peak_bytes; /* resident: WorkingSetSize, PeakWorkingSetSize */
     uint64_t user_100ns, kernel_100ns;  /* CPU time */
+    uint8_t sid[68];    /* the owner's SID as a Windows host sent it (MS-DTYP 2.4.2) … */
+    uint8_t sid_len;    /* … its length; 0: none (this host's processes have has_uid) */
 };
 
 struct session_process_list {
@@ -240,6 +242,10 @@ struct session_provider_ops {
     /* Optional (NULL: -EOPNOTSUPP). A stream of session changes, driven by
      * the component's own signals (session_events.h). */
     int (*subscribe)(struct session_provider *p, struct session_subscription **ret);
+    /* Optional (NULL: terminate_process, the exit code dropped). Ends a
+     * process with the exit code WTSTerminateProcess was given, where the
+     * host can set it (Windows hosts); otherwise as terminate_process. */
+    int (*terminate_process_code)(struct session_provider *p, pid_t pid, uint32_t exit_code);
 };
 
 struct session_provider {

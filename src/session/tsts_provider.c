@@ -13,24 +13,64 @@
  *               it, and without the server's wait we wait for it ourselves,
  *               both within the call's deadline (never a fixed sleep)
  *   disconnect  LegacyApi RpcWinStationDisconnect(hServer, id, bWait)
+ *   processes   LegacyApi RpcWinStationGetAllProcesses (level 0): every
+ *               process of the sessions we may query, with its SID
+ *   terminate_process  RpcWinStationTerminateProcess(hServer, pid, exit code)
+ *   send_message       RpcWinStationSendMessage: the server shows the box and,
+ *               with bWait, answers the button (or IDTIMEOUT) itself
  *
  * Each op is one public network call: it opens a deadline scope
  * (common/deadline.h, WTSNET_TIMEOUT) every RPC below it shares.
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/deadline.h"
 #include "common/errors.h"
+#include "common/settings.h"
+#include "common/wintime.h"
 #include "rpc/tsts_client.h"
 #include "session/provider.h"
+
+/*
+ * A program that lists the sessions and then asks about each (quser,
+ * `wtsnet list`: WTSQuerySessionInformation for the client, the times, the
+ * protocol …) would pay two round trips per session per question. So the
+ * list remembers the ids it saw (the roster), and the first query of one of
+ * them within WTSNET_TSTS_CACHE_MS (5 s) asks the server for every listed session's
+ * details and client at once — two batches, one round trip each on a warm
+ * connection (rpc_call_many) — and keeps the answers (the cache) as long:
+ * the questions that follow are answered from it (a new list
+ * drops it, so they are never older than the latest list). Listing
+ * N sessions with their clients then costs a fixed number of round trips,
+ * whatever N; a list alone costs what it did. Anything older is asked
+ * afresh; a logoff or disconnect through this handle drops both. Behind the
+ * provider's lock: handles are shared by threads.
+ */
+static uint64_t cache_usec(void) {
+    uint64_t ms;
+
+    (void) setting_duration_ms(SETTING_TSTS_CACHE, &ms); /* malformed: the default */
+    return ms * 1000;
+}
 
 struct tsts_provider {
     struct session_provider base;
     struct server_addr addr;
+    pthread_mutex_t lock;
+    uint32_t *roster;          /* the ids of the latest list */
+    size_t roster_n;
+    uint64_t roster_at;        /* now_monotonic_usec() when it was answered; 0: none or used */
+    struct session_list cache; /* records with details and client, by id */
+    uint32_t *refused;         /* … and the sessions whose details the server refused, */
+    int *refused_r;            /* with the errno of its answer (-EACCES, -ESRCH) */
+    size_t refused_n;
+    uint64_t cache_at;         /* when it was answered; 0: none */
+    uint64_t ttl;              /* WTSNET_TSTS_CACHE_MS, read by each list */
 };
 
 static struct tsts_provider *to_tsts(struct session_provider *p) {
@@ -71,12 +111,52 @@ static int tsts_open(const char *target, struct session_provider **ret) {
         return r;
     }
     tp->base.ops = &tsts_provider_ops;
+    pthread_mutex_init(&tp->lock, NULL);
     *ret = &tp->base;
     return 0;
 }
 
+/* Called with the lock held. */
+static void cache_clear(struct tsts_provider *tp) {
+    session_list_free(&tp->cache);
+    free(tp->refused), free(tp->refused_r);
+    tp->refused = NULL, tp->refused_r = NULL, tp->refused_n = 0;
+    tp->cache_at = 0;
+}
+
+static void cache_drop(struct tsts_provider *tp) {
+    pthread_mutex_lock(&tp->lock);
+    cache_clear(tp);
+    tp->roster_at = 0;
+    pthread_mutex_unlock(&tp->lock);
+}
+
 static void tsts_close(struct session_provider *p) {
-    free(p);
+    struct tsts_provider *tp = to_tsts(p);
+
+    cache_clear(tp);
+    free(tp->roster);
+    pthread_mutex_destroy(&tp->lock);
+    free(tp);
+}
+
+/* A fresh enough answer for session id from the batch after the latest
+ * list: 0 and a copy of the record, the server's refusal (a negative errno),
+ * or -ENOENT when there is none. */
+static int cache_get(struct tsts_provider *tp, uint32_t id, struct session_record *ret) {
+    int r = -ENOENT;
+
+    pthread_mutex_lock(&tp->lock);
+    if (tp->cache_at && now_monotonic_usec() - tp->cache_at < tp->ttl) {
+        for (size_t i = 0; i < tp->cache.count && r == -ENOENT; i++)
+            if (tp->cache.items[i].id == id)
+                r = session_record_copy(&tp->cache.items[i], ret);
+        for (size_t i = 0; i < tp->refused_n && r == -ENOENT; i++)
+            if (tp->refused[i] == id)
+                r = tp->refused_r[i];
+    }
+    pthread_mutex_unlock(&tp->lock);
+    return r;
 }
 
 /* WINSTATIONSTATECLASS (the order of WTS_CONNECTSTATE_CLASS) → the neutral state. */
@@ -132,6 +212,152 @@ static int cmp_id(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* A whole record: the session's details (RpcGetSessionInformationEx) and,
+ * for a session other than 0, its client when client_r is 0 (RpcGetClientData;
+ * another failure leaves the client unknown: the session itself was answered). */
+static int record_of(uint32_t id, const struct tsts_session_info *info, const struct tsts_client *client, int client_r,
+                     struct session_record *ret) {
+    struct session_record r;
+    int k;
+
+    if ((k = fill_base(id, info->state, info->name, info->user, info->domain, &r)) < 0)
+        return k;
+    r.lock = info->flags == 0 ? SESSION_LOCK_LOCKED : info->flags == 1 ? SESSION_LOCK_UNLOCKED : SESSION_LOCK_UNKNOWN;
+    r.logon_usec = tsts_filetime_to_usec(info->logon_time);
+    r.connect_usec = tsts_filetime_to_usec(info->connect_time);
+    r.disconnect_usec = tsts_filetime_to_usec(info->disconnect_time);
+    r.idle_since_usec = tsts_filetime_to_usec(info->last_input_time);
+    r.idle = r.idle_since_usec != 0;
+    r.has_times = true;
+    if (id != 0 && client_r >= 0) {
+        free(r.client_name);
+        free(r.remote_host);
+        r.client_name = strdup(client->name);
+        r.remote_host = strdup(client->address);
+        r.client_known = true;
+        r.client_build = client->build;
+        r.client_protocol = client->protocol;
+        if (!r.client_name || !r.remote_host) {
+            session_record_done(&r);
+            return -ENOMEM;
+        }
+    }
+    *ret = r;
+    return 0;
+}
+
+static void cache_fill(struct tsts_provider *tp, const uint32_t *ids, size_t n);
+
+/* A query of a session the latest list (still fresh) saw, not yet batched:
+ * the roster, for one batch (0), or -ENOENT. Used once. */
+static int take_roster(struct tsts_provider *tp, uint32_t id, uint32_t **ret, size_t *ret_n) {
+    int r = -ENOENT;
+
+    pthread_mutex_lock(&tp->lock);
+    if (tp->roster_at && now_monotonic_usec() - tp->roster_at < tp->ttl)
+        for (size_t i = 0; i < tp->roster_n && r == -ENOENT; i++)
+            if (tp->roster[i] == id && (*ret = malloc(tp->roster_n * sizeof(**ret)))) {
+                memcpy(*ret, tp->roster, tp->roster_n * sizeof(**ret));
+                *ret_n = tp->roster_n;
+                tp->roster_at = 0;
+                r = 0;
+            }
+    pthread_mutex_unlock(&tp->lock);
+    return r;
+}
+
+static int get_on(struct tsts_provider *tp, uint32_t id, struct session_record *ret) {
+    struct tsts_session_info info;
+    struct tsts_client client;
+    struct tsts_status st;
+    uint32_t *ids;
+    size_t n;
+    int k, client_r = -EOPNOTSUPP;
+
+    if ((k = cache_get(tp, id, ret)) != -ENOENT)
+        return k;
+    if (take_roster(tp, id, &ids, &n) == 0) {
+        cache_fill(tp, ids, n);
+        free(ids);
+        if ((k = cache_get(tp, id, ret)) != -ENOENT)
+            return k;
+    }
+    if ((k = tsts_client_session_info(&tp->addr, id, &info, &st)) < 0)
+        return k;
+    if (id != 0 && (client_r = tsts_client_client_data(&tp->addr, id, &client, &st)) == -ESRCH)
+        return client_r; /* gone between the two calls */
+    return record_of(id, &info, &client, client_r, ret);
+}
+
+/*
+ * After a list: every session's details and client in two batches (one
+ * round trip each on a warm connection, rpc_call_many), kept as the cache.
+ * What a query would have answered is kept: the record, or the server's
+ * refusal (access denied, no such session) as the error the query would
+ * have returned; anything else is left for its query to ask. A failed
+ * batch leaves no cache.
+ */
+static void cache_fill(struct tsts_provider *tp, const uint32_t *ids, size_t n) {
+    struct tsts_session_info *infos = calloc(n ? n : 1, sizeof(*infos));
+    struct tsts_client *clients = calloc(n ? n : 1, sizeof(*clients));
+    int *info_r = calloc(n ? n : 1, sizeof(*info_r)), *client_r = calloc(n ? n : 1, sizeof(*client_r));
+    struct session_list c = {0};
+    uint32_t *refused = calloc(n ? n : 1, sizeof(*refused));
+    int *refused_r = calloc(n ? n : 1, sizeof(*refused_r));
+    size_t refused_n = 0;
+    struct tsts_status st;
+
+    if (!infos || !clients || !info_r || !client_r || !refused || !refused_r ||
+        (n && !(c.items = calloc(n, sizeof(*c.items)))))
+        goto out;
+    if (tsts_client_session_infos(&tp->addr, ids, n, infos, info_r, &st) < 0 ||
+        tsts_client_clients(&tp->addr, ids, n, clients, client_r, &st) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        int e = info_r[i] < 0 ? info_r[i] : ids[i] && client_r[i] == -ESRCH ? -ESRCH : 0;
+
+        if (e == -EACCES || e == -ESRCH) { /* the server's own answer for it, kept as well */
+            refused[refused_n] = ids[i];
+            refused_r[refused_n++] = e;
+        } else if (e == 0 &&
+                   record_of(ids[i], &infos[i], &clients[i], ids[i] ? client_r[i] : -EOPNOTSUPP, &c.items[c.count]) >= 0)
+            c.count++;
+        /* anything else (a reply we could not read …): asked again by its query */
+    }
+    pthread_mutex_lock(&tp->lock);
+    cache_clear(tp);
+    tp->cache = c;
+    tp->refused = refused, tp->refused_r = refused_r, tp->refused_n = refused_n;
+    refused = NULL, refused_r = NULL;
+    tp->cache_at = now_monotonic_usec(); /* the answers' age counts from when the last came */
+    pthread_mutex_unlock(&tp->lock);
+    c = (struct session_list){0};
+out:
+    session_list_free(&c);
+    free(infos), free(clients), free(info_r), free(client_r), free(refused), free(refused_r);
+}
+
+/* The ids a list saw, for the first query that follows (get_on). */
+static void remember_roster(struct tsts_provider *tp, const struct tsts_session_list *l) {
+    uint64_t ttl = cache_usec();
+    uint32_t *ids = ttl ? malloc((l->n ? l->n : 1) * sizeof(*ids)) : NULL;
+
+    if (!ids) {
+        cache_drop(tp); /* no roster (WTSNET_TSTS_CACHE_MS=0): the queries ask one by one */
+        return;
+    }
+    for (size_t i = 0; i < l->n; i++)
+        ids[i] = l->v[i].id;
+    pthread_mutex_lock(&tp->lock);
+    free(tp->roster);
+    tp->roster = ids;
+    tp->roster_n = l->n;
+    tp->roster_at = now_monotonic_usec();
+    tp->ttl = ttl;
+    cache_clear(tp); /* a new list: its queries get answers at least as new */
+    pthread_mutex_unlock(&tp->lock);
+}
+
 static int tsts_list(struct session_provider *p, struct session_list *ret) {
     struct tsts_session_list l = {0};
     struct session_list out = {0};
@@ -143,6 +369,7 @@ static int tsts_list(struct session_provider *p, struct session_list *ret) {
     deadline_scope_end();
     if (r < 0)
         return unreachable(r);
+    remember_roster(to_tsts(p), &l);
     if (l.n && !(out.items = calloc(l.n, sizeof(*out.items)))) {
         tsts_session_list_free(&l);
         return -ENOMEM;
@@ -158,50 +385,6 @@ static int tsts_list(struct session_provider *p, struct session_list *ret) {
     tsts_session_list_free(&l);
     qsort(out.items, out.count, sizeof(*out.items), cmp_id); /* session 0 first, as every provider */
     *ret = out;
-    return 0;
-}
-
-/* The client's text address ("" when none): Windows' WINSTATIONCLIENT holds it as text. */
-static int get_on(struct tsts_provider *tp, uint32_t id, struct session_record *ret) {
-    struct tsts_session_info info;
-    struct tsts_client client;
-    struct tsts_status st;
-    struct session_record r;
-    int k;
-
-    if ((k = tsts_client_session_info(&tp->addr, id, &info, &st)) < 0)
-        return k;
-    if ((k = fill_base(id, info.state, info.name, info.user, info.domain, &r)) < 0)
-        return k;
-    r.lock = info.flags == 0 ? SESSION_LOCK_LOCKED : info.flags == 1 ? SESSION_LOCK_UNLOCKED : SESSION_LOCK_UNKNOWN;
-    r.logon_usec = tsts_filetime_to_usec(info.logon_time);
-    r.connect_usec = tsts_filetime_to_usec(info.connect_time);
-    r.disconnect_usec = tsts_filetime_to_usec(info.disconnect_time);
-    r.idle_since_usec = tsts_filetime_to_usec(info.last_input_time);
-    r.idle = r.idle_since_usec != 0;
-    r.has_times = true;
-    if (id != 0) {
-        k = tsts_client_client_data(&tp->addr, id, &client, &st);
-        if (k == -ESRCH) { /* gone between the two calls */
-            session_record_done(&r);
-            return k;
-        }
-        if (k >= 0) {
-            free(r.client_name);
-            free(r.remote_host);
-            r.client_name = strdup(client.name);
-            r.remote_host = strdup(client.address);
-            r.client_known = true;
-            r.client_build = client.build;
-            r.client_protocol = client.protocol;
-            if (!r.client_name || !r.remote_host) {
-                session_record_done(&r);
-                return -ENOMEM;
-            }
-        }
-        /* Another failure leaves the client unknown: the session itself was answered. */
-    }
-    *ret = r;
     return 0;
 }
 
@@ -262,6 +445,7 @@ static int act(struct session_provider *p, uint32_t id, bool wait, const struct 
 
     if (id == SESSION_ID_SERVICES)
         return -EACCES; /* session 0 cannot be logged off or disconnected, as on Windows */
+    cache_drop(tp); /* what the latest list said of the sessions is about to change */
     deadline_scope_begin();
     r = disconnect ? tsts_client_disconnect(&tp->addr, id, wait, &st) : tsts_client_reset(&tp->addr, id, wait, &st);
     if (r >= 0 && wait)
@@ -323,12 +507,113 @@ static int tsts_client_display(struct session_provider *p, const struct session_
     return 0;
 }
 
-/* The server tells LastInputTime itself: the idle time is the time since,
- * and unknown (LastInputTime 0) when it did not say (not "active now"). */
+/* Copies UTF-8 text into size bytes, cut (if it must be) before a whole character. */
+static void copy_utf8(char *dst, size_t size, const char *src) {
+    size_t n = strlen(src);
+
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char) src[n] & 0xC0) == 0x80)
+            n--; /* src[n] is a continuation byte: the character would be cut */
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static int tsts_processes(struct session_provider *p, uint32_t session, struct session_process_list *ret) {
+    struct tsts_process_list l = {0};
+    struct session_process_list out = {0};
+    struct tsts_status st;
+    int r;
+
+    deadline_scope_begin();
+    r = tsts_client_processes(&to_tsts(p)->addr, &l, &st);
+    deadline_scope_end();
+    if (r < 0)
+        return unreachable(r);
+    for (size_t i = 0; i < l.n && r >= 0; i++) {
+        const struct tsts_process *t = &l.v[i];
+        struct session_process pr;
+
+        if (session != SESSION_ID_ANY && t->session != session)
+            continue;
+        memset(&pr, 0, sizeof(pr));
+        pr.pid = (pid_t) t->pid;
+        pr.session = t->session;
+        copy_utf8(pr.name, sizeof(pr.name), t->name);
+        memcpy(pr.sid, t->sid, t->sid_len);
+        pr.sid_len = t->sid_len;
+        pr.has_stats = true;
+        pr.threads = t->threads;
+        pr.handles = t->handles;
+        pr.vm_bytes = t->pagefile; /* WTS_PROCESS_INFO_EX's PagefileUsage is the server's own */
+        pr.vm_peak_bytes = t->pagefile_peak;
+        pr.rss_bytes = t->ws;
+        pr.rss_peak_bytes = t->ws_peak;
+        pr.user_100ns = t->user_time;
+        pr.kernel_100ns = t->kernel_time;
+        r = session_process_list_add(&out, &pr);
+    }
+    tsts_process_list_free(&l);
+    if (r < 0) {
+        session_process_list_free(&out);
+        return r;
+    }
+    *ret = out;
+    return 0;
+}
+
+static int tsts_terminate_code(struct session_provider *p, pid_t pid, uint32_t exit_code) {
+    struct tsts_status st;
+    int r;
+
+    deadline_scope_begin();
+    r = tsts_client_terminate(&to_tsts(p)->addr, (uint32_t) pid, exit_code, &st);
+    deadline_scope_end();
+    return unreachable(r); /* STATUS_INVALID_CID: -ESRCH, no such process */
+}
+
+/* Without an exit code (a caller of the plain op): what TerminateProcess callers most use. */
+static int tsts_terminate(struct session_provider *p, pid_t pid) {
+    return tsts_terminate_code(p, pid, 1);
+}
+
+/* The server's pResponse, as Windows returns it to WTSSendMessage's caller. */
+#define TSTS_IDTIMEOUT 32000u
+#define TSTS_IDASYNC 32001u
+
+static int tsts_send_message(struct session_provider *p, uint32_t id, const struct session_message *m,
+                             struct session_message_result *ret) {
+    struct tsts_status st;
+    uint32_t response = 0;
+    int r;
+
+    deadline_scope_begin();
+    r = tsts_client_send_message(&to_tsts(p)->addr, id, m->title, m->text, m->style, m->timeout_sec, !m->wait,
+                                 &response, &st);
+    deadline_scope_end();
+    if (r < 0)
+        return unreachable(r);
+    memset(ret, 0, sizeof(*ret));
+    ret->notifications = 1; /* one message box, on the session's desktop */
+    if (response == TSTS_IDTIMEOUT)
+        ret->answer = SESSION_ANSWER_TIMEOUT;
+    else if (response == TSTS_IDASYNC)
+        ret->answer = SESSION_ANSWER_NONE;
+    else {
+        ret->answer = SESSION_ANSWER_BUTTON; /* IDOK … IDNO, whatever the user chose */
+        ret->button = response;
+    }
+    return 0;
+}
+
+/* The server's LastInputTime is the idle time's start; 0 (none, or out of
+ * range on the wire) is unknown, not "idle for no time" (an idle hint's
+ * meaning, which a Windows host does not send). */
 static int tsts_idle_time(struct session_provider *p, const struct session_record *r, uint64_t now_usec,
                           uint64_t *ret) {
     (void) p;
-    if (!r->has_times || !r->idle_since_usec)
+    if (!r->idle_since_usec)
         return -EOPNOTSUPP;
     *ret = now_usec > r->idle_since_usec ? now_usec - r->idle_since_usec : 0;
     return 0;
@@ -345,5 +630,9 @@ const struct session_provider_ops tsts_provider_ops = {
     .client_address = tsts_client_address,
     .client_display = tsts_client_display,
     .disconnect = tsts_disconnect,
+    .processes = tsts_processes,
     .idle_time = tsts_idle_time,
+    .terminate_process = tsts_terminate,
+    .send_message = tsts_send_message,
+    .terminate_process_code = tsts_terminate_code,
 };

@@ -149,8 +149,13 @@ int smb2_transact_status(struct smb2_conn *c, struct smb2_req *q);
 
 /* The same with one frame per request, all sent before any answer is read:
  * for requests a server will not take in one compound (Samba refuses
- * pending operations such as pipe READs anywhere but last in a chain). */
+ * pending operations such as pipe READs anywhere but last in a chain).
+ * n ≤ SMB2_MAX_PIPELINE, and no more than the credits the server granted
+ * (smb2_conn_credits; -EAGAIN, nothing sent, when it has not). */
+#define SMB2_MAX_PIPELINE 256u
 int smb2_pipeline(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps);
+/* Credits the server has granted and we have not spent (3.2.4.1.3). */
+unsigned smb2_conn_credits(const struct smb2_conn *c);
 
 /* Maps an NTSTATUS the caller did not expect to a negative errno. */
 int smb2_status_to_errno(uint32_t status);

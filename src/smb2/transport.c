@@ -328,8 +328,8 @@ static bool may_go_async(uint16_t command) {
  * The wait ends at the call's deadline (common/deadline.h), or after the
  * connection's timeout when no call scope is open: never later. */
 static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps, bool pipelined) {
-    uint64_t mids[8];
-    unsigned interims[8] = {0};
+    uint64_t mids_small[8], *mids = mids_small;
+    unsigned interims_small[8] = {0}, *interims = interims_small;
     size_t got = 0;
     int64_t deadline;
     uint8_t *frame = NULL;
@@ -337,8 +337,27 @@ static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct
 
     if (c->broken)
         return -ENOTCONN;
-    if (n == 0 || n > 8)
+    if (n == 0 || n > (pipelined ? SMB2_MAX_PIPELINE : 8))
         return -EINVAL;
+    /* Every request of a pipeline costs a credit: a server that granted too
+     * few is told so before anything is sent (not half way, which would
+     * leave the connection out of step). */
+    if (pipelined) {
+        uint32_t charge = 0;
+
+        for (size_t i = 0; i < n; i++)
+            charge += reqs[i].credit_charge ? reqs[i].credit_charge : 1;
+        if (charge > c->credits)
+            return -EAGAIN;
+    }
+    if (n > 8) {
+        mids = calloc(n, sizeof(*mids));
+        interims = calloc(n, sizeof(*interims));
+        if (!mids || !interims) {
+            free(mids), free(interims);
+            return -ENOMEM;
+        }
+    }
     memset(rsps, 0, n * sizeof(*rsps));
     deadline = deadline_for(c->timeout_ms);
     if (pipelined) {
@@ -429,12 +448,16 @@ static int transact(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct
             goto fail;
         }
     }
-    return 0;
+    r = 0;
+    goto out;
 fail:
     free(frame);
     for (size_t i = 0; i < n; i++)
         smb2_msg_clear(&rsps[i]);
     c->broken = true;
+out:
+    if (mids != mids_small)
+        free(mids), free(interims);
     return r;
 }
 
@@ -457,4 +480,8 @@ int smb2_transact_status(struct smb2_conn *c, struct smb2_req *q) {
 
 int smb2_pipeline(struct smb2_conn *c, struct smb2_req *reqs, size_t n, struct smb2_msg *rsps) {
     return transact(c, reqs, n, rsps, true);
+}
+
+unsigned smb2_conn_credits(const struct smb2_conn *c) {
+    return c->credits;
 }

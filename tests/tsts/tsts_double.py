@@ -22,6 +22,11 @@ changes) and reads what was done in a JSON-lines record:
           "logon", "connect", "disconnect", "last_input" (FILETIMEs),
           "flags" (0 locked, 1 unlocked), "deny" (access denied),
           "logoff_ms" (how long a logoff takes)}]}
+          "answer" (the button its user chooses for a message: 1 IDOK by default,
+          32000 IDTIMEOUT for none)}],
+          "processes": [{"pid", "session", "name", "sid" ("S-1-5-…"), "threads",
+          "handles", "deny" (may not be ended)}],
+          "reorder": answer pipelined calls last first}
   record: {"op": "logoff"|"disconnect"|"kill"|"message", ...}
 
 usage: tsts_double.py --port P --user U --password PW --table F --record F [--ready F]
@@ -31,6 +36,7 @@ import hashlib
 import hmac
 import json
 import os
+import select
 import socket
 import struct
 import sys
@@ -53,7 +59,10 @@ E_ACCESSDENIED = 0x80070005
 HR_NOT_FOUND = 0x80070002            # what Windows answers for an unknown session
 STATUS_ACCESS_DENIED = 0xC0000022
 STATUS_CTX_WINSTATION_NOT_FOUND = 0xC00A0015
+STATUS_INVALID_CID = 0xC000000B      # no such process
+STATUS_INVALID_PARAMETER = 0xC000000D
 STATE_DISCONNECTED, STATE_DOWN = 4, 8
+PFC_CONC_MPX = 0x10                  # C706 12.6.3.1: concurrent multiplexing
 
 
 class Ndr:
@@ -99,6 +108,8 @@ class Host:
         self.lock = threading.Lock()
         self.stamp = None
         self.sessions = {}
+        self.processes = {}
+        self.reorder_flag = False
         self.handles = 0
 
     def reload(self):
@@ -108,6 +119,8 @@ class Host:
             with open(self.table_path) as f:
                 data = json.load(f)
             self.sessions = {int(s['id']): dict(s) for s in data['sessions']}
+            self.processes = {int(p['pid']): dict(p) for p in data.get('processes', [])}
+            self.reorder_flag = data.get('reorder', False)
             self.stamp = stamp
 
     def get(self, sid):
@@ -120,6 +133,28 @@ class Host:
         with self.lock:
             self.reload()
             return [dict(self.sessions[k]) for k in sorted(self.sessions)]
+
+    def reorder(self):
+        with self.lock:
+            self.reload()
+            return bool(self.reorder_flag)
+
+    def all_processes(self):
+        with self.lock:
+            self.reload()
+            return [dict(self.processes[k]) for k in sorted(self.processes)]
+
+    def end_process(self, pid):
+        """STATUS_INVALID_CID, STATUS_ACCESS_DENIED, or 0 and the process is gone."""
+        with self.lock:
+            self.reload()
+            p = self.processes.get(pid)
+            if p is None:
+                return STATUS_INVALID_CID
+            if p.get('deny'):
+                return STATUS_ACCESS_DENIED
+            del self.processes[pid]
+            return 0
 
     def record(self, **what):
         with self.lock:
@@ -325,7 +360,7 @@ def rpc_ws_send_message(stub):
         HOST.record(op='message', id=sid, title=texts[0], message=texts[1], style=style, timeout=timeout,
                     wait=not no_wait)
     n.u32(status)
-    n.u32(32001 if no_wait else 1)  # IDASYNC, or IDOK: the double's user always answers OK
+    n.u32(32001 if no_wait else int((s or {}).get('answer', 1)))  # IDASYNC, or what its user chose
     n.u8(1 if status == 0 else 0)
     return bytes(n.b)
 
@@ -334,8 +369,92 @@ def rpc_ws_terminate_process(stub):
     """RpcWinStationTerminateProcess([in] SERVER_HANDLE hServer, [out] DWORD* pResult,
     [in] DWORD ProcessId, [in] DWORD ExitCode)."""
     pid, code = struct.unpack_from('<LL', stub, 20)
-    HOST.record(op='kill', pid=pid, exit_code=code)
-    return legacy_reply(0)
+    status = HOST.end_process(pid)
+    if status == 0:
+        HOST.record(op='kill', pid=pid, exit_code=code)
+    return legacy_reply(status)
+
+
+def sid_bytes(text):
+    """A SID's binary form (MS-DTYP 2.4.2.2) from its S-R-I-S-S… text."""
+    parts = text.split('-')
+    subs = [int(x) for x in parts[3:]]
+    return struct.pack('<BB', int(parts[1]), len(subs)) + int(parts[2]).to_bytes(6, 'big') + \
+        b''.join(struct.pack('<L', x) for x in subs)
+
+
+def rpc_ws_get_all_processes(stub):
+    """RpcWinStationGetAllProcesses([in] SERVER_HANDLE hServer, [out] DWORD* pResult, [in] ULONG Level,
+    [in, out] BOUNDED_ULONG* pNumberOfProcesses, [out, size_is(,*pNumberOfProcesses)]
+    PTS_ALL_PROCESSES_INFO* ppTsAllProcessesInfo) (3.7.4.1.21). TS_ALL_PROCESSES_INFO (2.2.2.15) =
+    {PTS_SYS_PROCESS_INFORMATION pTsProcessInfo; DWORD SizeOfSid; [size_is(SizeOfSid)] PBYTE pSid};
+    TS_SYS_PROCESS_INFORMATION (2.2.2.15.1) holds LARGE_INTEGERs (8-aligned), a TS_UNICODE_STRING
+    ImageName ({USHORT Length; USHORT MaximumLength; [size_is(MaximumLength), length_is(Length)] PWSTR},
+    the counts as the IDL says them) and SIZE_T members (__int3264: 4 octets in NDR). Only processes of
+    sessions the caller may query are listed (a "deny" session's are left out)."""
+    level, wanted = struct.unpack_from('<LL', stub, 20)
+    n = Ndr()
+    if level != 0:
+        n.u32(STATUS_INVALID_PARAMETER)
+        n.u32(0)
+        n.u32(0)
+        n.u8(0)
+        return bytes(n.b)
+    def visible(p):
+        s = HOST.get(p['session'])
+        return s is not None and not s.get('deny')
+
+    procs = [p for p in HOST.all_processes() if visible(p)][:wanted]
+    n.u32(0)                                   # pResult
+    n.u32(len(procs))                          # *pNumberOfProcesses
+    n.u32(0x00020000)                          # the unique pointer to the array
+    n.u32(len(procs))                          # its conformance
+    ref = 0x00020004
+    sids = [sid_bytes(p['sid']) if p.get('sid') else b'' for p in procs]
+    for p, sid in zip(procs, sids):            # the array's flat part
+        n.u32(ref)                             # pTsProcessInfo
+        ref += 4
+        n.u32(len(sid))                        # SizeOfSid
+        n.u32(ref if sid else 0)               # pSid
+        ref += 4 if sid else 0
+    for p, sid in zip(procs, sids):            # then each element's pointees, depth first
+        name = p.get('name', '').encode('utf-16-le')
+        n.align(8)
+        n.u32(0)                               # NextEntryOffset
+        n.u32(p.get('threads', 1))             # NumberOfThreads
+        for _ in range(4):
+            n.u64(0)                           # SpareLi1-3, CreateTime
+        n.u64(p.get('user_time', 0))           # UserTime
+        n.u64(p.get('kernel_time', 0))         # KernelTime
+        n.u16(len(name))                       # ImageName.Length (bytes)
+        n.u16(len(name) + 2)                   # ImageName.MaximumLength
+        n.u32(0x00030000 + p['pid'] if name else 0)  # ImageName.Buffer
+        n.u32(8)                               # BasePriority
+        n.u32(p['pid'])                        # UniqueProcessId
+        n.u32(p.get('parent', 4))              # InheritedFromUniqueProcessId
+        n.u32(p.get('handles', 0))             # HandleCount
+        n.u32(p['session'])                    # SessionId
+        n.u32(0)                               # SpareUl3
+        n.u32(p.get('vm_peak', 0))             # PeakVirtualSize
+        n.u32(p.get('vm', 0))                  # VirtualSize
+        n.u32(0)                               # PageFaultCount
+        n.u32(p.get('ws_peak', 0))             # PeakWorkingSetSize
+        n.u32(p.get('ws', 0))                  # WorkingSetSize
+        for _ in range(4):
+            n.u32(0)                           # the quota counters
+        n.u32(p.get('pagefile', 0))            # PagefileUsage
+        n.u32(p.get('pagefile_peak', 0))       # PeakPagefileUsage
+        n.u32(0)                               # PrivatePageCount
+        if name:                               # size_is(MaximumLength), length_is(Length): as the IDL says
+            n.u32(len(name) + 2)
+            n.u32(0)
+            n.u32(len(name))
+            n.raw(name + b'\0' * len(name))   # Length WCHARs: the name, then what the buffer holds
+        if sid:
+            n.u32(len(sid))
+            n.raw(sid)
+    n.u8(1)                                    # BOOLEAN
+    return bytes(n.b)
 
 
 # ---- the SMB server: impacket's, with one fix ----
@@ -441,11 +560,14 @@ class BindAckAsWindows:
 
     def __init__(self, sock):
         self.sock = sock
+        self.multiplex = False  # the client's bind asked for PFC_CONC_MPX
 
     def send(self, b):
         b = bytes(b)
         if len(b) >= 20 and b[2] == 12:  # bind_ack: max_xmit_frag, max_recv_frag
             b = b[:16] + struct.pack('<HH', 4280, 4280) + b[20:]
+            if self.multiplex:  # C706 12.6.3.1: granted as asked; this server queues such requests
+                b = b[:3] + bytes([b[3] | PFC_CONC_MPX]) + b[4:]
         self.sock.sendall(b)
         return len(b)
 
@@ -494,14 +616,30 @@ class PipeConnection(rpcrt.DCERPCServer):
             off += len(chunk)
 
     def serve(self):
+        """Answers each request in turn; with the table's "reorder", every
+        request already waiting (a multiplexing client's pipelined calls) is
+        read first and the answers go out in reverse order, as a server that
+        serves calls concurrently may send them."""
         try:
             while True:
                 data = self.recv()
                 if data is None:
                     break
-                answer = self.processRequest(data)
-                if answer is not None:
-                    self.send(answer)
+                batch = [data]
+                if data[2] == 11:  # bind: what the client asks for
+                    self._clientSock.multiplex = bool(data[3] & PFC_CONC_MPX)
+                elif self._clientSock.multiplex and HOST.reorder():
+                    while select.select([self._clientSock.sock], [], [], 0.2)[0]:
+                        more = self.recv()
+                        if more is None:
+                            break
+                        batch.append(more)
+                answers = [self.processRequest(d) for d in batch]
+                if len(answers) > 1:
+                    HOST.record(op='reordered', calls=len(answers))
+                for answer in reversed(answers):
+                    if answer is not None:
+                        self.send(answer)
         except Exception as e:  # a broken client: drop it, keep serving the others
             print('tsts_double: connection ended: %r' % (e,), file=sys.stderr)
             import traceback; traceback.print_exc()
@@ -558,6 +696,7 @@ def main():
         13: lambda stub: ws_session_call(stub, 'disconnect'),
         14: lambda stub: ws_session_call(stub, 'logoff'),
         37: rpc_ws_terminate_process,
+        43: rpc_ws_get_all_processes,
     }}))
     if a.ready:
         with open(a.ready, 'w') as f:

@@ -322,8 +322,132 @@ static void bare_hresult_and_close(void) {
     CHECK(tsts_decode_close(p, 20, &st) < 0);
 }
 
+/*
+ * RpcWinStationGetAllProcesses (opnum 43). Request: hServer (20), Level 0,
+ * *pNumberOfProcesses 0x8000 (BOUNDED_ULONG's top). Reply with two processes
+ * (401 bytes), counted from the IDL (SIZE_T is __int3264: 4 octets in NDR):
+ *   0 pResult, 4 *pNumberOfProcesses 2, 8 referent, 12 max_count 2,
+ *   16 [0] {pTsProcessInfo ref, SizeOfSid 28, pSid ref}, 28 [1] {ref, 0, NULL},
+ *   then the deferred pointees, element by element, each depth first:
+ *   40 [0] TS_SYS_PROCESS_INFORMATION (8-aligned, 136 bytes): +4 NumberOfThreads,
+ *      +40 UserTime, +48 KernelTime, +56 ImageName {Length 22, MaximumLength 24,
+ *      +60 Buffer ref}, +68 UniqueProcessId, +76 HandleCount, +80 SessionId,
+ *      +88 PeakVirtualSize, +92 VirtualSize, +100 PeakWorkingSetSize,
+ *      +104 WorkingSetSize, +124 PagefileUsage, +128 PeakPagefileUsage;
+ *   176 its ImageName buffer: max_count 24, offset 0, actual_count 22 (the
+ *      byte lengths as WCHAR counts, ms-tsts.md), 22 WCHARs "notepad.exe" + NULs;
+ *   232 [0]'s SID: max_count 28, S-1-5-21-1-2-3-1001 (28 bytes);
+ *   264 [1] TS_SYS_PROCESS_INFORMATION, no name; 400 BOOLEAN TRUE.
+ */
+#define PROCS_LEN 401u
+static void all_processes_vector(uint8_t *p) {
+    static const uint8_t sid[28] = {1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0,
+                                    2, 0, 0, 0, 3, 0, 0, 0, 0xe9, 3, 0, 0};
+
+    memset(p, 0, PROCS_LEN);
+    put_le32(p + 4, 2);
+    put_le32(p + 8, 0x00020000);
+    put_le32(p + 12, 2);
+    put_le32(p + 16, 0x00020004);
+    put_le32(p + 20, 28);
+    put_le32(p + 24, 0x00020008);
+    put_le32(p + 28, 0x0002000c);
+    put_le32(p + 40 + 4, 3);
+    put_le64(p + 40 + 40, 1500000);
+    put_le64(p + 40 + 48, 250000);
+    put_le16(p + 40 + 56, 22);
+    put_le16(p + 40 + 58, 24);
+    put_le32(p + 40 + 60, 0x00020010);
+    put_le32(p + 40 + 64, 8); /* BasePriority */
+    put_le32(p + 40 + 68, 4242);
+    put_le32(p + 40 + 72, 600); /* InheritedFromUniqueProcessId */
+    put_le32(p + 40 + 76, 77);
+    put_le32(p + 40 + 80, 2);
+    put_le32(p + 40 + 88, 9000000);
+    put_le32(p + 40 + 92, 8000000);
+    put_le32(p + 40 + 100, 7000000);
+    put_le32(p + 40 + 104, 6000000);
+    put_le32(p + 40 + 124, 5000000);
+    put_le32(p + 40 + 128, 5500000);
+    put_le32(p + 176, 24);
+    put_le32(p + 184, 22);
+    put_w(p, 188, "notepad.exe");
+    put_le32(p + 232, 28);
+    memcpy(p + 236, sid, sizeof(sid));
+    put_le32(p + 264 + 4, 1);
+    put_le32(p + 264 + 68, 4);
+    put_le32(p + 264 + 80, 0);
+    p[400] = 1;
+}
+
+static void get_all_processes_request_and_reply(void) {
+    static uint8_t p[PROCS_LEN + 8];
+    struct tsts_process_list l = {0};
+    struct buf b;
+    uint32_t st = 99;
+
+    buf_init(&b);
+    CHECK(tsts_req_ws_get_all_processes(&b, &handle, 0x8000) == 0 &&
+          bytes_are(&b, "00000000112233445566778899aabbccddeeff01" "00000000" "00800000"));
+    buf_free(&b);
+    buf_init(&b);
+    CHECK(tsts_req_ws_get_all_processes(&b, &handle, 0x8001) == -EINVAL); /* [range(0, 0x8000)] */
+    buf_free(&b);
+
+    all_processes_vector(p);
+    REQUIRE(tsts_decode_ws_get_all_processes(p, PROCS_LEN, &l, &st) == 0);
+    CHECK_EQ_U(st, 0);
+    REQUIRE(l.n == 2);
+    CHECK_EQ_U(l.v[0].pid, 4242);
+    CHECK_EQ_U(l.v[0].session, 2);
+    CHECK_STREQ(l.v[0].name, "notepad.exe"); /* Length / 2 units, not the 22 sent */
+    CHECK_EQ_U(l.v[0].threads, 3);
+    CHECK_EQ_U(l.v[0].handles, 77);
+    CHECK_EQ_U(l.v[0].user_time, 1500000);
+    CHECK_EQ_U(l.v[0].kernel_time, 250000);
+    CHECK_EQ_U(l.v[0].vm_peak, 9000000);
+    CHECK_EQ_U(l.v[0].vm, 8000000);
+    CHECK_EQ_U(l.v[0].ws_peak, 7000000);
+    CHECK_EQ_U(l.v[0].ws, 6000000);
+    CHECK_EQ_U(l.v[0].pagefile, 5000000);
+    CHECK_EQ_U(l.v[0].pagefile_peak, 5500000);
+    CHECK(l.v[0].sid_len == 28 && l.v[0].sid[8] == 21 && l.v[0].sid[24] == 0xe9);
+    CHECK_EQ_U(l.v[1].pid, 4);
+    CHECK_EQ_U(l.v[1].session, 0);
+    CHECK_STREQ(l.v[1].name, "");
+    CHECK_EQ_U(l.v[1].sid_len, 0);
+    tsts_process_list_free(&l);
+
+    for (size_t cut = 0; cut < PROCS_LEN; cut++)
+        if (tsts_decode_ws_get_all_processes(p, cut, &l, &st) == 0) {
+            TAP_FAIL("decoded a stub cut at %zu of %u", cut, PROCS_LEN);
+            tsts_process_list_free(&l);
+        }
+    put_le32(p + 4, 3); /* *pNumberOfProcesses disagrees with the array */
+    CHECK(tsts_decode_ws_get_all_processes(p, PROCS_LEN, &l, &st) < 0);
+    put_le32(p + 4, 2);
+    put_le32(p + 232, 27); /* the SID's count disagrees with SizeOfSid */
+    CHECK(tsts_decode_ws_get_all_processes(p, PROCS_LEN, &l, &st) < 0);
+    put_le32(p + 232, 28);
+    put_le32(p + 184, 25); /* actual_count beyond max_count */
+    CHECK(tsts_decode_ws_get_all_processes(p, PROCS_LEN, &l, &st) < 0);
+    put_le32(p + 184, 22);
+    put_le32(p + 12, 0x7fffffff); /* two billion entries in 400 bytes */
+    put_le32(p + 4, 0x7fffffff);
+    CHECK(tsts_decode_ws_get_all_processes(p, PROCS_LEN, &l, &st) < 0);
+    /* A refusal: pResult STATUS_ACCESS_DENIED, 0, NULL, FALSE. */
+    {
+        uint8_t f[13] = {0};
+
+        put_le32(f, 0xC0000022);
+        REQUIRE(tsts_decode_ws_get_all_processes(f, sizeof(f), &l, &st) == 0);
+        CHECK(st == 0xC0000022 && l.n == 0 && tsts_status_errno(st) == -EACCES);
+    }
+    CHECK_EQ_I(tsts_status_errno(0xC000000B), -ESRCH); /* STATUS_INVALID_CID: no such process */
+}
+
 TAP_MAIN(CASE(requests_are_the_idl_fields_only), CASE(get_all_sessions_reads_level_2),
          CASE(get_all_sessions_hostile_answers_fail), CASE(session_information_ex_reads_level_1),
          CASE(client_data_reads_winstationclient), CASE(legacy_api_answers_boolean_and_presult),
          CASE(results_map_as_windows_callers_see_them), CASE(bare_hresult_and_close),
-         CASE(send_message_request_and_reply))
+         CASE(send_message_request_and_reply), CASE(get_all_processes_request_and_reply))
