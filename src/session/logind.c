@@ -156,6 +156,10 @@ static int record_from_file(const char *key, uint32_t id, struct session_record 
         rec.leader = (pid_t) v;
     if (parse_number(logind_file_get(&f, "REALTIME"), UINT64_MAX, &v) >= 0)
         rec.logon_usec = v;
+    /* The strings logind has no file field for (the WinStation name and
+     * domain a Windows host tells): "" as in every record handed out. */
+    if ((r = session_record_fill_strings(&rec)) < 0)
+        goto fail;
 
     session_classify(&rec);
     logind_file_done(&f);
