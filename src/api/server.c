@@ -125,7 +125,6 @@ static void unlink_server(struct wts_server *s) {
 }
 
 void server_close(HANDLE h) {
-    bool last = false;
     struct wts_server *s = NULL;
 
     if (!h || h == (HANDLE) &no_memory)
@@ -134,21 +133,19 @@ void server_close(HANDLE h) {
     for (struct wts_server *i = registry; i; i = i->next)
         if ((HANDLE) i == h && !i->closed) {
             s = i;
-            s->closed = true;
-            if (--s->refs == 0) {
-                unlink_server(s);
-                last = true;
-            }
+            s->closed = true; /* no new call finds it */
             break;
         }
     pthread_mutex_unlock(&registry_lock);
-    if (s && !last) { /* waits still hold it: they end now (docs/api.md, "WTSWaitSystemEvent") */
-        pthread_mutex_lock(&s->lock);
-        event_hub_close(s->hub);
-        pthread_mutex_unlock(&s->lock);
-    }
-    if (last)
-        server_free(s);
+    if (!s)
+        return;
+    /* Waits still holding it end now (docs/api.md, "WTSWaitSystemEvent").
+     * The handle's own reference keeps s alive until this is done: another
+     * thread's release may be the last one the moment we drop it. */
+    pthread_mutex_lock(&s->lock);
+    event_hub_close(s->hub);
+    pthread_mutex_unlock(&s->lock);
+    server_release(s);
 }
 
 int server_acquire(HANDLE h, struct wts_server **ret) {
