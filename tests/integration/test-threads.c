@@ -984,6 +984,9 @@ struct netfile_truth {
     DWORD file_id, file_perms;
     wchar_t file_path[512];
     DWORD file_count;          /* NetFileEnum level 3: every open file */
+    CONNECTION_INFO_1 conn;    /* NetConnectionEnum("share"): the smbclient's, the one with an open file */
+    wchar_t conn_user[64], conn_netname[80];
+    DWORD conns;
     DWORD shares;              /* NetShareEnum level 1 */
     wchar_t share_names[32][80];
     DWORD wksta_users;         /* NetWkstaUserEnum level 0 */
@@ -1054,16 +1057,20 @@ static void check_connection_enum(struct worker *w, const struct netfile_truth *
         fail_at(w, "NetConnectionEnum = %u", (unsigned) st);
         return;
     }
-    /* the smbclient's tree connection, with its open file; its client is our address */
+    /* the smbclient's tree connection, with its open file, as first seen
+     * (Samba names neither its user nor its client there: both come as "") */
     for (DWORD i = 0; i < read; i++) {
         const CONNECTION_INFO_1 *c = &((const CONNECTION_INFO_1 *) b)[i];
 
-        if (c->coni1_username && wcscmp(c->coni1_username, t->user) == 0 && c->coni1_num_opens >= 1 &&
-            c->coni1_type == STYPE_DISKTREE && c->coni1_netname && wcscmp(c->coni1_netname, local_client) == 0)
+        if (c->coni1_id == t->conn.coni1_id && c->coni1_type == t->conn.coni1_type &&
+            c->coni1_num_opens == t->conn.coni1_num_opens && c->coni1_username &&
+            wcscmp(c->coni1_username, t->conn_user) == 0 && c->coni1_netname &&
+            wcscmp(c->coni1_netname, t->conn_netname) == 0)
             theirs++;
     }
-    WCHECK(w, theirs == 1 && total == read, "NetConnectionEnum(share): %u of %u, %u the smbclient's",
-           (unsigned) read, (unsigned) total, (unsigned) theirs);
+    WCHECK(w, theirs == 1 && read == t->conns && total == read,
+           "NetConnectionEnum(share): %u of %u (%u before), %u the smbclient's", (unsigned) read, (unsigned) total,
+           (unsigned) t->conns, (unsigned) theirs);
     NetApiBufferFree(b);
     w->ok++;
 }
@@ -1147,6 +1154,24 @@ static void learn_netfile_truth(struct netfile_truth *t, const char *user, const
     }
     NetApiBufferFree(b);
     REQUIRE(found == 1); /* the suite's smbclient holds it open */
+    REQUIRE(NetConnectionEnum(smb_server, (LMSTR) L"share", 1, &b, MAX_PREFERRED_LENGTH, &read, &total, NULL) ==
+            NERR_Success);
+    t->conns = read;
+    found = 0;
+    for (DWORD i = 0; i < read; i++) {
+        const CONNECTION_INFO_1 *c = &((const CONNECTION_INFO_1 *) b)[i];
+
+        tap_diag("connection to share: id %u type %u opens %u user %ls netname %ls", (unsigned) c->coni1_id,
+                 (unsigned) c->coni1_type, (unsigned) c->coni1_num_opens, c->coni1_username, c->coni1_netname);
+        if (c->coni1_num_opens >= 1) {
+            found++;
+            t->conn = *c;
+            swprintf(t->conn_user, 64, L"%ls", c->coni1_username ? c->coni1_username : L"");
+            swprintf(t->conn_netname, 80, L"%ls", c->coni1_netname ? c->coni1_netname : L"");
+        }
+    }
+    NetApiBufferFree(b);
+    REQUIRE(found == 1 && t->conn.coni1_type == STYPE_DISKTREE); /* only the smbclient has a file open there */
     REQUIRE(NetShareEnum(smb_server, 1, &b, MAX_PREFERRED_LENGTH, &read, &total, NULL) == NERR_Success);
     REQUIRE(read >= 2 && read <= 32); /* share and IPC$ at least */
     t->shares = read;
