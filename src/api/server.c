@@ -218,10 +218,21 @@ int server_provider(struct wts_server *s, struct session_provider **ret) {
 }
 
 int server_event_hub(struct wts_server *s, struct event_hub **ret) {
+    bool closed;
     int r = 0;
 
     pthread_mutex_lock(&s->lock);
-    if (!s->hub)
+    /* A wait that took its reference before WTSCloseServer but comes here
+     * after it: server_close has closed the hub (or found none) already, so
+     * a hub made now would never be closed and the wait never end. Read
+     * under s->lock: a close that sets closed after this takes s->lock next
+     * and closes the hub this returns. (Lock order: s->lock, registry_lock.) */
+    pthread_mutex_lock(&registry_lock);
+    closed = s->closed;
+    pthread_mutex_unlock(&registry_lock);
+    if (closed)
+        r = -EBADF;
+    else if (!s->hub)
         r = event_hub_new(&s->hub);
     if (r >= 0)
         *ret = s->hub;

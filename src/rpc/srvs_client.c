@@ -245,12 +245,52 @@ static const char *strip_unc(const char *s) {
     return s && s[0] == '\\' && s[1] == '\\' ? s + 2 : s;
 }
 
+/* A listed user name against a wanted one, case-insensitively. A bare name
+ * (no backslash) also matches the user part of a listed "DOMAIN\user": a Samba
+ * AD DC lists its users as winbind names ("WTSLAB\carol") where Windows
+ * lists the bare "carol", and a caller written for Windows says "carol". */
+static bool user_matches(const char *listed, const char *wanted) {
+    const char *part;
+
+    listed = listed ? listed : "";
+    if (strcasecmp(listed, wanted) == 0)
+        return true;
+    part = strchr(listed, '\\');
+    return part && !strchr(wanted, '\\') && strcasecmp(part + 1, wanted) == 0;
+}
+
 bool srvs_session_matches(const struct srvs_session *s, const char *client, const char *user) {
     if (client && *client && strcasecmp(strip_unc(s->client ? s->client : ""), strip_unc(client)) != 0)
         return false;
-    if (user && *user && strcasecmp(s->user ? s->user : "", user) != 0)
+    if (user && *user && !user_matches(s->user, user))
         return false;
     return true;
+}
+
+size_t srvs_del_user_names(const struct srvs_session_list *l, const char *client, const char *user,
+                           const char *own_client, const char *own_user, const char **ret) {
+    size_t n = 0, own = SIZE_MAX;
+
+    for (size_t i = 0; i < l->n; i++) {
+        const struct srvs_session *s = &l->v[i];
+        size_t j;
+
+        if (!s->user || !*s->user || !srvs_session_matches(s, client, user))
+            continue;
+        for (j = 0; j < n && strcasecmp(ret[j], s->user) != 0; j++)
+            ;
+        if (j == n)
+            ret[n++] = s->user;
+        if (own == SIZE_MAX && own_client && own_user && srvs_session_matches(s, own_client, own_user))
+            own = j;
+    }
+    if (own != SIZE_MAX && own != n - 1) { /* our own session's name last: its delete may end our connection */
+        const char *t = ret[own];
+
+        memmove(&ret[own], &ret[own + 1], (n - own - 1) * sizeof(*ret));
+        ret[n - 1] = t;
+    }
+    return n;
 }
 
 /* What MS-SRVS wants on the wire for ClientName: NULL, or "\\name". */
@@ -462,6 +502,8 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
     struct rpc_client *rc = NULL;
     const struct auth_identity *me;
     char *wclient = NULL, here[INET6_ADDRSTRLEN];
+    const char **names = NULL; /* the user names to send, as the server lists them */
+    size_t n_names = 0;
     bool matched = false, own = false, confirm = false;
     struct srvs_del_check check = {.before = &l, .client = client, .user = user};
     int timeout_ms;
@@ -497,11 +539,25 @@ int srvs_client_session_del(const struct server_addr *a, const char *client, con
             goto out;
         }
         confirm = true;
+        /* A user filter goes out as the server spells it: Samba deletes only
+         * by the exact listed name, and a bare "carol" matched "WTSLAB\carol". */
+        if (user && *user) {
+            if (!(names = calloc(l.n, sizeof(*names)))) {
+                r = -ENOMEM;
+                goto out;
+            }
+            n_names = srvs_del_user_names(&l, client, user, here,
+                                          auth_identity_is_anonymous(me) ? NULL : me->user, names);
+        }
     }
-    /* 2. Delete (where we could not enumerate, the server's answer stands). */
+    /* 2. Delete (where we could not enumerate, the server's answer stands):
+     *    once, or once per distinct listed name, our own session's last. */
     st->werror = 0;
     check.del_ms = deadline_now_ms();
-    r = srvs_session_del(rc, a->unc, wclient, user && *user ? user : NULL, &st->werror);
+    if (n_names == 0)
+        r = srvs_session_del(rc, a->unc, wclient, user && *user ? user : NULL, &st->werror);
+    for (size_t k = 0; k < n_names && r >= 0 && st->werror == 0; k++)
+        r = srvs_session_del(rc, a->unc, wclient, names[k], &st->werror);
     if (own && (transport_lost(r) || (r >= 0 && st->werror == WERR_NETNAME_DELETED))) {
         /* Our own connection was among those ended and the reply died with
          * it -- or the connection died for another reason: only the server's
@@ -533,6 +589,7 @@ out:
             *ret_own_ended = false;
     }
 out_free:
+    free(names);
     srvs_session_list_free(&l);
     free(wclient);
     return r;

@@ -101,8 +101,19 @@ int srvs_confirm_deleted(const struct srvs_del_check *c, int64_t deadline_ms, sr
                          uint32_t *werror, unsigned *ret_looks);
 
 /* Case-insensitive match of a session against filters (NULL/"" = any; leading
- * backslashes on either client name are ignored). */
+ * backslashes on either client name are ignored). A user name without a
+ * backslash also matches a listed "DOMAIN\user" by its user part (a Samba AD
+ * DC's winbind names; Windows lists the bare name). */
 bool srvs_session_matches(const struct srvs_session *s, const char *client, const char *user);
+
+/* The user names a delete by (client, user) sends, one NetrSessionDel each:
+ * every distinct (case-insensitive) name l lists for the sessions matching
+ * the filters, spelled as listed, the name of the session matching
+ * (own_client, own_user) last (NULL: none is ours). ret has room for l->n
+ * pointers into l; returns how many. user should be non-empty (NULL/"" is
+ * "any user": one delete without a name). */
+size_t srvs_del_user_names(const struct srvs_session_list *l, const char *client, const char *user,
+                           const char *own_client, const char *own_user, const char **ret);
 
 /* The round trips the last operation of this thread needed (benchmarks). */
 unsigned srvs_client_last_round_trips(void);

@@ -11,7 +11,15 @@
  *   - WTS calls on one handle of this host (whatever provider runs), with
  *     sessions the suite holds open and, as root, sessions started and
  *     killed meanwhile; the handle closed while the others use it; and
- *     open/close churn.
+ *     open/close churn;
+ *   - NetFileEnum / NetFileGetInfo / NetConnectionEnum / NetShareEnum /
+ *     NetWkstaUserEnum on the smbd, with a file the suite holds open
+ *     through smbclient (WTSNET_TEST_OPEN_USER, WTSNET_TEST_OPEN_FILE);
+ *   - the process calls of this host (WTSEnumerateProcessesW/ExW,
+ *     WTSFreeMemoryExW, ProcessIdToSessionId, WTSGetActiveConsoleSessionId);
+ *   - WTSWaitSystemEvent: 16 waiters on one handle ended by WTS_EVENT_FLUSH,
+ *     and by WTSCloseServer; the wtsnet_events.h subscriptions opened,
+ *     read and closed from 16 threads, and closed under 16 readers.
  *
  * Each thread checks its own results (consistent data, or a proper Win32
  * error in GetLastError / the return value, outputs untouched on failure)
@@ -22,6 +30,7 @@
 #include <lm.h>
 #include <winnetwk.h>
 #include <wtsapi32.h>
+#include <wtsnet_events.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -964,6 +973,688 @@ static void opening_and_closing_handles_from_16_threads_is_safe(void) {
     WTSCloseServer(shared);
 }
 
+/* ---- (e) the share, file, connection and workstation calls on a real smbd ---- */
+
+/* The suite holds one file open through a real smbclient
+ * (WTSNET_TEST_OPEN_FILE in share "share", as WTSNET_TEST_OPEN_USER):
+ * what the server says of it, of its shares and of its users is learned once
+ * and must come back the same from every thread. */
+struct netfile_truth {
+    wchar_t user[64];
+    DWORD file_id, file_perms;
+    wchar_t file_path[512];
+    DWORD file_count;          /* NetFileEnum level 3: every open file */
+    CONNECTION_INFO_1 conn;    /* NetConnectionEnum("share"): the smbclient's, the one with an open file */
+    wchar_t conn_user[64], conn_netname[80];
+    DWORD conns;
+    DWORD shares;              /* NetShareEnum level 1 */
+    wchar_t share_names[32][80];
+    DWORD wksta_users;         /* NetWkstaUserEnum level 0 */
+    wchar_t wksta_names[32][80];
+};
+
+static bool ends_with(const wchar_t *s, const wchar_t *tail) {
+    size_t ls = s ? wcslen(s) : 0, lt = wcslen(tail);
+
+    return ls > lt && s[ls - lt - 1] == L'\\' && wcscasecmp(s + ls - lt, tail) == 0;
+}
+
+static void check_file_enum(struct worker *w, const struct netfile_truth *t) {
+    LPBYTE b = POISON;
+    DWORD read = 0, total = 0, found = 0;
+    DWORD_PTR resume = 0;
+    NET_API_STATUS st = NetFileEnum(smb_server, NULL, NULL, 3, &b, MAX_PREFERRED_LENGTH, &read, &total, &resume);
+
+    if (st != NERR_Success) {
+        fail_at(w, "NetFileEnum = %u", (unsigned) st);
+        return;
+    }
+    for (DWORD i = 0; i < read; i++) {
+        const FILE_INFO_3 *f = &((const FILE_INFO_3 *) b)[i];
+
+        if (f->fi3_id == t->file_id) {
+            found++;
+            WCHECK(w, f->fi3_pathname && wcscmp(f->fi3_pathname, t->file_path) == 0 && f->fi3_username &&
+                          wcscmp(f->fi3_username, t->user) == 0 && f->fi3_permissions == t->file_perms,
+                   "NetFileEnum: file %u is now %ls of %ls", (unsigned) t->file_id, f->fi3_pathname,
+                   f->fi3_username);
+        }
+    }
+    WCHECK(w, found == 1 && read == t->file_count && total == read && resume == 0,
+           "NetFileEnum: %u of %u files (%u before), ours %u times", (unsigned) read, (unsigned) total,
+           (unsigned) t->file_count, (unsigned) found);
+    NetApiBufferFree(b);
+    w->ok++;
+}
+
+static void check_file_get_info(struct worker *w, const struct netfile_truth *t) {
+    LPBYTE b = POISON;
+    NET_API_STATUS st = NetFileGetInfo(smb_server, t->file_id, 3, &b);
+
+    if (st == NERR_Success) {
+        const FILE_INFO_3 *f = (const FILE_INFO_3 *) b;
+
+        WCHECK(w, f->fi3_id == t->file_id && f->fi3_pathname && wcscmp(f->fi3_pathname, t->file_path) == 0 &&
+                      f->fi3_username && wcscmp(f->fi3_username, t->user) == 0,
+               "NetFileGetInfo(%u) named %ls of %ls", (unsigned) t->file_id, f->fi3_pathname, f->fi3_username);
+        NetApiBufferFree(b);
+        w->ok++;
+    } else
+        fail_at(w, "NetFileGetInfo(%u) = %u", (unsigned) t->file_id, (unsigned) st);
+    /* an id nobody has: NERR_FileIdNotFound, output untouched */
+    b = POISON;
+    st = NetFileGetInfo(smb_server, t->file_id ^ 0x5a5a0000u, 3, &b);
+    WCHECK(w, st == NERR_FileIdNotFound && b == POISON, "NetFileGetInfo of an unknown id = %u", (unsigned) st);
+}
+
+static void check_connection_enum(struct worker *w, const struct netfile_truth *t) {
+    LPBYTE b = POISON;
+    DWORD read = 0, total = 0, theirs = 0;
+    NET_API_STATUS st = NetConnectionEnum(smb_server, (LMSTR) L"share", 1, &b, MAX_PREFERRED_LENGTH, &read, &total,
+                                          NULL);
+
+    if (st != NERR_Success) {
+        fail_at(w, "NetConnectionEnum = %u", (unsigned) st);
+        return;
+    }
+    /* the smbclient's tree connection, with its open file, as first seen
+     * (Samba names neither its user nor its client there: both come as "") */
+    for (DWORD i = 0; i < read; i++) {
+        const CONNECTION_INFO_1 *c = &((const CONNECTION_INFO_1 *) b)[i];
+
+        if (c->coni1_id == t->conn.coni1_id && c->coni1_type == t->conn.coni1_type &&
+            c->coni1_num_opens == t->conn.coni1_num_opens && c->coni1_username &&
+            wcscmp(c->coni1_username, t->conn_user) == 0 && c->coni1_netname &&
+            wcscmp(c->coni1_netname, t->conn_netname) == 0)
+            theirs++;
+    }
+    WCHECK(w, theirs == 1 && read == t->conns && total == read,
+           "NetConnectionEnum(share): %u of %u (%u before), %u the smbclient's", (unsigned) read, (unsigned) total,
+           (unsigned) t->conns, (unsigned) theirs);
+    NetApiBufferFree(b);
+    w->ok++;
+}
+
+/* An enumeration whose entries begin with a name (SHARE_INFO_1,
+ * WKSTA_USER_INFO_0): the same names as learned, as many. */
+static void check_names(struct worker *w, const char *what, NET_API_STATUS st, LPBYTE b, DWORD read, size_t stride,
+                        const wchar_t (*names)[80], DWORD count) {
+    DWORD known = 0;
+
+    if (st != NERR_Success) {
+        fail_at(w, "%s = %u", what, (unsigned) st);
+        return;
+    }
+    for (DWORD i = 0; i < read; i++) {
+        const wchar_t *name = *(const LPWSTR *) (b + i * stride);
+
+        for (DWORD j = 0; j < count; j++)
+            if (name && wcscmp(name, names[j]) == 0) {
+                known++;
+                break;
+            }
+    }
+    WCHECK(w, read == count && known == read, "%s: %u entries (%u known), %u before", what, (unsigned) read,
+           (unsigned) known, (unsigned) count);
+    NetApiBufferFree(b);
+    w->ok++;
+}
+
+static void check_share_enum(struct worker *w, const struct netfile_truth *t) {
+    LPBYTE b = POISON;
+    DWORD read = 0, total = 0;
+    NET_API_STATUS st = NetShareEnum(smb_server, 1, &b, MAX_PREFERRED_LENGTH, &read, &total, NULL);
+
+    WCHECK(w, st != NERR_Success || total == read, "NetShareEnum: %u of %u", (unsigned) read, (unsigned) total);
+    check_names(w, "NetShareEnum", st, b, read, sizeof(SHARE_INFO_1), t->share_names, t->shares);
+}
+
+static void check_wksta_user_enum(struct worker *w, const struct netfile_truth *t) {
+    LPBYTE b = POISON;
+    DWORD read = 0, total = 0;
+    NET_API_STATUS st = NetWkstaUserEnum(smb_server, 0, &b, MAX_PREFERRED_LENGTH, &read, &total, NULL);
+
+    check_names(w, "NetWkstaUserEnum", st, b, read, sizeof(WKSTA_USER_INFO_0), t->wksta_names, t->wksta_users);
+}
+
+static int netfile_iterations = 10;
+
+/* Each thread starts at another call of the five and goes round. */
+static void (*const netfile_checks[])(struct worker *, const struct netfile_truth *) = {
+    check_file_enum, check_file_get_info, check_connection_enum, check_share_enum, check_wksta_user_enum};
+
+static void *netfile_worker(void *p) {
+    struct worker *w = p;
+    size_t n = sizeof(netfile_checks) / sizeof(netfile_checks[0]);
+
+    line_up();
+    for (int it = 0; it < netfile_iterations; it++)
+        netfile_checks[(size_t) (w->index + it) % n](w, w->arg);
+    return NULL;
+}
+
+static void learn_netfile_truth(struct netfile_truth *t, const char *user, const char *file) {
+    LPBYTE b = NULL;
+    DWORD read = 0, total = 0, found = 0;
+    wchar_t name[256];
+
+    memset(t, 0, sizeof(*t));
+    swprintf(t->user, 64, L"%s", user);
+    swprintf(name, 256, L"%s", file);
+    REQUIRE(NetFileEnum(smb_server, NULL, NULL, 3, &b, MAX_PREFERRED_LENGTH, &read, &total, NULL) == NERR_Success);
+    t->file_count = read;
+    for (DWORD i = 0; i < read; i++) {
+        const FILE_INFO_3 *f = &((const FILE_INFO_3 *) b)[i];
+
+        if (ends_with(f->fi3_pathname, name) && f->fi3_username && wcscmp(f->fi3_username, t->user) == 0) {
+            found++;
+            t->file_id = f->fi3_id, t->file_perms = f->fi3_permissions;
+            swprintf(t->file_path, 512, L"%ls", f->fi3_pathname);
+        }
+    }
+    NetApiBufferFree(b);
+    REQUIRE(found == 1); /* the suite's smbclient holds it open */
+    REQUIRE(NetConnectionEnum(smb_server, (LMSTR) L"share", 1, &b, MAX_PREFERRED_LENGTH, &read, &total, NULL) ==
+            NERR_Success);
+    t->conns = read;
+    found = 0;
+    for (DWORD i = 0; i < read; i++) {
+        const CONNECTION_INFO_1 *c = &((const CONNECTION_INFO_1 *) b)[i];
+
+        tap_diag("connection to share: id %u type %u opens %u user %ls netname %ls", (unsigned) c->coni1_id,
+                 (unsigned) c->coni1_type, (unsigned) c->coni1_num_opens, c->coni1_username, c->coni1_netname);
+        if (c->coni1_num_opens >= 1) {
+            found++;
+            t->conn = *c;
+            swprintf(t->conn_user, 64, L"%ls", c->coni1_username ? c->coni1_username : L"");
+            swprintf(t->conn_netname, 80, L"%ls", c->coni1_netname ? c->coni1_netname : L"");
+        }
+    }
+    NetApiBufferFree(b);
+    REQUIRE(found == 1 && t->conn.coni1_type == STYPE_DISKTREE); /* only the smbclient has a file open there */
+    REQUIRE(NetShareEnum(smb_server, 1, &b, MAX_PREFERRED_LENGTH, &read, &total, NULL) == NERR_Success);
+    REQUIRE(read >= 2 && read <= 32); /* share and IPC$ at least */
+    t->shares = read;
+    for (DWORD i = 0; i < read; i++)
+        swprintf(t->share_names[i], 80, L"%ls", ((const SHARE_INFO_1 *) b)[i].shi1_netname);
+    NetApiBufferFree(b);
+    REQUIRE(NetWkstaUserEnum(smb_server, 0, &b, MAX_PREFERRED_LENGTH, &read, &total, NULL) == NERR_Success);
+    REQUIRE(read <= 32);
+    t->wksta_users = read;
+    for (DWORD i = 0; i < read; i++)
+        swprintf(t->wksta_names[i], 80, L"%ls", ((const WKSTA_USER_INFO_0 *) b)[i].wkui0_username);
+    NetApiBufferFree(b);
+}
+
+static void file_share_and_user_calls_from_16_threads_agree(void) {
+    static struct netfile_truth t; /* large: not on the stack */
+    struct worker ws[THREADS];
+    const char *user = getenv("WTSNET_TEST_OPEN_USER"), *file = getenv("WTSNET_TEST_OPEN_FILE");
+
+    if (!have_samba())
+        SKIP("no smbd (WTSNET_TEST_PORT unset)");
+    if (!user || !*user || !file || !*file)
+        SKIP("WTSNET_TEST_OPEN_USER/FILE unset (the suite holds a file open through smbclient)");
+    REQUIRE(add_admin(smb_server) == NO_ERROR); /* NetFileEnum, NetWkstaUserEnum need an administrator */
+    learn_netfile_truth(&t, user, file);
+    tap_diag("%u open files (ours: id %u, %ls), %u shares, %u workstation users", (unsigned) t.file_count,
+             (unsigned) t.file_id, t.file_path, (unsigned) t.shares, (unsigned) t.wksta_users);
+    run_threads(netfile_worker, &t, ws);
+    CHECK_EQ_U(total_ok(ws), THREADS * netfile_iterations);
+    CHECK_EQ_I(our_sessions(), 1); /* all on the one pooled connection */
+    CHECK_EQ_U(cancel(smb_server), NO_ERROR);
+}
+
+/* ---- (f) processes and the console on this host ---- */
+
+struct process_truth {
+    HANDLE h;
+    BOOL have_session;  /* ProcessIdToSessionId(getpid()) worked */
+    DWORD session;      /* ... and said this */
+    DWORD console;      /* WTSGetActiveConsoleSessionId() */
+    wchar_t name[64];   /* our process's name, as the enumeration gives it */
+};
+
+/* Our own entry, found once in each enumeration, with the same session and name. */
+static void check_own_entry(struct worker *w, const struct process_truth *t, const char *what, DWORD n,
+                            DWORD session_of(const void *, DWORD), DWORD pid_of(const void *, DWORD),
+                            const wchar_t *name_of(const void *, DWORD), const void *v) {
+    DWORD mine = 0, me = (DWORD) getpid();
+
+    for (DWORD i = 0; i < n; i++)
+        if (pid_of(v, i) == me) {
+            mine++;
+            WCHECK(w, session_of(v, i) == t->session && name_of(v, i) && wcscmp(name_of(v, i), t->name) == 0,
+                   "%s: we are %ls in session %u, not %ls in %u", what, name_of(v, i), (unsigned) session_of(v, i),
+                   t->name, (unsigned) t->session);
+        }
+    WCHECK(w, mine == 1 && n > 1, "%s: %u processes, we are listed %u times", what, (unsigned) n, (unsigned) mine);
+}
+
+static DWORD pi_session(const void *v, DWORD i) { return ((const WTS_PROCESS_INFOW *) v)[i].SessionId; }
+static DWORD pi_pid(const void *v, DWORD i) { return ((const WTS_PROCESS_INFOW *) v)[i].ProcessId; }
+static const wchar_t *pi_name(const void *v, DWORD i) { return ((const WTS_PROCESS_INFOW *) v)[i].pProcessName; }
+static DWORD px_session(const void *v, DWORD i) { return ((const WTS_PROCESS_INFO_EXW *) v)[i].SessionId; }
+static DWORD px_pid(const void *v, DWORD i) { return ((const WTS_PROCESS_INFO_EXW *) v)[i].ProcessId; }
+static const wchar_t *px_name(const void *v, DWORD i) { return ((const WTS_PROCESS_INFO_EXW *) v)[i].pProcessName; }
+
+static void check_processes(struct worker *w, const struct process_truth *t, HANDLE h) {
+    PWTS_PROCESS_INFOW v = NULL;
+    LPWSTR x = NULL;
+    DWORD n = 0, level = 1, me = (DWORD) getpid();
+
+    SetLastError(0xdead0000u | (DWORD) w->index);
+    if (WTSEnumerateProcessesW(h, 0, 1, &v, &n)) {
+        check_own_entry(w, t, "WTSEnumerateProcessesW", n, pi_session, pi_pid, pi_name, v);
+        WTSFreeMemory(v);
+    } else
+        fail_at(w, "WTSEnumerateProcessesW: %u", (unsigned) GetLastError());
+    /* level 1, every session: our thread count too (the 16, alive until all
+     * are done, and the main thread at least) */
+    if (WTSEnumerateProcessesExW(h, &level, WTS_ANY_SESSION, &x, &n)) {
+        const WTS_PROCESS_INFO_EXW *e = (const WTS_PROCESS_INFO_EXW *) x;
+
+        check_own_entry(w, t, "WTSEnumerateProcessesExW(1)", n, px_session, px_pid, px_name, e);
+        for (DWORD i = 0; i < n; i++)
+            if (e[i].ProcessId == me)
+                WCHECK(w, e[i].NumberOfThreads >= THREADS + 1, "we have %u threads", (unsigned) e[i].NumberOfThreads);
+        WCHECK(w, level == 1, "level became %u", (unsigned) level);
+        WCHECK(w, WTSFreeMemoryExW(WTSTypeProcessInfoLevel1, x, n), "WTSFreeMemoryExW(1): %u",
+               (unsigned) GetLastError());
+    } else
+        fail_at(w, "WTSEnumerateProcessesExW(1): %u", (unsigned) GetLastError());
+    /* level 0, our session only: every entry is of that session */
+    level = 0;
+    if (t->have_session && WTSEnumerateProcessesExW(h, &level, t->session, &x, &n)) {
+        const WTS_PROCESS_INFOW *e = (const WTS_PROCESS_INFOW *) x;
+        DWORD others = 0;
+
+        for (DWORD i = 0; i < n; i++)
+            others += e[i].SessionId != t->session;
+        WCHECK(w, others == 0, "WTSEnumerateProcessesExW(0, session %u) gave %u of other sessions",
+               (unsigned) t->session, (unsigned) others);
+        check_own_entry(w, t, "WTSEnumerateProcessesExW(0)", n, pi_session, pi_pid, pi_name, e);
+        WCHECK(w, WTSFreeMemoryExW(WTSTypeProcessInfoLevel0, x, n), "WTSFreeMemoryExW(0): %u",
+               (unsigned) GetLastError());
+    } else if (t->have_session)
+        fail_at(w, "WTSEnumerateProcessesExW(0): %u", (unsigned) GetLastError());
+}
+
+static void check_own_session(struct worker *w, const struct process_truth *t) {
+    DWORD id = 0xdeadbeef;
+    BOOL ok;
+
+    SetLastError(0xdead0000u | (DWORD) w->index);
+    ok = ProcessIdToSessionId((DWORD) getpid(), &id);
+    WCHECK(w, ok == t->have_session && (!ok || id == t->session), "ProcessIdToSessionId(us): %d, %u (error %u)",
+           ok, (unsigned) id, (unsigned) GetLastError());
+    /* no such process: ERROR_INVALID_PARAMETER, output untouched (docs/api.md) */
+    id = 0xdeadbeef;
+    SetLastError(0xdead0000u | (DWORD) w->index);
+    ok = ProcessIdToSessionId(0x7ffffff0u, &id);
+    WCHECK(w, !ok && GetLastError() == ERROR_INVALID_PARAMETER && id == 0xdeadbeef,
+           "ProcessIdToSessionId(no such pid): %d, error %u", ok, (unsigned) GetLastError());
+    id = WTSGetActiveConsoleSessionId();
+    WCHECK(w, id == t->console, "WTSGetActiveConsoleSessionId: %u, then %u", (unsigned) t->console, (unsigned) id);
+}
+
+static void *process_worker(void *p) {
+    struct worker *w = p;
+    const struct process_truth *t = w->arg;
+
+    line_up();
+    for (int it = 0; it < 6; it++) {
+        check_processes(w, t, it % 2 ? t->h : WTS_CURRENT_SERVER_HANDLE);
+        check_own_session(w, t);
+        w->ok++;
+    }
+    line_up(); /* none leaves before all are done: the thread count above holds */
+    return NULL;
+}
+
+static void process_calls_from_16_threads_agree(void) {
+    static struct process_truth t;
+    struct worker ws[THREADS];
+    PWTS_PROCESS_INFOW v = NULL;
+    DWORD n = 0;
+
+    memset(&t, 0, sizeof(t));
+    t.h = open_wts(false);
+    REQUIRE(t.h != WTS_CURRENT_SERVER_HANDLE);
+    t.have_session = ProcessIdToSessionId((DWORD) getpid(), &t.session);
+    t.console = WTSGetActiveConsoleSessionId();
+    REQUIRE(WTSEnumerateProcessesW(t.h, 0, 1, &v, &n));
+    for (DWORD i = 0; i < n; i++)
+        if (v[i].ProcessId == (DWORD) getpid()) {
+            swprintf(t.name, 64, L"%ls", v[i].pProcessName);
+            if (!t.have_session) /* then the enumeration's word is what every thread must see */
+                t.session = v[i].SessionId;
+        }
+    WTSFreeMemory(v);
+    REQUIRE(t.name[0] != 0);
+    tap_diag("we are %ls in session %u (ProcessIdToSessionId %s), console session %u", t.name, (unsigned) t.session,
+             t.have_session ? "agrees" : "failed", (unsigned) t.console);
+    run_threads(process_worker, &t, ws);
+    CHECK_EQ_U(total_ok(ws), THREADS * 6);
+    WTSCloseServer(t.h);
+}
+
+/* ---- (g) WTSWaitSystemEvent: many waiters on one handle ---- */
+
+/* RENAME and LICENSE never happen on Linux (docs/api.md): a wait for only
+ * them ends by a flush or a close, never by a session that changed meanwhile. */
+#define NEVER_HAPPENS (WTS_EVENT_RENAME | WTS_EVENT_LICENSE)
+
+static atomic_uint waits_returned;
+
+struct wait_result {
+    BOOL ok;
+    DWORD error, flags;
+};
+
+struct waiters {
+    HANDLE h;
+    struct wait_result r[THREADS];
+};
+
+/* The waiters and the closer start together (closing_a_handle_ends_every_wait_on_it). */
+static pthread_barrier_t close_line;
+static bool use_close_line;
+
+static void *waiter(void *p) {
+    struct worker *w = p;
+    struct waiters *ws = w->arg;
+    struct wait_result *r = &ws->r[w->index];
+
+    if (use_close_line)
+        pthread_barrier_wait(&close_line);
+    r->flags = 0xdeadbeef;
+    SetLastError(0xdead0000u | (DWORD) w->index);
+    r->ok = WTSWaitSystemEvent(ws->h, NEVER_HAPPENS, &r->flags);
+    r->error = r->ok ? 0 : GetLastError();
+    atomic_fetch_add(&waits_returned, 1);
+    return NULL;
+}
+
+/* Starts THREADS waiters without waiting for them (run_threads joins). */
+static void start_waiters(struct worker *wk, struct waiters *ws) {
+    atomic_store(&waits_returned, 0);
+    for (int i = 0; i < THREADS; i++) {
+        wk[i] = (struct worker){.index = i, .arg = ws};
+        REQUIRE(pthread_create(&wk[i].tid, NULL, waiter, &wk[i]) == 0);
+    }
+}
+
+/* Joins them if all returned within limit_s; false (and they are left) if not. */
+static bool join_waiters(struct worker *wk, double limit_s) {
+    double deadline = now_s() + limit_s;
+
+    while (atomic_load(&waits_returned) < THREADS && now_s() < deadline)
+        usleep(10000);
+    if (atomic_load(&waits_returned) < THREADS)
+        return false;
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(wk[i].tid, NULL);
+    return true;
+}
+
+static bool events_supported(HANDLE h) {
+    struct worker wk[THREADS];
+    static struct waiters ws;
+    DWORD f = 0;
+
+    /* one waiter: ERROR_NOT_SUPPORTED at once where the provider has no change signals */
+    ws.h = h;
+    ws.r[0].flags = 0xdeadbeef;
+    wk[0] = (struct worker){.index = 0, .arg = &ws};
+    atomic_store(&waits_returned, 0);
+    REQUIRE(pthread_create(&wk[0].tid, NULL, waiter, &wk[0]) == 0);
+    while (atomic_load(&waits_returned) == 0) {
+        usleep(20000);
+        REQUIRE(WTSWaitSystemEvent(h, WTS_EVENT_FLUSH, &f) && f == WTS_EVENT_NONE);
+    }
+    pthread_join(wk[0].tid, NULL);
+    return ws.r[0].ok || ws.r[0].error != ERROR_NOT_SUPPORTED;
+}
+
+static void a_flush_ends_every_wait_on_the_handle(void) {
+    static struct waiters ws;
+    struct worker wk[THREADS];
+    HANDLE h = open_wts(false);
+
+    REQUIRE(h != WTS_CURRENT_SERVER_HANDLE);
+    if (!events_supported(h)) {
+        WTSCloseServer(h);
+        SKIP("this host's provider has no change signals (ERROR_NOT_SUPPORTED)");
+    }
+    for (int round = 0; round < 3; round++) {
+        double deadline = now_s() + 60;
+        unsigned flushes = 0, none = 0;
+
+        memset(&ws, 0, sizeof(ws));
+        ws.h = h;
+        start_waiters(wk, &ws);
+        /* A flush ends the waits pending at that moment: flush until all
+         * have come and gone (one that arrives later waits for the next). */
+        while (atomic_load(&waits_returned) < THREADS && now_s() < deadline) {
+            DWORD f = 0xdeadbeef;
+
+            usleep(round == 0 ? 20000 : 2000 * (unsigned) round);
+            CHECK(WTSWaitSystemEvent(h, WTS_EVENT_FLUSH, &f) && f == WTS_EVENT_NONE);
+            flushes++;
+        }
+        if (!join_waiters(wk, 1)) {
+            TAP_FAIL("round %d: %u of %u waits ended after %u flushes", round, atomic_load(&waits_returned),
+                     THREADS, flushes);
+            return; /* the others still wait: the handle stays open for them */
+        }
+        for (int i = 0; i < THREADS; i++) {
+            if (ws.r[i].ok && ws.r[i].flags == WTS_EVENT_NONE)
+                none++;
+            else
+                TAP_FAIL("round %d, waiter %d: returned %d, flags 0x%x, error %u", round, i, ws.r[i].ok,
+                         (unsigned) ws.r[i].flags, (unsigned) ws.r[i].error);
+        }
+        CHECK_EQ_U(none, THREADS);
+        tap_diag("round %d: %u waiters, %u flushes", round, THREADS, flushes);
+    }
+    WTSCloseServer(h);
+}
+
+/* WTSCloseServer while 16 threads wait on the handle (or are just about to):
+ * every wait returns FALSE with ERROR_INVALID_HANDLE, flags untouched
+ * (docs/api.md); the handle's hub and provider are freed only after the last
+ * waiter left it (ASan, TSan). The close comes at a different moment each
+ * round, also while waits are still starting. */
+static void closing_a_handle_ends_every_wait_on_it(void) {
+    static struct waiters ws;
+    struct worker wk[THREADS];
+
+    {
+        HANDLE h = open_wts(false);
+        bool supported;
+
+        REQUIRE(h != WTS_CURRENT_SERVER_HANDLE);
+        supported = events_supported(h);
+        WTSCloseServer(h);
+        if (!supported)
+            SKIP("this host's provider has no change signals (ERROR_NOT_SUPPORTED)");
+    }
+    pthread_barrier_init(&close_line, NULL, THREADS + 1);
+    use_close_line = true;
+    for (int round = 0; round < 60; round++) {
+        unsigned right = 0;
+        double at;
+
+        memset(&ws, 0, sizeof(ws));
+        ws.h = open_wts(false);
+        REQUIRE(ws.h != WTS_CURRENT_SERVER_HANDLE);
+        start_waiters(wk, &ws);
+        /* All start their waits at once; the close comes 0 to 2.8 ms later --
+         * while the first call on the handle opens its provider, while the
+         * others queue for it, while the wait queue is made -- and once
+         * when all surely wait. */
+        pthread_barrier_wait(&close_line);
+        at = now_s() + (round < 57 ? round * 50e-6 : 0.1);
+        while (now_s() < at)
+            ;
+        WTSCloseServer(ws.h);
+        if (!join_waiters(wk, 60)) {
+            TAP_FAIL("round %d: only %u of %u waits ended after the close", round, atomic_load(&waits_returned),
+                     THREADS);
+            return;
+        }
+        for (int i = 0; i < THREADS; i++) {
+            bool ok = !ws.r[i].ok && ws.r[i].error == ERROR_INVALID_HANDLE && ws.r[i].flags == 0xdeadbeef;
+
+            right += ok;
+            if (!ok)
+                TAP_FAIL("round %d, waiter %d: returned %d, error %u, flags 0x%x", round, i, ws.r[i].ok,
+                         (unsigned) ws.r[i].error, (unsigned) ws.r[i].flags);
+        }
+        CHECK_EQ_U(right, THREADS);
+    }
+    use_close_line = false;
+    pthread_barrier_destroy(&close_line);
+}
+
+/* ---- (h) the session-event subscriptions (wtsnet_events.h) ---- */
+
+struct subs_arg {
+    HANDLE h; /* closed by the main thread while the workers open subscriptions on it */
+    atomic_int closed;
+    atomic_uint unsupported;
+};
+
+/* A live subscription: its descriptor, and a read that finds a record or none. */
+static void check_subscription(struct worker *w, HWTSNET_EVENTS e) {
+    WTSNET_SESSION_EVENT ev;
+
+    WCHECK(w, WTSNetSessionEventsFd(e) >= 0, "no descriptor: %u", (unsigned) GetLastError());
+    SetLastError(0xdead0000u | (DWORD) w->index);
+    if (!WTSNetReadSessionEvent(e, &ev, 0))
+        WCHECK(w, GetLastError() == ERROR_NO_MORE_ITEMS, "a read on a live subscription: error %u",
+               (unsigned) GetLastError());
+}
+
+static void *subscription_worker(void *p) {
+    struct worker *w = p;
+    struct subs_arg *a = w->arg;
+    bool seen_closed = false;
+
+    line_up();
+    for (int it = 0; it < 8; it++) {
+        /* this host's handle, and a handle the main thread closes meanwhile */
+        HANDLE h = it % 2 ? a->h : WTS_CURRENT_SERVER_HANDLE;
+        bool closed_before = h == a->h && atomic_load(&a->closed);
+        HWTSNET_EVENTS e;
+
+        SetLastError(0xdead0000u | (DWORD) w->index);
+        e = WTSNetOpenSessionEvents(h);
+        if (!e) {
+            DWORD err = GetLastError();
+
+            if (err == ERROR_NOT_SUPPORTED) {
+                atomic_fetch_add(&a->unsupported, 1);
+                return NULL;
+            }
+            WCHECK(w, h == a->h && err == ERROR_INVALID_HANDLE, "WTSNetOpenSessionEvents: error %u", (unsigned) err);
+            seen_closed |= h == a->h;
+            continue;
+        }
+        WCHECK(w, !closed_before && !(h == a->h && seen_closed), "a subscription on a handle seen closed");
+        check_subscription(w, e);
+        WTSNetCloseSessionEvents(e);
+        w->ok++;
+    }
+    return NULL;
+}
+
+/* A subscription read by 16 threads at once and closed under them: each
+ * read ends, FALSE with ERROR_INVALID_HANDLE (docs/api.md). */
+static atomic_uint reads_ended;
+
+static void *blocked_reader(void *p) {
+    struct worker *w = p;
+    HWTSNET_EVENTS e = w->arg;
+    double deadline = now_s() + 120;
+
+    line_up();
+    for (;;) {
+        WTSNET_SESSION_EVENT ev;
+
+        SetLastError(0xdead0000u | (DWORD) w->index);
+        if (WTSNetReadSessionEvent(e, &ev, 30000)) { /* a session changed meanwhile: read on */
+            WCHECK(w, now_s() < deadline, "still reading records after 120 s");
+            if (now_s() >= deadline)
+                break;
+            continue;
+        }
+        WCHECK(w, GetLastError() == ERROR_INVALID_HANDLE, "a read on a closing subscription: error %u",
+               (unsigned) GetLastError());
+        break;
+    }
+    atomic_fetch_add(&reads_ended, 1);
+    return NULL;
+}
+
+static void subscriptions_opened_read_and_closed_from_16_threads(void) {
+    static struct subs_arg a;
+    struct worker ws[THREADS];
+    pthread_t tids[THREADS];
+    HWTSNET_EVENTS e;
+    double deadline;
+
+    memset(&a, 0, sizeof(a));
+    a.h = open_wts(false);
+    REQUIRE(a.h != WTS_CURRENT_SERVER_HANDLE);
+    e = WTSNetOpenSessionEvents(WTS_CURRENT_SERVER_HANDLE);
+    if (!e && GetLastError() == ERROR_NOT_SUPPORTED) {
+        WTSCloseServer(a.h);
+        SKIP("this host's provider has no change signals (ERROR_NOT_SUPPORTED)");
+    }
+    REQUIRE(e != NULL);
+    /* 1. open, use and close, 16 at a time, while the handle half of them use is closed */
+    {
+        for (int i = 0; i < THREADS; i++) {
+            ws[i] = (struct worker){.index = i, .arg = &a};
+            REQUIRE(pthread_create(&ws[i].tid, NULL, subscription_worker, &ws[i]) == 0);
+        }
+        usleep(200000);
+        WTSCloseServer(a.h); /* subscriptions already open on it keep working (docs/api.md) */
+        atomic_store(&a.closed, 1); /* after: an open that saw this must fail */
+        for (int i = 0; i < THREADS; i++)
+            pthread_join(ws[i].tid, NULL);
+        for (int i = 0; i < THREADS; i++)
+            if (ws[i].failures)
+                TAP_FAIL("thread %d: %u failed checks; first: %s", i, ws[i].failures, ws[i].first_failure);
+        CHECK_EQ_U(atomic_load(&a.unsupported), 0);
+        CHECK(total_ok(ws) >= THREADS * 4); /* at least those on WTS_CURRENT_SERVER_HANDLE */
+        tap_diag("%u subscriptions opened and closed", total_ok(ws));
+    }
+    /* 2. one subscription, 16 readers waiting on it, closed under them */
+    atomic_store(&reads_ended, 0);
+    for (int i = 0; i < THREADS; i++) {
+        ws[i] = (struct worker){.index = i, .arg = e};
+        REQUIRE(pthread_create(&tids[i], NULL, blocked_reader, &ws[i]) == 0);
+    }
+    usleep(300000);
+    WTSNetCloseSessionEvents(e);
+    deadline = now_s() + 60;
+    while (atomic_load(&reads_ended) < THREADS && now_s() < deadline)
+        usleep(10000);
+    if (atomic_load(&reads_ended) < THREADS) {
+        TAP_FAIL("only %u of %u reads ended after the close", atomic_load(&reads_ended), THREADS);
+        return;
+    }
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(tids[i], NULL);
+    for (int i = 0; i < THREADS; i++)
+        if (ws[i].failures)
+            TAP_FAIL("reader %d: %s", i, ws[i].first_failure);
+    WTSNetCloseSessionEvents(e); /* closing again: ignored */
+}
+
 static void on_alarm(int sig) {
     static const char msg[] = "Bail out! test-threads ran out of time\n";
 
@@ -984,6 +1675,11 @@ int main(void) {
         CASE(samba_calls_from_16_threads_share_one_pooled_connection),
         CASE(dropping_the_pooled_connection_under_busy_threads_is_safe),
         CASE(a_relay_cutting_smb_connections_mid_call_gives_answers_or_clean_errors),
+        CASE(file_share_and_user_calls_from_16_threads_agree),
+        CASE(process_calls_from_16_threads_agree),
+        CASE(a_flush_ends_every_wait_on_the_handle),
+        CASE(closing_a_handle_ends_every_wait_on_it),
+        CASE(subscriptions_opened_read_and_closed_from_16_threads),
     };
     const char *limit = getenv("WTSNET_TEST_THREADS_LIMIT_S"), *only = getenv("WTSNET_TEST_THREADS_ONLY");
     size_t n = only && strcmp(only, "wts") == 0 ? 3 : sizeof(all) / sizeof(all[0]);

@@ -3,7 +3,10 @@
 # closed ports, a silent peer and one that hangs up, on one pooled connection
 # to a real smbd and through a relay that cuts its connections, on one WTS
 # handle of this host's provider, then of logind and of a remote host in the
-# logind namespace) against this variant's build (ASan+UBSan in that variant)
+# logind namespace; NetFile*, NetConnectionEnum, NetShareEnum and
+# NetWkstaUserEnum with a file a real smbclient holds open; the process and
+# console calls; WTSWaitSystemEvent's waiters ended by a flush and by
+# WTSCloseServer; the wtsnet_events.h subscriptions) against this variant's build (ASan+UBSan in that variant)
 # and, once per run (VARIANT=plain), against a ThreadSanitizer build of the
 # same tree, which must report no race at all (tests/tsan.supp lists the only
 # suppressions, each with its reason). Needs root (smbd's unix users, audit
@@ -41,7 +44,9 @@ stop_samba_helpers() {
     mapfile -t pids < <(samba_helpers)
     [ "${#pids[@]}" -gt 0 ] && kill -KILL "${pids[@]}" 2>/dev/null
 }
+groups=() # process groups (session leaders), killed as a whole
 cleanup() {
+    for p in "${groups[@]}"; do kill -- "-$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     for p in "${holders[@]}" "${clients[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     ns_cleanup
     rm_cleanup
@@ -61,6 +66,21 @@ if [ "$(id -u)" -eq 0 ] && command -v smbd >/dev/null; then
         printf 'username = %s\npassword = %s\n' "$SMBT_ADMIN" "$SMBT_ADMIN_PW" >"$dir/creds"
         chmod 600 "$dir/creds"
         export WTSNET_CREDENTIALS_FILE="$dir/creds"
+        # A file held open by a real smbclient (as user1), for NetFileEnum/
+        # NetFileGetInfo/NetConnectionEnum to find from 16 threads at once:
+        # its one command, then a bounded sleep keeps its stdin open. Its own
+        # session; the group is killed by the leader's PID at the end.
+        printf 'held\n' >"$dir/share/held.txt"
+        chmod 666 "$dir/share/held.txt"
+        setsid bash -c "(echo 'open held.txt'; exec sleep 900) | exec stdbuf -oL -eL smbclient //127.0.0.1/share \
+            -p $port -U '$SMBT_USER1%$SMBT_USER1_PW' -s '$dir/client.conf'" >"$dir/held.log" 2>&1 </dev/null &
+        groups+=($!)
+        for _ in $(seq 100); do grep -q 'held.txt: for read/write fnum' "$dir/held.log" && break; sleep 0.1; done
+        if grep -q 'held.txt: for read/write fnum' "$dir/held.log"; then
+            export WTSNET_TEST_OPEN_USER=$SMBT_USER1 WTSNET_TEST_OPEN_FILE=held.txt
+        else
+            bash tests/lib/tap-count.sh "$VARIANT/threads-smbclient" printf '1..1\nnot ok 1 - smbclient did not open held.txt\n'
+        fi
     else
         bash tests/lib/tap-count.sh "$VARIANT/threads-smbd" printf '1..1\nnot ok 1 - smbd did not start on port %s\n' "$port"
     fi

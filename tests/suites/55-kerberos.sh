@@ -94,15 +94,27 @@ del_by_client() {
         sleep 1.5 && grep -q 'NT_STATUS_CONNECTION_DISCONNECTED\|NT_STATUS_CONNECTION_RESET\|NT_STATUS_END_OF_FILE\|NT_STATUS_USER_SESSION_DELETED' "$KDC_LAB/carol1.log"
 }
 check del_by_client
-desc="a second session of $KDC_USER2, from 127.0.0.1"
-check carol_session 127.0.0.1 "$KDC_LAB/carol2.log"
-# (by the name as the DC lists it, DOMAIN\user: Samba's NetSessionDel
-# compares the user name exactly, and a DC's users are winbind's DOMAIN\user)
-desc="NetSessionDel by user $KDC_DOMAIN\\$KDC_USER2 ends it; our own session stays"
-del_by_user() {
-    expect 0 as_admin "$drv" del "$KDC_NAME" - "$KDC_DOMAIN\\$KDC_USER2" && wait_gone '*' "$KDC_USER2" && listed '*' "$KDC_ADMIN"
+# By the name as the DC lists it, DOMAIN\user (Samba's NetSessionDel
+# compares the user name exactly, and a DC's users are winbind's
+# DOMAIN\user), then by the bare name, as a program written for Windows says
+# it (Windows lists "carol"): NetSessionDel matches the user part and sends
+# the name as the DC lists it (docs/netapi.md).
+del_by_user() { # NAME
+    expect 0 as_admin "$drv" del "$KDC_NAME" - "$1" && wait_gone '*' "$KDC_USER2" && listed '*' "$KDC_ADMIN"
 }
-check del_by_user
+n=2
+for name in "$KDC_DOMAIN\\$KDC_USER2" "$KDC_USER2"; do
+    desc="session $n of $KDC_USER2, from 127.0.0.1"
+    check carol_session 127.0.0.1 "$KDC_LAB/carol$n.log"
+    desc="NetSessionDel by user $name ends it; our own session stays"
+    check del_by_user "$name"
+    n=$((n + 1))
+done
+desc="NetSessionDel by a bare name nobody has: 2312 (NERR_ClientNameNotFound), as on Windows"
+check expect 2312 as_admin "$drv" del "$KDC_NAME" - "nosuch$KDC_USER2"
+desc="... and by a user of another domain: 2312, the DC's $KDC_DOMAIN\\$KDC_ADMIN untouched"
+other_domain() { expect 2312 as_admin "$drv" del "$KDC_NAME" - "NOTADOMAIN\\$KDC_ADMIN" && listed '*' "$KDC_ADMIN"; }
+check other_domain
 
 desc="WNetAddConnection2W with user and password, no ticket cache: connects, lists, and writes no cache"
 wnet_password() {

@@ -255,6 +255,82 @@ static void a_deadline_already_past_looks_no_more(void) {
     CHECK_EQ_U(f.looks, 0);
 }
 
+/* ---- a bare user name against domain-qualified listed names ---- */
+
+static bool matches(const char *listed_user, const char *user) {
+    struct srvs_session s = {.client = (char *) "127.0.0.1", .user = (char *) listed_user};
+
+    return srvs_session_matches(&s, "127.0.0.1", user);
+}
+
+static void a_bare_user_name_matches_the_user_part_of_domain_user(void) {
+    /* Samba AD DC lists "WTSLAB\carol"; Windows callers say "carol". */
+    CHECK(matches("WTSLAB\\carol", "carol"));
+    CHECK(matches("WTSLAB\\Carol", "CAROL"));
+    CHECK(matches("WTSLAB\\carol", "wtslab\\CAROL")); /* the qualified name, as before */
+    CHECK(matches("carol", "carol"));
+    /* a qualified name matches only that domain's user, and no bare listed name */
+    CHECK(!matches("WTSLAB\\carol", "OTHER\\carol"));
+    CHECK(!matches("carol", "WTSLAB\\carol"));
+    /* the whole user part, never a piece of it, nor the domain */
+    CHECK(!matches("WTSLAB\\carol", "caro"));
+    CHECK(!matches("WTSLAB\\carol2", "carol"));
+    CHECK(!matches("WTSLAB\\carol", "WTSLAB"));
+    CHECK(!matches("WTSLAB\\carol", "\\carol"));
+    CHECK(!matches("", "carol"));
+    CHECK(matches("WTSLAB\\carol", NULL) && matches("WTSLAB\\carol", "")); /* no filter */
+}
+
+static void the_delete_sends_each_distinct_listed_name_once(void) {
+    struct srvs_session_list l = LIST({"127.0.0.2", "WTSLAB\\carol", 5}, {"127.0.0.3", "WTSLAB\\CAROL", 9},
+                                      {"127.0.0.1", "WTSLAB\\administrator", 3}, {"127.0.0.4", "carol", 2},
+                                      {"127.0.0.5", "OTHER\\carol", 2}, {"127.0.0.6", "WTSLAB\\carola", 2});
+    const char *names[6];
+    size_t n;
+
+    n = srvs_del_user_names(&l, NULL, "carol", NULL, NULL, names);
+    REQUIRE(n == 3);
+    CHECK_STREQ(names[0], "WTSLAB\\carol"); /* as listed (first spelling), once */
+    CHECK_STREQ(names[1], "carol");
+    CHECK_STREQ(names[2], "OTHER\\carol");
+    /* a qualified name: only that one */
+    n = srvs_del_user_names(&l, NULL, "wtslab\\carol", NULL, NULL, names);
+    REQUIRE(n == 1);
+    CHECK_STREQ(names[0], "WTSLAB\\carol");
+    /* the client filter applies too */
+    n = srvs_del_user_names(&l, "\\\\127.0.0.4", "carol", NULL, NULL, names);
+    REQUIRE(n == 1);
+    CHECK_STREQ(names[0], "carol");
+    CHECK_EQ_U(srvs_del_user_names(&l, NULL, "dave", NULL, NULL, names), 0);
+    srvs_session_list_free(&l);
+}
+
+static void our_own_sessions_name_goes_last(void) {
+    struct srvs_session_list l = LIST({"127.0.0.1", "WTSLAB\\admin", 5}, {"127.0.0.2", "admin", 9},
+                                      {"127.0.0.3", "OTHER\\admin", 2});
+    const char *names[3];
+    size_t n;
+
+    /* we are "admin" from 127.0.0.1, listed as WTSLAB\admin: deleted last */
+    n = srvs_del_user_names(&l, NULL, "admin", "127.0.0.1", "admin", names);
+    REQUIRE(n == 3);
+    CHECK_STREQ(names[0], "admin");
+    CHECK_STREQ(names[1], "OTHER\\admin");
+    CHECK_STREQ(names[2], "WTSLAB\\admin");
+    srvs_session_list_free(&l);
+}
+
+/* The confirmation judges the listed DOMAIN\user by a bare name too: the
+ * deleted session still listed counts, another domain's user does not. */
+static void the_confirmation_knows_a_bare_name_as_domain_user(void) {
+    struct srvs_session_list before = LIST({"127.0.0.2", "WTSLAB\\carol", 5}, {"127.0.0.1", "WTSLAB\\admin", 9});
+
+    CHECK(listed_at(&before, NULL, "carol", LIST({"127.0.0.2", "WTSLAB\\carol", 5}, {"127.0.0.1", "WTSLAB\\admin", 9}),
+                    20, NULL, NULL));
+    CHECK(!listed_at(&before, NULL, "carol", LIST({"127.0.0.1", "WTSLAB\\admin", 9}), 20, NULL, NULL));
+    srvs_session_list_free(&before);
+}
+
 TAP_MAIN(CASE(a_deleted_session_still_listed_counts), CASE(others_and_gone_ones_do_not_count),
          CASE(a_reconnect_after_the_delete_is_a_new_session), CASE(a_fresh_deleted_session_is_not_mistaken_for_gone),
          CASE(a_session_older_than_the_delete_counts_even_if_unseen_before),
@@ -262,4 +338,7 @@ TAP_MAIN(CASE(a_deleted_session_still_listed_counts), CASE(others_and_gone_ones_
          CASE(listed_for_a_while_then_gone_is_success),
          CASE(a_server_that_keeps_listing_gives_etimedout_within_the_bound), CASE(a_reset_is_never_success_by_itself),
          CASE(our_connection_ended_counts_once_a_new_one_confirms),
-         CASE(a_refused_enumeration_after_the_delete_is_reported), CASE(a_deadline_already_past_looks_no_more))
+         CASE(a_refused_enumeration_after_the_delete_is_reported), CASE(a_deadline_already_past_looks_no_more),
+         CASE(a_bare_user_name_matches_the_user_part_of_domain_user),
+         CASE(the_delete_sends_each_distinct_listed_name_once), CASE(our_own_sessions_name_goes_last),
+         CASE(the_confirmation_knows_a_bare_name_as_domain_user))
