@@ -110,8 +110,9 @@ static bool path_under(const char *path, const char *base) {
 
 /*
  * The files matching Windows' filters, in server order: basepath a prefix
- * of the path, username equal (Samba applies the user filter itself but
- * ignores BasePath; applying both here gives Windows' answer from any server).
+ * of the path, username equal or the user part of a listed "DOMAIN\user"
+ * (Samba applies an exact user filter itself but ignores BasePath; applying
+ * both here gives Windows' answer from any server).
  */
 static int select_files(const struct srvs_list *l, const char *base, const char *user,
                         const struct srvs_file ***ret, size_t *ret_n) {
@@ -123,7 +124,7 @@ static int select_files(const struct srvs_list *l, const char *base, const char 
     for (size_t i = 0; i < l->n; i++) {
         if (base && *base && !path_under(v[i].path ? v[i].path : "", base))
             continue;
-        if (user && *user && strcasecmp(v[i].user ? v[i].user : "", user) != 0)
+        if (user && *user && !srvs_user_matches(v[i].user, user))
             continue;
         m[n++] = &v[i];
     }
@@ -149,7 +150,11 @@ NET_API_STATUS NET_API_FUNCTION NetFileEnum(LMSTR servername, LMSTR basepath, LM
         status = ERROR_INVALID_PARAMETER;
         goto out;
     }
-    if ((status = fetch(servername, SRVS_FILES, base, user, level, &l)) != NERR_Success)
+    /* A bare user name also means a listed "DOMAIN\user" (docs/netapi.md, "User
+     * names with and without a domain"); the server compares exactly, so it
+     * gets only a qualified name and the rest is filtered here. */
+    if ((status = fetch(servername, SRVS_FILES, base, user && strchr(user, '\\') ? user : NULL, level, &l)) !=
+        NERR_Success)
         goto out;
     if (select_files(&l, base, user, &m, &n) < 0) {
         status = ERROR_NOT_ENOUGH_MEMORY;

@@ -249,7 +249,7 @@ static const char *strip_unc(const char *s) {
  * (no backslash) also matches the user part of a listed "DOMAIN\user": a Samba
  * AD DC lists its users as winbind names ("WTSLAB\carol") where Windows
  * lists the bare "carol", and a caller written for Windows says "carol". */
-static bool user_matches(const char *listed, const char *wanted) {
+bool srvs_user_matches(const char *listed, const char *wanted) {
     const char *part;
 
     listed = listed ? listed : "";
@@ -262,7 +262,7 @@ static bool user_matches(const char *listed, const char *wanted) {
 bool srvs_session_matches(const struct srvs_session *s, const char *client, const char *user) {
     if (client && *client && strcasecmp(strip_unc(s->client ? s->client : ""), strip_unc(client)) != 0)
         return false;
-    if (user && *user && !user_matches(s->user, user))
+    if (user && *user && !srvs_user_matches(s->user, user))
         return false;
     return true;
 }

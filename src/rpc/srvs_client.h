@@ -105,6 +105,8 @@ int srvs_confirm_deleted(const struct srvs_del_check *c, int64_t deadline_ms, sr
  * backslash also matches a listed "DOMAIN\user" by its user part (a Samba AD
  * DC's winbind names; Windows lists the bare name). */
 bool srvs_session_matches(const struct srvs_session *s, const char *client, const char *user);
+/* That rule for one listed user name against a wanted one (non-empty). */
+bool srvs_user_matches(const char *listed, const char *wanted);
 
 /* The user names a delete by (client, user) sends, one NetrSessionDel each:
  * every distinct (case-insensitive) name l lists for the sessions matching
