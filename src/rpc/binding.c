@@ -273,6 +273,14 @@ static int lock_by_deadline(pthread_mutex_t *m) {
     return r == 0 ? 0 : -r; /* -ETIMEDOUT at the deadline */
 }
 
+/* Would the SMB logon to server offer Kerberos first (WTSNET_AUTH, a DNS name)? */
+static bool kerberos_offered(const char *server) {
+    const struct auth_mech_ops *mechs[2];
+    size_t n = 0;
+
+    return auth_negotiate_mechs(server, &auth_mech_krb5, mechs, &n) >= 0 && n > 0 && mechs[0] == &auth_mech_krb5;
+}
+
 int binding_acquire(const struct server_addr *a, const struct auth_identity *given, struct smb_session **ret,
                     uint32_t *ret_status) {
     struct auth_identity id = {0};
@@ -292,8 +300,9 @@ int binding_acquire(const struct server_addr *a, const struct auth_identity *giv
     if (r < 0)
         return r;
     /* No identity given: the logon may be Kerberos with the caller's ticket,
-     * so callers with different tickets (KRB5CCNAME) must not share one. */
-    if (auth_identity_is_anonymous(&id))
+     * so callers with different tickets (KRB5CCNAME) must not share one.
+     * (Read only where Kerberos would be offered: it parses krb5.conf.) */
+    if (auth_identity_is_anonymous(&id) && kerberos_offered(a->unc))
         ambient = auth_krb5_ambient_principal();
 
     pthread_mutex_lock(&pool_lock);
