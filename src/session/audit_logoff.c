@@ -4,7 +4,6 @@
  */
 #include "session/audit.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -57,32 +56,6 @@ int audit_kill_import_termed(struct audit_kill *k, int fd) {
     return io_all(fd, k->termed, k->termed_cap * sizeof(*k->termed), false);
 }
 
-#define REAPER_PATH_MAX 4096
-
-/* dir (dir_len bytes) + "/" + the reaper's name into buf, if executable. */
-static int reaper_at(char buf[static REAPER_PATH_MAX], const char *dir, size_t dir_len) {
-    size_t name_len = strlen(AUDIT_REAPER_NAME);
-
-    if (dir_len + 1 + name_len >= REAPER_PATH_MAX)
-        return -ENAMETOOLONG;
-    memcpy(buf, dir, dir_len);
-    buf[dir_len] = '/';
-    memcpy(buf + dir_len + 1, AUDIT_REAPER_NAME, name_len + 1);
-    return faccessat(AT_FDCWD, buf, X_OK, AT_EACCESS) == 0 ? 0 : -ENOENT;
-}
-
-/* The reaper program: next to the shared object this code was loaded from
- * (a build tree), else where it is installed (WTSNET_REAPER_DIR). */
-static int reaper_path(char buf[static REAPER_PATH_MAX]) {
-    Dl_info info;
-    const char *slash;
-
-    if (dladdr((void *) reaper_path, &info) && info.dli_fname && (slash = strrchr(info.dli_fname, '/')) &&
-        reaper_at(buf, info.dli_fname, (size_t) (slash - info.dli_fname)) == 0)
-        return 0;
-    return reaper_at(buf, WTSNET_REAPER_DIR, strlen(WTSNET_REAPER_DIR));
-}
-
 /*
  * The detached reaper of an asynchronous logoff: it runs audit_kill_finish
  * (grace, SIGKILL, rescan) after the caller has returned. No fork here (the
@@ -94,14 +67,14 @@ static int reaper_path(char buf[static REAPER_PATH_MAX]) {
  * of its own; its first process exits at once and is reaped here.
  */
 static int spawn_reaper(struct audit_kill *k, uint64_t start_usec, const struct logoff_policy *policy) {
-    char path[REAPER_PATH_MAX], sid[16], caller[16], start[24], grace[24], deadline[24];
+    char path[PROC_HELPER_PATH_MAX], sid[16], caller[16], start[24], grace[24], deadline[24];
     char *argv[] = {(char *) AUDIT_REAPER_NAME, sid, caller, start, grace, deadline, NULL};
     char *envp[] = {NULL};
     posix_spawn_file_actions_t actions;
     pid_t pid;
     int memfd, fd, pidfd, r;
 
-    r = reaper_path(path);
+    r = proc_helper_path(AUDIT_REAPER_NAME, path);
     if (r < 0)
         return r;
     memfd = memfd_create("wtsnet-termed", MFD_CLOEXEC);

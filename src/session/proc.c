@@ -1,6 +1,7 @@
 #include "session/proc.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -422,4 +423,26 @@ int proc_connector_open(const struct sock_fprog *filter, int *ret_fd) {
     }
     *ret_fd = fd;
     return 0;
+}
+
+/* dir (dir_len bytes) + "/" + name into buf, if executable. */
+static int helper_at(const char *name, char buf[static PROC_HELPER_PATH_MAX], const char *dir, size_t dir_len) {
+    size_t name_len = strlen(name);
+
+    if (dir_len + 1 + name_len >= PROC_HELPER_PATH_MAX)
+        return -ENAMETOOLONG;
+    memcpy(buf, dir, dir_len);
+    buf[dir_len] = '/';
+    memcpy(buf + dir_len + 1, name, name_len + 1);
+    return faccessat(AT_FDCWD, buf, X_OK, AT_EACCESS) == 0 ? 0 : -ENOENT;
+}
+
+int proc_helper_path(const char *name, char buf[static PROC_HELPER_PATH_MAX]) {
+    Dl_info info;
+    const char *slash;
+
+    if (dladdr((void *) proc_helper_path, &info) && info.dli_fname && (slash = strrchr(info.dli_fname, '/')) &&
+        helper_at(name, buf, info.dli_fname, (size_t) (slash - info.dli_fname)) == 0)
+        return 0;
+    return helper_at(name, buf, WTSNET_REAPER_DIR, strlen(WTSNET_REAPER_DIR));
 }

@@ -93,6 +93,14 @@ int proc_socket_inodes(int proc_fd, pid_t pid, struct proc_inodes *ret);
 int proc_spawn(const char *file, const posix_spawn_file_actions_t *actions, char *const argv[], char *const envp[],
                pid_t *ret_pid);
 
+/* Where a helper program of the library (wtsnet-audit-reaper, wtsnet-notify)
+ * is: next to the shared object this code was loaded from (a build tree),
+ * else where it is installed (WTSNET_REAPER_DIR, libexecdir/wtsnet). 0 and
+ * its path in buf once it is executable there, else -ENOENT (or
+ * -ENAMETOOLONG). */
+#define PROC_HELPER_PATH_MAX 4096
+int proc_helper_path(const char *name, char buf[static PROC_HELPER_PATH_MAX]);
+
 /* Waits up to usec for the child pinned by pidfd (pidfd_open) to exit, then
  * reaps it (ECHILD, when the caller's SIGCHLD handling already did, is fine).
  * True once it is gone; false at the deadline or on a poll error. */

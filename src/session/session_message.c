@@ -19,7 +19,6 @@
  * more. Its answer (a button, a close, a timeout) is the message's answer.
  * docs/api.md, "WTSSendMessage".
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -164,33 +163,9 @@ static int session_terminals(struct session_provider *p, int proc_fd, uint32_t i
     return 0;
 }
 
-
 #define NOTIFY_NAME "wtsnet-notify"
-#define HELPER_PATH_MAX 4096
 /* With bWait and Timeout 0 Windows waits for ever; here an hour at most. */
 #define NOTIFY_MAX_WAIT_MS (3600u * 1000u)
-
-static int helper_at(char buf[static HELPER_PATH_MAX], const char *dir, size_t dir_len) {
-    size_t name_len = strlen(NOTIFY_NAME);
-
-    if (dir_len + 1 + name_len >= HELPER_PATH_MAX)
-        return -ENAMETOOLONG;
-    memcpy(buf, dir, dir_len);
-    buf[dir_len] = '/';
-    memcpy(buf + dir_len + 1, NOTIFY_NAME, name_len + 1);
-    return faccessat(AT_FDCWD, buf, X_OK, AT_EACCESS) == 0 ? 0 : -ENOENT;
-}
-
-/* Next to the shared object (a build tree), else where it is installed, as the audit reaper. */
-static int helper_path(char buf[static HELPER_PATH_MAX]) {
-    Dl_info info;
-    const char *slash;
-
-    if (dladdr((void *) helper_path, &info) && info.dli_fname && (slash = strrchr(info.dli_fname, '/')) &&
-        helper_at(buf, info.dli_fname, (size_t) (slash - info.dli_fname)) == 0)
-        return 0;
-    return helper_at(buf, WTSNET_REAPER_DIR, strlen(WTSNET_REAPER_DIR));
-}
 
 static bool is_graphical(const struct session_record *r) {
     return strcmp(r->type, "x11") == 0 || strcmp(r->type, "wayland") == 0 || strcmp(r->type, "mir") == 0;
@@ -241,7 +216,7 @@ static void parse_answer(const char *line, struct session_message_result *res) {
 
 /* A desktop notification: 1 shown (answer in res), 0 refused, -EOPNOTSUPP none to show it, <0 failed. */
 static int notify(const struct session_record *r, const struct session_message *m, struct session_message_result *res) {
-    char path[HELPER_PATH_MAX], bus[64], uid[16], gid[16], style[16], timeout[16], deadline[16], line[64];
+    char path[PROC_HELPER_PATH_MAX], bus[64], uid[16], gid[16], style[16], timeout[16], deadline[16], line[64];
     char scratch[1024];
     struct passwd pw, *found = NULL;
     posix_spawn_file_actions_t actions;
@@ -263,7 +238,7 @@ static int notify(const struct session_record *r, const struct session_message *
         return -EOPNOTSUPP; /* no session bus of that user runs */
     if (getpwuid_r(r->uid, &pw, scratch, sizeof(scratch), &found) != 0 || !found)
         return -EOPNOTSUPP;
-    if (helper_path(path) < 0)
+    if (proc_helper_path(NOTIFY_NAME, path) < 0)
         return -EOPNOTSUPP;
     wait_ms = !m->wait ? 0 : m->timeout_sec ? (m->timeout_sec > 3600 ? 3600u : m->timeout_sec) * 1000u + 2000u
                                             : NOTIFY_MAX_WAIT_MS;
